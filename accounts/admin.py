@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Departement, DepartementContact, User
+from .scoping import DepartementScopedModelAdmin
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    """Reference data: everyone with access reads it, no one edits it here."""
+
+    list_display = ["code", "name", "region_name"]
+    list_filter = ["region_name"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DepartementContact)
+class DepartementContactAdmin(DepartementScopedModelAdmin):
+    list_display = ["name", "kind", "departement", "phone", "updated_at"]
+    list_filter = ["kind", ("departement", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+    list_select_related = ["departement"]
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts, for superusers only: they create staff accounts and give their role.
+
+    Profiles are deliberately absent: nobody reads a young person's profile here.
+    """
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "role", "is_staff", "is_active", "date_joined"]
+    list_filter = ["role", "is_staff", "is_active", "departements"]
+    search_fields = ["email"]
+    filter_horizontal = ["departements"]
+    readonly_fields = ["last_login", "date_joined", "is_staff"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Role"), {"fields": ["first_name", "role", "departements"]}),
+        (_("Status"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["email", "usable_password", "password1", "password2"]}),
+        (_("Role"), {"fields": ["first_name", "role", "departements"]}),
+    ]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.user_apply_role(user=obj)

@@ -1,0 +1,77 @@
+"""Reads on accounts, profiles and départements."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from . import personal_data
+from .models import SITUATION_FLAGS, Departement, DepartementContact, User, YoungPersonProfile
+
+
+def departement_list() -> QuerySet[Departement]:
+    return Departement.objects.order_by("code")
+
+
+def departement_get(*, code: str) -> Departement:
+    """The département of INSEE ``code`` with its contacts (raises ``DoesNotExist``)."""
+    return Departement.objects.prefetch_related("contacts").get(code=code.upper())
+
+
+def departement_contacts(*, departement: Departement) -> QuerySet[DepartementContact]:
+    return departement.contacts.all()
+
+
+def profile_for(user: User) -> YoungPersonProfile | None:
+    try:
+        return user.profile
+    except YoungPersonProfile.DoesNotExist:
+        return None
+
+
+def _profile_as_dict(profile: YoungPersonProfile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "birth_date": profile.birth_date.isoformat() if profile.birth_date else None,
+        "departement": profile.departement_id,
+        "postcode": profile.postcode,
+        "situation": {flag: getattr(profile, flag) for flag in SITUATION_FLAGS},
+        "languages": list(profile.languages),
+        "notifications": {
+            "push": profile.notify_by_push,
+            "email": profile.notify_by_email,
+            "sms": profile.notify_by_sms,
+        },
+        "updated_at": profile.updated_at.isoformat(),
+    }
+
+
+def _account_export(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "role": user.role,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in user.emailaddress_set.all()
+        ],
+    }
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """All personal data of ``user``, as JSON-ready data (GDPR Art. 20).
+
+    Each capability adds its own section through ``personal_data.register_exporter``.
+    """
+    export: dict[str, Any] = {
+        "format": "jalon-personal-data/1",
+        "exported_at": timezone.now().isoformat(),
+        "account": _account_export(user),
+        "profile": _profile_as_dict(profile_for(user)),
+    }
+    for section, exporter in personal_data.exporters().items():
+        export[section] = exporter(user)
+    return export

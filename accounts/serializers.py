@@ -1,0 +1,133 @@
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from backend.api.serializers import StrictFieldsMixin
+
+from .models import Departement, DepartementContact, Language, User, YoungPersonProfile
+
+# A birth date outside this range is a typo, not one of our users.
+MIN_AGE_YEARS = 11
+MAX_AGE_YEARS = 40
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Age in whole years on ``today``."""
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - before_birthday
+
+
+class DepartementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Departement
+        fields = ["code", "name", "region_code", "region_name"]
+
+
+class DepartementContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DepartementContact
+        fields = ["kind", "name", "phone", "email", "address", "website", "opening_hours"]
+
+
+class DepartementDetailSerializer(DepartementSerializer):
+    contacts = DepartementContactSerializer(many=True, read_only=True)
+
+    class Meta(DepartementSerializer.Meta):
+        fields = [*DepartementSerializer.Meta.fields, "contacts"]
+
+
+class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    departement = serializers.SlugRelatedField(
+        slug_field="code", queryset=Departement.objects.all(), allow_null=True, required=False
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices),
+        max_length=len(Language.choices),
+        required=False,
+        help_text=_("ISO 639 codes of the languages the young person speaks."),
+    )
+    age = serializers.SerializerMethodField()
+
+    class Meta:
+        model = YoungPersonProfile
+        fields = [
+            "birth_date",
+            "age",
+            "departement",
+            "postcode",
+            "in_care",
+            "care_leaver",
+            "jeune_majeur_contract",
+            "student",
+            "apprentice",
+            "job_seeker",
+            "employed",
+            "parent",
+            "disability_recognition",
+            "unaccompanied_minor",
+            "languages",
+            "notify_by_push",
+            "notify_by_email",
+            "notify_by_sms",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def get_age(self, profile: YoungPersonProfile) -> int | None:
+        if profile.birth_date is None:
+            return None
+        return age_on(profile.birth_date, timezone.localdate())
+
+    def validate_birth_date(self, value: date | None) -> date | None:
+        if value is None:
+            return value
+        today = timezone.localdate()
+        if value > today:
+            raise serializers.ValidationError(
+                _("The birth date cannot be in the future."), code="future_date"
+            )
+        if not MIN_AGE_YEARS <= age_on(value, today) <= MAX_AGE_YEARS:
+            raise serializers.ValidationError(
+                _("Please check the birth date: Jalon is for people aged %(min)d to %(max)d.")
+                % {"min": MIN_AGE_YEARS, "max": MAX_AGE_YEARS},
+                code="implausible_date",
+            )
+        return value
+
+    def validate_languages(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))  # drop repeats, keep the user's order
+
+
+class MeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """The signed-in account, with the young person's profile (``null`` for other roles)."""
+
+    profile = ProfileSerializer(required=False, allow_null=False)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "role", "date_joined", "profile"]
+        read_only_fields = ["id", "email", "role", "date_joined"]
+
+    def validate_first_name(self, value: str) -> str:
+        return value.strip()
+
+    def validate(self, attrs):
+        if "profile" in attrs and self.instance.role != "young_person":
+            raise serializers.ValidationError(
+                {"profile": _("Only young people have a profile.")}, code="no_profile"
+            )
+        return attrs
+
+
+class MeDeleteSerializer(StrictFieldsMixin, serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True,
+        help_text=_("The account's password, to confirm that its owner asks for erasure."),
+    )
+
+    def validate_password(self, value: str) -> str:
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError(_("Wrong password."), code="wrong_password")
+        return value

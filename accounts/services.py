@@ -1,0 +1,104 @@
+"""Writes on accounts and profiles. Views, admin, commands and tasks all call these."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from . import personal_data
+from .models import Departement, User, YoungPersonProfile
+from .roles import ADMIN_ROLES, Role
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    role: str = Role.YOUNG_PERSON,
+    first_name: str = "",
+    departements: Iterable[Departement] = (),
+    email_verified: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """Create an account of ``role``, with its e-mail address known to allauth.
+
+    Admin roles get ``is_staff``; young people get an empty profile.
+    """
+    user = User(
+        email=User.objects.normalize_email(email),
+        first_name=first_name,
+        role=role,
+        is_staff=is_superuser or role in ADMIN_ROLES,
+        is_superuser=is_superuser,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.departements.set(departements)
+    EmailAddress.objects.create(
+        user=user, email=user.email, primary=True, verified=email_verified
+    )
+    if role == Role.YOUNG_PERSON:
+        young_person_profile_ensure(user=user)
+    return user
+
+
+def young_person_profile_ensure(*, user: User) -> YoungPersonProfile | None:
+    """Give a young person their (empty) profile if they have none yet."""
+    if user.role != Role.YOUNG_PERSON:
+        return None
+    profile, _created = YoungPersonProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def me_update(*, user: User, data: dict[str, Any]) -> User:
+    """Update the account fields and the profile of ``user`` from validated data.
+
+    Only the given keys change; ``data["profile"]`` holds the profile's fields.
+    """
+    profile_data = data.pop("profile", None) or {}
+    account_fields = list(data)
+    for name, value in data.items():
+        setattr(user, name, value)
+    if account_fields:
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=account_fields)
+    if profile_data:
+        profile = young_person_profile_ensure(user=user)
+        for name, value in profile_data.items():
+            setattr(profile, name, value)
+        profile.full_clean()
+        profile.save(update_fields=[*profile_data, "updated_at"])
+    return user
+
+
+@transaction.atomic
+def user_erase(*, user: User) -> None:
+    """Erase the account and everything that belongs to it (GDPR Art. 17).
+
+    Registered erasers run first (files, keys); rows go with the user by cascade.
+    Session tokens die with the user: a session whose user is gone authenticates no one.
+    """
+    for eraser in personal_data.erasers().values():
+        eraser(user)
+    user.delete()
+
+
+def user_apply_role(*, user: User) -> User:
+    """Bring an account made or changed in the admin in line with its role.
+
+    Admin access follows the role; the e-mail address is known to allauth (an
+    administrator vouches for it); a young person has a profile.
+    """
+    is_staff = user.is_superuser or user.role in ADMIN_ROLES
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
+    young_person_profile_ensure(user=user)
+    return user

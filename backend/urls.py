@@ -1,0 +1,33 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import health
+
+admin.site.site_header = _("Jalon administration")
+admin.site.site_title = _("Jalon")
+admin.site.index_title = _("Administration")
+# The admin login goes through allauth: rate limits and two-factor authentication apply.
+admin.site.login = secure_admin_login(admin.site.login)
+
+api_v1 = [
+    path("", include("accounts.urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler400 = "backend.api.exceptions.bad_request"
+handler403 = "backend.api.exceptions.permission_denied"
+handler404 = "backend.api.exceptions.page_not_found"
+handler500 = "backend.api.exceptions.server_error"

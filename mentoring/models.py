@@ -1,0 +1,1 @@
+"""Models of the mentoring app (arrive with their issue)."""

@@ -1,0 +1,1 @@
+"""Models of the services_catalog app (arrive with their issue)."""

@@ -1,0 +1,139 @@
+"""Fixtures shared by the whole suite: named users for every role, API clients, guards."""
+
+import ipaddress
+import socket
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts import services
+from accounts.models import Departement
+from accounts.roles import Role
+
+PASSWORD = "correct-horse-battery-42"
+APP_AUTH = "/_allauth/app/v1"
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only_connect(sock, address):
+    """Tests talk to this machine's services only; anything else is a bug in the test."""
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            is_local = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            is_local = host == "localhost"
+        if not is_local:
+            raise OSError(f"network access outside this machine in a test: {address!r}")
+    return _real_connect(sock, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_outside_network():
+    socket.socket.connect = _loopback_only_connect
+    yield
+    socket.socket.connect = _real_connect
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # A fast hasher: the suite logs in hundreds of times; production keeps PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Rate limits and throttles count in the real cache: start each test from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a verified account: ``make_user("a@b.fr", Role.MENTOR, departements=["93"])``."""
+
+    def _make(email, role=Role.YOUNG_PERSON, *, departements=(), **extra):
+        return services.user_create(
+            email=email,
+            password=PASSWORD,
+            role=role,
+            departements=Departement.objects.filter(code__in=departements),
+            email_verified=True,
+            **extra,
+        )
+
+    return _make
+
+
+@pytest.fixture
+def young_person(make_user):
+    user = make_user("aminata@example.org", first_name="Aminata")
+    user.profile.departement_id = "93"
+    user.profile.save()
+    return user
+
+
+@pytest.fixture
+def other_young_person(make_user):
+    user = make_user("yanis@example.org", first_name="Yanis")
+    user.profile.departement_id = "75"
+    user.profile.postcode = "75019"
+    user.profile.save()
+    return user
+
+
+@pytest.fixture
+def mentor(make_user):
+    return make_user("marc.mentor@example.org", Role.MENTOR, first_name="Marc")
+
+
+@pytest.fixture
+def staff_93(make_user):
+    return make_user("agent.93@example.org", Role.DEPARTEMENT_STAFF, departements=["93"])
+
+
+@pytest.fixture
+def staff_75(make_user):
+    return make_user("agent.75@example.org", Role.DEPARTEMENT_STAFF, departements=["75"])
+
+
+@pytest.fixture
+def coordinator_93(make_user):
+    return make_user("coord.93@example.org", Role.COORDINATOR, departements=["93"])
+
+
+@pytest.fixture
+def national_editor(make_user):
+    return make_user("editeur@example.org", Role.NATIONAL_EDITOR)
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("root@example.org", Role.NATIONAL_EDITOR, is_superuser=True)
+
+
+def login_token(client: APIClient, email: str, password: str = PASSWORD) -> str:
+    """Sign in through allauth's app API, as the mobile app does; return the session token."""
+    response = client.post(
+        f"{APP_AUTH}/auth/login", {"email": email, "password": password}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["meta"]["session_token"]
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """An API client signed in as ``user`` with a real allauth session token."""
+
+    def _client(user) -> APIClient:
+        client = APIClient()
+        token = login_token(client, user.email)
+        client.credentials(HTTP_X_SESSION_TOKEN=token)
+        return client
+
+    return _client

@@ -1,0 +1,1 @@
+"""Models of the vault app (arrive with their issue)."""
