@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -32,6 +33,7 @@ class DepartementContactAdmin(DepartementScopedModelAdmin):
     list_filter = ["kind", ("departement", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
     list_select_related = ["departement"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):

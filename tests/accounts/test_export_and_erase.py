@@ -1,0 +1,92 @@
+"""GDPR: the young person takes all their data with them, or erases it all."""
+
+from datetime import date
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.sessions.models import Session
+
+from accounts import personal_data
+from accounts.models import User, YoungPersonProfile
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_contains_account_and_profile(client_for, young_person):
+    young_person.profile.birth_date = date(2006, 5, 17)
+    young_person.profile.care_leaver = True
+    young_person.profile.languages = ["fr", "ti"]
+    young_person.profile.save()
+
+    response = client_for(young_person).get("/api/v1/me/export/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="jalon-export-')
+    assert response["Cache-Control"] == "no-store"
+    export = response.json()
+    assert export["account"]["email"] == young_person.email
+    assert export["account"]["first_name"] == "Aminata"
+    assert export["profile"]["birth_date"] == "2006-05-17"
+    assert export["profile"]["departement"] == "93"
+    assert export["profile"]["situation"]["care_leaver"] is True
+    assert export["profile"]["languages"] == ["fr", "ti"]
+
+
+def test_export_is_only_ever_the_requesters_data(client_for, young_person, other_young_person):
+    export = client_for(young_person).get("/api/v1/me/export/").json()
+    assert other_young_person.email not in str(export)
+
+
+def test_export_includes_sections_registered_by_other_capabilities(
+    client_for, young_person, monkeypatch
+):
+    monkeypatch.setattr(personal_data, "_exporters", {})
+    personal_data.register_exporter("demarches", lambda user: [{"owner": user.email}])
+    export = client_for(young_person).get("/api/v1/me/export/").json()
+    assert export["demarches"] == [{"owner": young_person.email}]
+
+
+def test_anonymous_cannot_export(api_client):
+    assert api_client.get("/api/v1/me/export/").status_code == 401
+
+
+def test_delete_erases_user_and_profile_and_kills_the_token(client_for, young_person):
+    client = client_for(young_person)
+    sessions_before = Session.objects.count()
+    response = client.delete("/api/v1/me/", {"password": PASSWORD}, format="json")
+    assert response.status_code == 204
+    assert not User.objects.filter(pk=young_person.pk).exists()
+    assert not YoungPersonProfile.objects.filter(user_id=young_person.pk).exists()
+    assert not EmailAddress.objects.filter(email=young_person.email).exists()
+    assert Session.objects.count() <= sessions_before
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_delete_runs_registered_erasers_first(client_for, young_person, monkeypatch):
+    monkeypatch.setattr(personal_data, "_erasers", {})
+    seen = []
+    personal_data.register_eraser(
+        "vault", lambda user: seen.append(User.objects.filter(pk=user.pk).exists())
+    )
+    response = client_for(young_person).delete("/api/v1/me/", {"password": PASSWORD}, format="json")
+    assert response.status_code == 204
+    assert seen == [True]  # ran while the account still existed
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [({"password": "not-my-password"}, "wrong_password"), ({}, "required")],
+)
+def test_delete_needs_the_password(client_for, young_person, payload, code):
+    response = client_for(young_person).delete("/api/v1/me/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["password"][0]["code"] == code
+    assert User.objects.filter(pk=young_person.pk).exists()
+
+
+def test_one_person_deleting_leaves_others_untouched(
+    client_for, young_person, other_young_person
+):
+    client_for(young_person).delete("/api/v1/me/", {"password": PASSWORD}, format="json")
+    assert YoungPersonProfile.objects.filter(user=other_young_person).exists()
+    assert client_for(other_young_person).get("/api/v1/me/").status_code == 200

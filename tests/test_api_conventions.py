@@ -1,0 +1,66 @@
+"""What every endpoint of the API shares: error format, languages, schema, throttling."""
+
+import pytest
+from rest_framework.throttling import SimpleRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_path_is_404_in_the_error_format(api_client):
+    response = api_client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"status": 404, "code": "not_found", "message": "Non trouvé.", "fields": {}}
+    }
+
+
+def test_method_not_allowed_is_405_in_the_error_format(client_for, young_person):
+    response = client_for(young_person).put("/api/v1/me/export/", {}, format="json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_unsupported_media_type_is_415(client_for, young_person):
+    response = client_for(young_person).generic(
+        "PATCH", "/api/v1/me/", "first_name=Zed", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_english_on_request(api_client):
+    response = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["error"]["message"] == "Authentication credentials were not provided."
+    assert response["Content-Language"] == "en"
+
+
+def test_french_by_default(api_client):
+    response = api_client.get("/api/v1/me/")
+    assert response["Content-Language"] == "fr"
+    assert "authentification" in response.json()["error"]["message"].lower()
+
+
+def test_throttling_answers_429_in_the_error_format(api_client, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "3/minute"})
+    statuses = [api_client.get("/api/v1/departements/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = api_client.get("/api/v1/departements/")
+    assert response["Retry-After"]
+    assert response.json()["error"]["code"] == "throttled"
+
+
+def test_openapi_schema_describes_the_api(api_client):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/me/", "/api/v1/me/export/", "/api/v1/departements/"} <= set(schema["paths"])
+    assert "Error" in schema["components"]["schemas"]
+
+
+def test_docs_ui_is_served_without_a_cdn(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger" in html.lower()
+    assert "cdn." not in html and "jsdelivr" not in html
