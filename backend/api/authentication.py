@@ -1,6 +1,7 @@
 """How the mobile app authenticates against the project's own API."""
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -12,3 +13,18 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Session-Token header="X-Session-Token"'
+
+
+class SessionTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the ``X-Session-Token`` header in the OpenAPI schema."""
+
+    target_class = "backend.api.authentication.SessionTokenAuthentication"
+    name = "sessionToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Session-Token",
+            "description": "Session token from allauth's app API (/_allauth/app/v1/auth/login).",
+        }
