@@ -25,6 +25,4 @@ class RolePermissionBackend:
         return perm in self.get_all_permissions(user_obj, obj)
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:
-        return any(
-            perm.startswith(f"{app_label}.") for perm in self.get_all_permissions(user_obj)
-        )
+        return any(perm.startswith(f"{app_label}.") for perm in self.get_all_permissions(user_obj))

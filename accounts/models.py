@@ -22,7 +22,7 @@ class Departement(models.Model):
         verbose_name_plural = _("départements")
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
+        return f"{self.code} - {self.name}"
 
 
 class UserManager(BaseUserManager):

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import personal_data
-from .models import SITUATION_FLAGS, Departement, DepartementContact, User, YoungPersonProfile
+from .models import SITUATION_FLAGS, Departement, User, YoungPersonProfile
 
 
 def departement_list() -> QuerySet[Departement]:
@@ -16,10 +16,6 @@ def departement_list() -> QuerySet[Departement]:
 def departement_get(*, code: str) -> Departement:
     """The département of INSEE ``code`` with its contacts (raises ``DoesNotExist``)."""
     return Departement.objects.prefetch_related("contacts").get(code=code.upper())
-
-
-def departement_contacts(*, departement: Departement) -> QuerySet[DepartementContact]:
-    return departement.contacts.all()
 
 
 def profile_for(user: User) -> YoungPersonProfile | None:

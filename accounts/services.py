@@ -37,9 +37,7 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     user.departements.set(departements)
-    EmailAddress.objects.create(
-        user=user, email=user.email, primary=True, verified=email_verified
-    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     if role == Role.YOUNG_PERSON:
         young_person_profile_ensure(user=user)
     return user
@@ -97,6 +95,7 @@ def user_apply_role(*, user: User) -> User:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+    user.emailaddress_set.exclude(email=user.email).update(primary=False)
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"primary": True, "verified": True}
     )

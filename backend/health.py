@@ -62,6 +62,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception:
         heartbeat = None
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks, "worker_heartbeat": heartbeat},
+        {
+            "status": "ok" if ready else "unavailable",
+            "checks": checks,
+            "worker_heartbeat": heartbeat,
+        },
         status=200 if ready else 503,
     )

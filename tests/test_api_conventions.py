@@ -41,7 +41,9 @@ def test_french_by_default(api_client):
 
 
 def test_throttling_answers_429_in_the_error_format(api_client, monkeypatch):
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "3/minute"})
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "3/minute"}
+    )
     statuses = [api_client.get("/api/v1/departements/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = api_client.get("/api/v1/departements/")

@@ -4,7 +4,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from accounts.models import DepartementContact
+from accounts.models import DepartementContact, User
+from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,11 @@ def contacts(db):
 
 
 def _choices(response, field):
-    return {str(value) for value, _label in response.context["adminform"].form.fields[field].choices if value}
+    return {
+        str(value)
+        for value, _label in response.context["adminform"].form.fields[field].choices
+        if value
+    }
 
 
 def test_staff_list_shows_only_their_departement(client, staff_93, contacts):
@@ -104,8 +109,6 @@ def test_national_editor_sees_every_departement(client, national_editor, contact
 
 
 def test_staff_of_several_departements_sees_each(client, make_user, contacts):
-    from accounts.roles import Role
-
     agent = make_user("agent.idf@example.org", Role.DEPARTEMENT_STAFF, departements=["93", "75"])
     client.force_login(agent)
     response = client.get(CONTACTS)
@@ -159,5 +162,29 @@ def test_mfa_not_required_by_default_outside_production(client, staff_93):
 def test_admin_is_french_by_default(client, staff_93):
     client.force_login(staff_93)
     response = client.get("/admin/")
-    assert "Administration".encode() in response.content
+    assert b"Bienvenue" in response.content  # "Welcome" in English
     assert b'lang="fr"' in response.content
+
+
+def test_superuser_creates_a_staff_account_that_can_sign_in(client, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "nouvel.agent@example.org",
+            "usable_password": "true",
+            "password1": "a-long-enough-passphrase-9",
+            "password2": "a-long-enough-passphrase-9",
+            "first_name": "Jo",
+            "role": "departement_staff",
+            "departements": ["93"],
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agent = User.objects.get(email="nouvel.agent@example.org")
+    assert agent.is_staff
+    assert list(agent.departements.values_list("code", flat=True)) == ["93"]
+    assert agent.emailaddress_set.get().verified
+    client.logout()
+    client.force_login(agent)
+    assert client.get(CONTACTS).status_code == 200

@@ -84,9 +84,7 @@ def test_delete_needs_the_password(client_for, young_person, payload, code):
     assert User.objects.filter(pk=young_person.pk).exists()
 
 
-def test_one_person_deleting_leaves_others_untouched(
-    client_for, young_person, other_young_person
-):
+def test_one_person_deleting_leaves_others_untouched(client_for, young_person, other_young_person):
     client_for(young_person).delete("/api/v1/me/", {"password": PASSWORD}, format="json")
     assert YoungPersonProfile.objects.filter(user=other_young_person).exists()
     assert client_for(other_young_person).get("/api/v1/me/").status_code == 200

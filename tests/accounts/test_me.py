@@ -146,7 +146,11 @@ def test_malformed_json_is_400_and_changes_nothing(client_for, young_person):
 def test_unknown_fields_are_refused(client_for, young_person):
     client = client_for(young_person)
     _assert_rejected(
-        client, young_person, {"first_name": "Zed", "nickname": "Z"}, "nickname", "unknown_field",
+        client,
+        young_person,
+        {"first_name": "Zed", "nickname": "Z"},
+        "nickname",
+        "unknown_field",
         format="json",
     )
     _assert_rejected(

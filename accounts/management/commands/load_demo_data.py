@@ -13,5 +13,6 @@ class Command(BaseCommand):
         users = load_demo_data()
         self.stdout.write(self.style.SUCCESS(f"{len(users)} demo accounts ready."))
         for user in users:
-            self.stdout.write(f"  {user.email:<34} {user.get_role_display()}")
+            role = "superuser" if user.is_superuser else user.get_role_display()
+            self.stdout.write(f"  {user.email:<34} {role}")
         self.stdout.write(f"Password of every demo account: {DEMO_PASSWORD}")
