@@ -90,8 +90,7 @@ class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             )
         if not MIN_AGE_YEARS <= age_on(value, today) <= MAX_AGE_YEARS:
             raise serializers.ValidationError(
-                _("Please check the birth date: Jalon is for people aged %(min)d to %(max)d.")
-                % {"min": MIN_AGE_YEARS, "max": MAX_AGE_YEARS},
+                _("Please check the birth date: it does not look right."),
                 code="implausible_date",
             )
         return value
