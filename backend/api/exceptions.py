@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -107,13 +108,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
 
 def _django_error_view(status_code: int, code: str, message: str):
     """Make a Django error view (404, 500...) that answers in the API format under /api/."""
-    from django import views as django_views
-
     default_views = {
-        400: django_views.defaults.bad_request,
-        403: django_views.defaults.permission_denied,
-        404: django_views.defaults.page_not_found,
-        500: django_views.defaults.server_error,
+        400: defaults.bad_request,
+        403: defaults.permission_denied,
+        404: defaults.page_not_found,
+        500: defaults.server_error,
     }
 
     def view(request, exception=None):
