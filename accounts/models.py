@@ -134,6 +134,10 @@ postcode_validator = RegexValidator(
     r"^\d{5}$", _("Enter a French postcode of five digits."), code="invalid_postcode"
 )
 
+commune_code_validator = RegexValidator(
+    r"^(\d{5}|2[AB]\d{3})$", _("Enter an INSEE commune code."), code="invalid_commune"
+)
+
 
 class YoungPersonProfile(models.Model):
     """What a young person tells about themselves; it drives their personalised rights.
@@ -155,6 +159,13 @@ class YoungPersonProfile(models.Model):
     )
     postcode = models.CharField(
         _("postcode"), max_length=5, blank=True, validators=[postcode_validator]
+    )
+    commune_code = models.CharField(
+        _("INSEE commune code"),
+        max_length=5,
+        blank=True,
+        validators=[commune_code_validator],
+        help_text=_("The app fills it from the postcode; it places local offers exactly."),
     )
 
     in_care = models.BooleanField(_("in care (ASE)"), default=False)

@@ -29,30 +29,36 @@ DEPARTEMENT_SCOPED_ROLES = frozenset({Role.COORDINATOR, Role.DEPARTEMENT_STAFF, 
 # Roles that see every département (national reach).
 NATIONAL_ROLES = frozenset({Role.NATIONAL_EDITOR})
 
+
+def _crud(app_label: str, model: str, *actions: str) -> set[str]:
+    return {f"{app_label}.{action}_{model}" for action in actions}
+
+
+_ALL = ("view", "add", "change", "delete")
+_CATALOGUE_CURATION = (
+    _crud("services_catalog", "entry", *_ALL)
+    | _crud("services_catalog", "entrystep", *_ALL)
+    | _crud("services_catalog", "structure", *_ALL)
+    | {"services_catalog.publish_entry", "services_catalog.view_thematique"}
+)
+
 # Model permissions ("app_label.codename") granted to each admin role.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.YOUNG_PERSON: frozenset(),
     Role.MENTOR: frozenset(),
-    Role.COORDINATOR: frozenset(
-        {
-            "accounts.view_departement",
-            "accounts.view_departementcontact",
-        }
-    ),
+    Role.COORDINATOR: frozenset({"accounts.view_departement", "accounts.view_departementcontact"}),
     Role.DEPARTEMENT_STAFF: frozenset(
-        {
-            "accounts.view_departement",
-            "accounts.view_departementcontact",
-            "accounts.add_departementcontact",
-            "accounts.change_departementcontact",
-            "accounts.delete_departementcontact",
-        }
+        {"accounts.view_departement"}
+        | _crud("accounts", "departementcontact", *_ALL)
+        | _CATALOGUE_CURATION
     ),
-    Role.PARTNER: frozenset({"accounts.view_departement"}),
+    # Partners propose entries (drafts they submit); staff review and publish them.
+    Role.PARTNER: frozenset(
+        {"accounts.view_departement", "services_catalog.view_structure"}
+        | _crud("services_catalog", "entry", "view", "add", "change")
+        | _crud("services_catalog", "entrystep", *_ALL)
+    ),
     Role.NATIONAL_EDITOR: frozenset(
-        {
-            "accounts.view_departement",
-            "accounts.view_departementcontact",
-        }
+        {"accounts.view_departement", "accounts.view_departementcontact"} | _CATALOGUE_CURATION
     ),
 }

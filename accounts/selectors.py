@@ -32,6 +32,7 @@ def _profile_as_dict(profile: YoungPersonProfile | None) -> dict[str, Any] | Non
         "birth_date": profile.birth_date.isoformat() if profile.birth_date else None,
         "departement": profile.departement_id,
         "postcode": profile.postcode,
+        "commune_code": profile.commune_code,
         "situation": {flag: getattr(profile, flag) for flag in SITUATION_FLAGS},
         "languages": list(profile.languages),
         "notifications": {

@@ -6,17 +6,12 @@ from rest_framework import serializers
 
 from backend.api.serializers import StrictFieldsMixin
 
+from .dates import age_on
 from .models import Departement, DepartementContact, Language, User, YoungPersonProfile
 
 # A birth date outside this range is a typo, not one of our users.
 MIN_AGE_YEARS = 11
 MAX_AGE_YEARS = 40
-
-
-def age_on(birth_date: date, today: date) -> int:
-    """Age in whole years on ``today``."""
-    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - before_birthday
 
 
 class DepartementSerializer(serializers.ModelSerializer):
@@ -57,6 +52,7 @@ class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "age",
             "departement",
             "postcode",
+            "commune_code",
             "in_care",
             "care_leaver",
             "jeune_majeur_contract",

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "simple_history",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
 ]
 
@@ -160,6 +162,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.tasks.record_worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_SECONDS,
     },
+    "archive-expired-catalogue-entries": {
+        "task": "services_catalog.tasks.archive_expired_entries",
+        "schedule": timedelta(hours=1),
+    },
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": timedelta(hours=6),
@@ -217,6 +223,12 @@ MFA_TOTP_ISSUER = "Jalon"
 # Staff (admin panel) must have set up TOTP before reaching the admin.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=PRODUCTION)
 
+# --- Catalogue ----------------------------------------------------------------------
+# History of catalogue changes is for reading: changes go through the publication workflow.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# Entries not reviewed for this long are flagged in the admin.
+CATALOGUE_REVIEW_MAX_AGE_DAYS = env.int("CATALOGUE_REVIEW_MAX_AGE_DAYS", default=183)
+
 # --- E-mail -----------------------------------------------------------------------------
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
@@ -270,6 +282,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EntryKindEnum": "services_catalog.models.Entry.Kind",
+        "ContactKindEnum": "accounts.models.DepartementContact.Kind",
+        "EntryStatusEnum": "services_catalog.models.Entry.Status",
+        "DemarcheStatusEnum": "services_catalog.models.Demarche.Status",
+    },
     # Swagger UI served from our own static files: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ServicesCatalogConfig(AppConfig):
     name = "services_catalog"
     verbose_name = _("Catalogue of rights and services")
+
+    def ready(self) -> None:
+        from accounts import personal_data
+
+        from .personal_data import export_demarches
+
+        personal_data.register_exporter("demarches", export_demarches)

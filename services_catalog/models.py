@@ -1,1 +1,415 @@
-"""Models of the services_catalog app (arrive with their issue)."""
+"""The catalogue: structures, and the rights and offers young people can claim.
+
+Aligned with the national schema data·inclusion v1: enumerations (types, fees, publics,
+modes...) come from the ``data-inclusion-schema`` package, never copied by hand. What
+data·inclusion lacks and Jalon's users need (eligibility by age and situation, deadlines,
+steps, documents, publication workflow, translations) is added here.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Departement
+
+from . import vocabulary
+
+
+class Thematique(models.Model):
+    """A data·inclusion theme ("categorie--sous-theme"); loaded from the package."""
+
+    code = models.CharField(_("code"), max_length=120, primary_key=True)
+    label = models.CharField(_("label"), max_length=200)
+    categorie = models.CharField(_("category"), max_length=80, db_index=True)
+    categorie_label = models.CharField(_("category label"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return f"{self.categorie_label} / {self.label}"
+
+
+class Structure(models.Model):
+    """An organisation that provides services: mission locale, CAF, FJT, association..."""
+
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="structures",
+        help_text=_("Département whose staff curate it; empty for national bodies."),
+    )
+    source = models.CharField(_("source"), max_length=100, default=vocabulary.JALON_SOURCE)
+    source_id = models.CharField(_("identifier at the source"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    adresse = models.CharField(_("address"), max_length=300, blank=True)
+    complement_adresse = models.CharField(_("address complement"), max_length=300, blank=True)
+    code_postal = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=150, blank=True)
+    code_insee = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    telephone = models.CharField(_("phone"), max_length=32, blank=True)
+    courriel = models.EmailField(_("e-mail"), blank=True)
+    site_web = models.URLField(_("website"), blank=True)
+    horaires_accueil = models.CharField(
+        _("opening hours (OSM format)"),
+        max_length=500,
+        blank=True,
+        validators=[vocabulary.validate_opening_hours],
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        constraints = [
+            # Imports match records by (source, source_id): importing twice changes nothing.
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="structure_unique_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entry(models.Model):
+    """A right (legal entitlement) or an offer of a partner, as the app shows it."""
+
+    class Kind(models.TextChoices):
+        RIGHT = "right", _("Right")
+        OFFER = "offer", _("Offer")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("National")
+        DEPARTEMENTS = "departements", _("Départements")
+        COMMUNES = "communes", _("Communes")
+        RADIUS = "radius", _("Around a place")
+
+    class DeadlineKind(models.TextChoices):
+        FROM_AGE = "from_age", _("From an age")
+        BEFORE_AGE = "before_age", _("Before an age")
+        WITHIN_YEARS_AFTER_AGE = "within_years_after_age", _("Within some years after an age")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name=_("curating département"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="catalogue_entries",
+        help_text=_("Département whose staff curate this entry; empty for national rights."),
+    )
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=100, default=vocabulary.JALON_SOURCE)
+    source_id = models.CharField(_("identifier at the source"), max_length=200, blank=True)
+
+    # Text, in French; other languages in ``translations``.
+    title = models.CharField(_("title"), max_length=150)
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("description"))
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('{"en": {"title": ..., "summary": ..., "body": ..., "steps": [...]}}'),
+    )
+
+    # data·inclusion fields.
+    thematiques = models.ManyToManyField(
+        Thematique, verbose_name=_("themes"), blank=True, related_name="entries"
+    )
+    type = models.CharField(
+        _("type of service"), max_length=40, choices=vocabulary.TYPE_CHOICES, blank=True
+    )
+    frais = models.CharField(_("fees"), max_length=20, choices=vocabulary.FRAIS_CHOICES, blank=True)
+    frais_precisions = models.CharField(_("fees, details"), max_length=300, blank=True)
+    publics = models.JSONField(
+        _("publics"), default=list, blank=True, validators=[vocabulary.validate_publics]
+    )
+    modes_accueil = models.JSONField(
+        _("modes of reception"),
+        default=list,
+        blank=True,
+        validators=[vocabulary.validate_modes_accueil],
+    )
+    modes_mobilisation = models.JSONField(
+        _("how to reach it"),
+        default=list,
+        blank=True,
+        validators=[vocabulary.validate_modes_mobilisation],
+    )
+    mobilisable_par = models.JSONField(
+        _("who can reach it"),
+        default=list,
+        blank=True,
+        validators=[vocabulary.validate_mobilisable_par],
+    )
+    lien_mobilisation = models.URLField(_("link to apply"), blank=True)
+    telephone = models.CharField(_("phone"), max_length=32, blank=True)
+    courriel = models.EmailField(_("e-mail"), blank=True)
+    horaires_accueil = models.CharField(
+        _("opening hours (OSM format)"),
+        max_length=500,
+        blank=True,
+        validators=[vocabulary.validate_opening_hours],
+    )
+
+    # Where it is and where it applies.
+    adresse = models.CharField(_("address"), max_length=300, blank=True)
+    code_postal = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=150, blank=True)
+    code_insee = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    scope = models.CharField(
+        _("territorial scope"), max_length=20, choices=Scope.choices, default=Scope.DEPARTEMENTS
+    )
+    zone_departements = models.ManyToManyField(
+        Departement,
+        verbose_name=_("départements where it applies"),
+        blank=True,
+        related_name="+",
+    )
+    zone_communes = models.CharField(
+        _("communes where it applies"),
+        max_length=2000,
+        blank=True,
+        validators=[vocabulary.validate_commune_list],
+        help_text=_("INSEE commune codes, separated by commas."),
+    )
+    radius_km = models.FloatField(
+        _("radius (km)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.1), MaxValueValidator(500)],
+    )
+
+    # Eligibility and deadline.
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(40)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(40)]
+    )
+    situations = models.JSONField(
+        _("situations"),
+        default=list,
+        blank=True,
+        validators=[vocabulary.validate_situations],
+        help_text=_("Eligible if the person is in at least one; empty: any situation."),
+    )
+    deadline_kind = models.CharField(
+        _("deadline"), max_length=30, choices=DeadlineKind.choices, blank=True
+    )
+    deadline_age = models.PositiveSmallIntegerField(
+        _("deadline age"), null=True, blank=True, validators=[MaxValueValidator(40)]
+    )
+    deadline_years = models.PositiveSmallIntegerField(
+        _("deadline years"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+
+    documents = models.JSONField(
+        _("documents to bring"),
+        default=list,
+        blank=True,
+        validators=[vocabulary.validate_documents],
+    )
+    source_url = models.URLField(_("official source"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    reviewed_at = models.DateField(_("last reviewed on"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    # Unaccented lower-case text of the entry: the search on every database.
+    search_text = models.TextField(editable=False, default="")
+    # PostgreSQL only: French stemming over ``search_text`` (kept up to date by services).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("catalogue entry")
+        verbose_name_plural = _("catalogue entries")
+        permissions = [
+            ("publish_entry", _("Can publish and archive catalogue entries")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="entry_unique_source_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="entry_age_range_ordered",
+            ),
+        ]
+        indexes = [
+            # The app's list: published entries of a département, newest changes first.
+            models.Index(fields=["status", "departement"], name="entry_status_dept_idx"),
+            # Geographic prefilter (bounding box) before the exact distance.
+            models.Index(fields=["latitude", "longitude"], name="entry_lat_lon_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EntryStep(models.Model):
+    """One step of what to do to get a right or use a service."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("step"), max_length=500)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["entry", "position", "id"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EntryRemoval(models.Model):
+    """An entry that left the app (archived, unpublished, expired or deleted).
+
+    The app keeps an offline copy; ``updated_since`` tells it which entries to drop.
+    """
+
+    entry_id = models.BigIntegerField(db_index=True)
+    removed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["removed_at"]
+
+    def __str__(self) -> str:
+        return f"entry #{self.entry_id} removed at {self.removed_at:%Y-%m-%d %H:%M}"
+
+
+class SearchEvent(models.Model):
+    """One search of the catalogue, counted for the département's figures.
+
+    Nobody is identified: no user, no free text, no IP; only what was looked for and
+    whether anything was found.
+    """
+
+    created_at = models.DateTimeField(db_index=True)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code_insee = models.CharField(max_length=5, blank=True)
+    categorie = models.CharField(max_length=80, blank=True)
+    thematique = models.CharField(max_length=120, blank=True)
+    had_text = models.BooleanField(default=False)
+    found = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            # Figures per département and period.
+            models.Index(fields=["departement", "created_at"], name="search_dept_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search {self.created_at:%Y-%m-%d %H:%M} ({'found' if self.found else 'nothing'})"
+
+
+class Demarche(models.Model):
+    """A procedure a young person follows: an entry they saved, with the steps they ticked."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demarches"
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="demarches")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    completed_steps = models.ManyToManyField(EntryStep, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entry"], name="demarche_one_per_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"démarche #{self.pk}"

@@ -1,0 +1,312 @@
+"""The catalogue in the admin panel, scoped by département, with its publication workflow."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.roles import Role
+from accounts.scoping import DepartementScopedAdminMixin, user_sees_all_departements
+from backend.forms import formfield_https_urls
+
+from . import services, vocabulary
+from .models import Entry, EntryStep, Structure
+
+
+def _is_partner(user) -> bool:
+    return not user.is_superuser and user.role == Role.PARTNER
+
+
+class ScopedHistoryAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # Only national roles may leave the département empty (a national record).
+        if "departement" in form.base_fields and not user_sees_all_departements(request.user):
+            form.base_fields["departement"].required = True
+        return form
+
+
+@admin.register(Structure)
+class StructureAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "commune", "departement", "updated_at"]
+    list_filter = [("departement", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "commune"]
+    list_select_related = ["departement"]
+    readonly_fields = ["source", "source_id", "created_at", "updated_at"]
+
+
+class EntryStepInline(admin.TabularInline):
+    model = EntryStep
+    extra = 1
+    fields = ["position", "text"]
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Not reviewed for six months")), ("no", _("Reviewed recently"))]
+
+    def queryset(self, request, queryset):
+        limit = stale_before()
+        stale = models.Q(reviewed_at__isnull=True) | models.Q(reviewed_at__lt=limit)
+        if self.value() == "yes":
+            return queryset.filter(stale)
+        if self.value() == "no":
+            return queryset.exclude(stale)
+        return queryset
+
+
+def stale_before():
+    return timezone.localdate() - timedelta(days=settings.CATALOGUE_REVIEW_MAX_AGE_DAYS)
+
+
+class EntryAdminForm(forms.ModelForm):
+    class Meta:
+        model = Entry
+        exclude = ["search_text", "search_vector"]  # noqa: DJ006 - fieldsets list the fields
+        formfield_callback = formfield_https_urls
+
+    def clean_zone_communes(self):
+        return ",".join(vocabulary.split_communes(self.cleaned_data["zone_communes"]))
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if scope == Entry.Scope.DEPARTEMENTS and not cleaned.get("zone_departements"):
+            self.add_error("zone_departements", _("Choose the départements where it applies."))
+        if scope == Entry.Scope.COMMUNES and not cleaned.get("zone_communes"):
+            self.add_error("zone_communes", _("List the communes where it applies."))
+        if scope == Entry.Scope.RADIUS and (
+            cleaned.get("radius_km") is None
+            or cleaned.get("latitude") is None
+            or cleaned.get("longitude") is None
+        ):
+            self.add_error("radius_km", _("A radius needs a place (latitude, longitude)."))
+        if cleaned.get("deadline_kind") and cleaned.get("deadline_age") is None:
+            self.add_error("deadline_age", _("A deadline needs an age."))
+        return cleaned
+
+
+@admin.register(Entry)
+class EntryAdmin(ScopedHistoryAdmin):
+    form = EntryAdminForm
+    inlines = [EntryStepInline]
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "departement",
+        "needs_review",
+        "reviewed_at",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        StaleFilter,
+        ("departement", admin.RelatedOnlyFieldListFilter),
+        "scope",
+    ]
+    search_fields = ["title", "summary"]
+    list_select_related = ["departement"]
+    filter_horizontal = ["thematiques", "zone_departements"]
+    readonly_fields = [
+        "status",
+        "proposed_by",
+        "published_at",
+        "reviewed_at",
+        "source",
+        "source_id",
+        "created_at",
+        "updated_at",
+    ]
+    actions = [
+        "submit_for_review",
+        "publish",
+        "archive",
+        "return_to_draft",
+        "mark_reviewed",
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "status", "departement", "structure", "proposed_by"]}),
+        (_("Text (French)"), {"fields": ["title", "summary", "body", "translations"]}),
+        (
+            _("data·inclusion"),
+            {
+                "fields": [
+                    "thematiques",
+                    "type",
+                    "frais",
+                    "frais_precisions",
+                    "publics",
+                    "modes_accueil",
+                    "modes_mobilisation",
+                    "mobilisable_par",
+                ]
+            },
+        ),
+        (
+            _("Contact and place"),
+            {
+                "fields": [
+                    "lien_mobilisation",
+                    "telephone",
+                    "courriel",
+                    "horaires_accueil",
+                    "adresse",
+                    "code_postal",
+                    "commune",
+                    "code_insee",
+                    "latitude",
+                    "longitude",
+                ]
+            },
+        ),
+        (
+            _("Where it applies"),
+            {"fields": ["scope", "zone_departements", "zone_communes", "radius_km"]},
+        ),
+        (
+            _("Who can claim it"),
+            {
+                "fields": [
+                    "min_age",
+                    "max_age",
+                    "situations",
+                    "deadline_kind",
+                    "deadline_age",
+                    "deadline_years",
+                    "documents",
+                ]
+            },
+        ),
+        (
+            _("Source and dates"),
+            {
+                "fields": [
+                    "source_url",
+                    "valid_from",
+                    "valid_until",
+                    "reviewed_at",
+                    "published_at",
+                    "source",
+                    "source_id",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(boolean=True, description=_("needs review"))
+    def needs_review(self, entry: Entry) -> bool:
+        return entry.reviewed_at is None or entry.reviewed_at < stale_before()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if _is_partner(request.user):
+            # A partner organisation sees its own proposals only.
+            queryset = queryset.filter(proposed_by=request.user)
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and _is_partner(request.user):
+            return obj.status in (Entry.Status.DRAFT, Entry.Status.SUBMITTED)
+        return allowed
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm(services.PUBLISH_PERMISSION):
+            for name in ("publish", "archive", "mark_reviewed"):
+                actions.pop(name, None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.proposed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.entry_reindex(entry=form.instance)
+
+    def delete_model(self, request, obj):
+        services.entry_delete(entry=obj)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            services.entry_delete(entry=entry)
+
+    def _apply(self, request, queryset, service, done_message):
+        done = 0
+        for entry in queryset:
+            try:
+                service(entry=entry, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{entry}: {message}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Submit for review"))
+    def submit_for_review(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.entry_submit,
+            lambda n: ngettext("%d entry submitted.", "%d entries submitted.", n) % n,
+        )
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.entry_publish,
+            lambda n: ngettext("%d entry published.", "%d entries published.", n) % n,
+        )
+
+    @admin.action(description=_("Archive"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.entry_archive,
+            lambda n: ngettext("%d entry archived.", "%d entries archived.", n) % n,
+        )
+
+    @admin.action(description=_("Return to draft"))
+    def return_to_draft(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.entry_return_to_draft,
+            lambda n: ngettext("%d entry back to draft.", "%d entries back to draft.", n) % n,
+        )
+
+    @admin.action(description=_("Mark as reviewed today"), permissions=["publish"])
+    def mark_reviewed(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.entry_mark_reviewed,
+            lambda n: (
+                ngettext("%d entry marked as reviewed.", "%d entries marked as reviewed.", n) % n
+            ),
+        )
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(services.PUBLISH_PERMISSION)

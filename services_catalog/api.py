@@ -1,0 +1,230 @@
+"""API of the catalogue: search, detail, the young person's rights and procedures."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponseNotModified
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Departement
+from accounts.roles import Role
+from accounts.selectors import profile_for
+from backend.api.pagination import PageNumberPagination
+from backend.api.serializers import ErrorSerializer
+
+from . import selectors, services
+from .models import Demarche, Entry, EntryRemoval, EntryStep
+from .serializers import (
+    CatalogueSearchParams,
+    DemarcheCreateSerializer,
+    DemarcheSerializer,
+    DemarcheUpdateSerializer,
+    EntryDetailSerializer,
+    EntryListSerializer,
+    RightSerializer,
+)
+
+ERROR_400 = OpenApiResponse(ErrorSerializer, description="Invalid parameters.")
+
+
+def _etag(*parts) -> str:
+    digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+    return f'W/"{digest[:32]}"'
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    candidates = request.headers.get("If-None-Match", "")
+    return etag in {candidate.strip() for candidate in candidates.split(",")} or candidates == "*"
+
+
+class CatalogueEntryListView(APIView):
+    """Search the published catalogue; open to anyone, signed in or not."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[CatalogueSearchParams],
+        responses={200: EntryListSerializer(many=True), 400: ERROR_400},
+        description=(
+            "Answers carry an ETag: send it back in If-None-Match to get 304 when nothing "
+            "changed. With `updated_since`, the answer also lists in `removed` the ids of "
+            "entries that left the catalogue since then (for the app's offline copy)."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params_serializer = CatalogueSearchParams(data=request.query_params)
+        params_serializer.is_valid(raise_exception=True)
+        params = params_serializer.validated_data
+        queryset = selectors.entry_search(params)
+
+        state = queryset.aggregate(latest=Max("updated_at"), count=Count("pk"))
+        last_removal = EntryRemoval.objects.aggregate(last=Max("pk"))["last"]
+        etag = _etag(
+            request.get_full_path(),
+            translation.get_language(),
+            state["latest"],
+            state["count"],
+            last_removal,
+            # "Open now" changes with the clock even when no entry does.
+            timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
+        )
+        if _not_modified(request, etag):
+            return HttpResponseNotModified(headers={"ETag": etag})
+
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        data = EntryListSerializer(page, many=True).data
+        response = paginator.get_paginated_response(data)
+        if params.get("updated_since"):
+            response.data["removed"] = selectors.removed_since(params["updated_since"])
+        self._count_search(params, found=paginator.page.paginator.count > 0)
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"  # cache, but check the ETag every time
+        response["Vary"] = "Accept-Language"
+        return response
+
+    @staticmethod
+    def _count_search(params: dict, found: bool) -> None:
+        is_search = any(params.get(key) for key in ("q", "categorie", "thematique"))
+        if not is_search:
+            return  # a sync of the offline copy or a plain listing is not a search
+        departement = selectors.search_departement(params)
+        if departement and not Departement.objects.filter(code=departement).exists():
+            departement = None
+        thematique = params.get("thematique", "")
+        services.search_event_record(
+            departement_code=departement,
+            code_insee=params.get("commune", ""),
+            categorie=params.get("categorie") or thematique.split("--")[0],
+            thematique=thematique,
+            had_text=bool(params.get("q")),
+            found=found,
+        )
+
+
+class CatalogueEntryDetailView(APIView):
+    """One published entry, with its steps, documents, contact and hours."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: EntryDetailSerializer, 404: OpenApiResponse(ErrorSerializer)})
+    def get(self, request: Request, entry_id: int) -> Response:
+        try:
+            entry = selectors.entry_get_visible(entry_id=entry_id)
+        except Entry.DoesNotExist as exc:
+            raise Http404 from exc
+        etag = _etag("entry", entry.pk, entry.updated_at.isoformat(), translation.get_language())
+        if _not_modified(request, etag):
+            return HttpResponseNotModified(headers={"ETag": etag})
+        response = Response(EntryDetailSerializer(entry).data)
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"
+        response["Vary"] = "Accept-Language"
+        return response
+
+
+def _young_person_profile(request: Request):
+    profile = profile_for(request.user) if request.user.role == Role.YOUNG_PERSON else None
+    if profile is None:
+        raise PermissionDenied(
+            _("Only young people have a personal space for rights and procedures.")
+        )
+    return profile
+
+
+class MyRightsView(APIView):
+    """The rights and services the signed-in young person can claim, deadlines first."""
+
+    @extend_schema(responses={200: RightSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        profile = _young_person_profile(request)
+        rights = selectors.rights_for(profile=profile)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(rights, request, view=self)
+        return paginator.get_paginated_response(RightSerializer(page, many=True).data)
+
+
+class MyDemarcheListView(APIView):
+    """The procedures the young person follows; ``POST`` saves a new one."""
+
+    @extend_schema(responses={200: DemarcheSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            selectors.demarches_for(user=request.user), request, view=self
+        )
+        return paginator.get_paginated_response(DemarcheSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=DemarcheCreateSerializer, responses={201: DemarcheSerializer, 400: ERROR_400}
+    )
+    def post(self, request: Request) -> Response:
+        _young_person_profile(request)
+        serializer = DemarcheCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            entry = selectors.entry_get_visible(entry_id=serializer.validated_data["entry"])
+        except Entry.DoesNotExist as exc:
+            raise DjangoValidationError(
+                {
+                    "entry": DjangoValidationError(
+                        _("No published entry has this id."), "does_not_exist"
+                    )
+                }
+            ) from exc
+        demarche = services.demarche_start(user=request.user, entry=entry)
+        demarche = selectors.demarche_get_for_user(user=request.user, demarche_id=demarche.pk)
+        return Response(DemarcheSerializer(demarche).data, status=status.HTTP_201_CREATED)
+
+
+class MyDemarcheDetailView(APIView):
+    """One of the young person's procedures: read, tick steps, close, forget."""
+
+    def _get(self, request: Request, demarche_id: int):
+        try:
+            return selectors.demarche_get_for_user(user=request.user, demarche_id=demarche_id)
+        except Demarche.DoesNotExist as exc:
+            raise Http404 from exc
+
+    @extend_schema(responses={200: DemarcheSerializer})
+    def get(self, request: Request, demarche_id: int) -> Response:
+        return Response(DemarcheSerializer(self._get(request, demarche_id)).data)
+
+    @extend_schema(
+        request=DemarcheUpdateSerializer, responses={200: DemarcheSerializer, 400: ERROR_400}
+    )
+    def patch(self, request: Request, demarche_id: int) -> Response:
+        demarche = self._get(request, demarche_id)
+        serializer = DemarcheUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        steps = None
+        if "completed_steps" in data:
+            steps = list(EntryStep.objects.filter(pk__in=data["completed_steps"]))
+            missing = set(data["completed_steps"]) - {step.pk for step in steps}
+            if missing:
+                raise DjangoValidationError(
+                    {
+                        "completed_steps": DjangoValidationError(
+                            _("Unknown steps."), "does_not_exist"
+                        )
+                    }
+                )
+        services.demarche_update(
+            demarche=demarche, status=data.get("status"), completed_steps=steps
+        )
+        demarche = self._get(request, demarche_id)
+        return Response(DemarcheSerializer(demarche).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, demarche_id: int) -> Response:
+        services.demarche_forget(demarche=self._get(request, demarche_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

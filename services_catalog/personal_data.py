@@ -1,0 +1,19 @@
+"""The catalogue's part of a young person's data export (procedures they follow)."""
+
+from .selectors import demarches_for
+
+
+def export_demarches(user) -> list[dict]:
+    """Every procedure of ``user``, with the steps they ticked. Erased with the account."""
+    return [
+        {
+            "entry_id": demarche.entry_id,
+            "entry_title": demarche.entry.title,
+            "status": demarche.status,
+            "completed_steps": [step.text for step in demarche.completed_steps.all()],
+            "created_at": demarche.created_at.isoformat(),
+            "updated_at": demarche.updated_at.isoformat(),
+            "closed_at": demarche.closed_at.isoformat() if demarche.closed_at else None,
+        }
+        for demarche in demarches_for(user=user)
+    ]

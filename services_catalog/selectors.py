@@ -1,0 +1,371 @@
+"""Reads on the catalogue: what the app may show, search, distance, eligibility."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, FloatField, Q, QuerySet, When
+from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from opening_hours import OpeningHours
+
+from accounts.dates import age_on
+from accounts.models import SITUATION_FLAGS, YoungPersonProfile
+
+from .models import Demarche, Entry, EntryRemoval
+from .text import crude_stem, search_terms
+from .vocabulary import departement_of_commune, departement_of_postcode
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def entries_visible(today: date | None = None) -> QuerySet[Entry]:
+    """Entries the app may show: published and within their validity dates."""
+    today = today or timezone.localdate()
+    return Entry.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        status=Entry.Status.PUBLISHED,
+    )
+
+
+def entries_for_app() -> QuerySet[Entry]:
+    """Visible entries with what the app's list and detail show, in few queries."""
+    return (
+        entries_visible()
+        .select_related("structure", "departement")
+        .prefetch_related("thematiques", "steps", "zone_departements")
+    )
+
+
+def entry_get_visible(*, entry_id: int) -> Entry:
+    """A visible entry (raises ``Entry.DoesNotExist`` for drafts, archives and unknowns)."""
+    return entries_for_app().get(pk=entry_id)
+
+
+# --- Where an entry applies -------------------------------------------------------
+
+
+def _zone_includes(code: str) -> Q:
+    # A subquery rather than a join: no duplicate rows, so no DISTINCT to pay for.
+    zone = Entry.zone_departements.through.objects.filter(departement_id=code)
+    return Q(scope=Entry.Scope.DEPARTEMENTS, pk__in=zone.values("entry_id"))
+
+
+def applies_in_departement(code: str) -> Q:
+    """Entries that apply somewhere in département ``code`` (national ones included)."""
+    return (
+        Q(scope=Entry.Scope.NATIONAL)
+        | _zone_includes(code)
+        | Q(scope__in=[Entry.Scope.COMMUNES, Entry.Scope.RADIUS], departement_id=code)
+    )
+
+
+def applies_in_commune(code_insee: str) -> Q:
+    """Entries that apply in commune ``code_insee``.
+
+    Radius entries are kept when they are curated in the commune's département: without
+    the commune's coordinates we cannot measure, and hiding a nearby service is worse.
+    """
+    departement = departement_of_commune(code_insee)
+    return (
+        Q(scope=Entry.Scope.NATIONAL)
+        | _zone_includes(departement)
+        | Q(scope=Entry.Scope.COMMUNES, zone_communes__contains=code_insee)
+        | Q(scope=Entry.Scope.RADIUS, departement_id=departement)
+    )
+
+
+# --- Search --------------------------------------------------------------------------
+
+
+def search_text(queryset: QuerySet[Entry], query: str) -> QuerySet[Entry]:
+    """Free-text search, accent- and case-insensitive; French stemming on PostgreSQL."""
+    terms = search_terms(query)
+    if not terms:
+        return queryset
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(" ".join(terms), config="french", search_type="plain")
+        return queryset.filter(search_vector=search_query).annotate(
+            rank=SearchRank(F("search_vector"), search_query)
+        )
+    for term in terms:
+        queryset = queryset.filter(search_text__contains=crude_stem(term))
+    return queryset
+
+
+def annotate_distance(queryset: QuerySet[Entry], lat: float, lon: float) -> QuerySet[Entry]:
+    """Great-circle distance in km from (lat, lon) to each located entry (null otherwise)."""
+    # Spherical law of cosines; the clamp keeps ACOS defined despite rounding.
+    cosine = Sin(Radians(F("latitude"))) * math.sin(math.radians(lat)) + Cos(
+        Radians(F("latitude"))
+    ) * math.cos(math.radians(lat)) * Cos(Radians(F("longitude")) - math.radians(lon))
+    distance = ACos(Least(Greatest(cosine, -1.0), 1.0), output_field=FloatField()) * (
+        EARTH_RADIUS_KM
+    )
+    # PostgreSQL's GREATEST skips NULLs: keep unlocated entries' distance NULL explicitly.
+    located = Q(latitude__isnull=False, longitude__isnull=False)
+    return queryset.annotate(
+        distance_km=Case(When(located, then=distance), default=None, output_field=FloatField())
+    )
+
+
+def within_radius(queryset: QuerySet[Entry], lat: float, lon: float, radius_km: float):
+    """Located entries within ``radius_km`` of (lat, lon), prefiltered by a bounding box."""
+    lat_delta = radius_km / 111.0
+    lon_delta = radius_km / max(111.0 * math.cos(math.radians(lat)), 1e-6)
+    return annotate_distance(
+        queryset.filter(
+            latitude__range=(lat - lat_delta, lat + lat_delta),
+            longitude__range=(lon - lon_delta, lon + lon_delta),
+        ),
+        lat,
+        lon,
+    ).filter(distance_km__lte=radius_km)
+
+
+def open_at(entry: Entry, moment: datetime) -> bool:
+    """Whether ``entry`` is open at ``moment`` (unknown hours count as not open)."""
+    if not entry.horaires_accueil:
+        return False
+    local = timezone.localtime(moment).replace(tzinfo=None)
+    try:
+        return OpeningHours(entry.horaires_accueil).is_open(local)
+    except Exception:  # hours saved before validation existed: not known to be open
+        return False
+
+
+def open_now_ids(queryset: QuerySet[Entry], moment: datetime) -> list[int]:
+    """Ids of the entries of ``queryset`` that are open at ``moment``."""
+    rows = queryset.exclude(horaires_accueil="").values_list("pk", "horaires_accueil")
+    ids = []
+    for pk, hours in rows:
+        probe = Entry(horaires_accueil=hours)
+        if open_at(probe, moment):
+            ids.append(pk)
+    return ids
+
+
+def removed_since(since: datetime) -> list[int]:
+    """Ids of entries that left the app since ``since`` and are not back in it."""
+    removed = set(
+        EntryRemoval.objects.filter(removed_at__gte=since).values_list("entry_id", flat=True)
+    )
+    if not removed:
+        return []
+    back = set(entries_visible().filter(pk__in=removed).values_list("pk", flat=True))
+    return sorted(removed - back)
+
+
+# --- Eligibility --------------------------------------------------------------------
+
+SITUATION_PHRASES = {
+    "in_care": "you are in the care of child protection (ASE)",
+    "care_leaver": "you have left care (ASE)",
+    "jeune_majeur_contract": "you have an accompagnement jeune majeur contract",
+    "student": "you are a student",
+    "apprentice": "you are an apprentice",
+    "job_seeker": "you are looking for a job",
+    "employed": "you have a job",
+    "parent": "you are a parent",
+    "disability_recognition": "your disability is recognised",
+    "unaccompanied_minor": "you came to France as an unaccompanied minor",
+}
+
+
+def _situation_phrase(flag: str) -> str:
+    # The phrases are marked for translation in ``_situation_phrases_for_translators``.
+    return _(SITUATION_PHRASES[flag])
+
+
+def _situation_phrases_for_translators() -> None:  # pragma: no cover - for makemessages
+    _("you are in the care of child protection (ASE)")
+    _("you have left care (ASE)")
+    _("you have an accompagnement jeune majeur contract")
+    _("you are a student")
+    _("you are an apprentice")
+    _("you are looking for a job")
+    _("you have a job")
+    _("you are a parent")
+    _("your disability is recognised")
+    _("you came to France as an unaccompanied minor")
+
+
+def birthday(birth_date: date, age: int) -> date:
+    """The day a person born on ``birth_date`` turns ``age`` (1 March for 29 February)."""
+    year = birth_date.year + age
+    try:
+        return birth_date.replace(year=year)
+    except ValueError:
+        return date(year, 3, 1)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    entry: Entry
+    reason: str
+    deadline: date | None  # last day to claim, or first day it can be claimed
+    deadline_label: str
+
+
+def _deadline(entry: Entry, birth_date: date | None, today: date) -> tuple[date | None, str, bool]:
+    """(date, label, still possible) of the entry's age-based deadline for this person."""
+    if not entry.deadline_kind or entry.deadline_age is None or birth_date is None:
+        return None, "", True
+    kind = entry.deadline_kind
+    if kind == Entry.DeadlineKind.FROM_AGE:
+        start = birthday(birth_date, entry.deadline_age)
+        if start > today:
+            return start, _("from %(date)s") % {"date": start.strftime("%d/%m/%Y")}, True
+        return None, "", True
+    if kind == Entry.DeadlineKind.BEFORE_AGE:
+        last_day = birthday(birth_date, entry.deadline_age) - _ONE_DAY
+    else:
+        last_day = birthday(birth_date, entry.deadline_age + (entry.deadline_years or 0)) - _ONE_DAY
+    label = _("claim before %(date)s") % {"date": (last_day + _ONE_DAY).strftime("%d/%m/%Y")}
+    return last_day, label, last_day >= today
+
+
+_ONE_DAY = date.resolution
+
+
+def evaluate_eligibility(
+    entry: Entry, profile: YoungPersonProfile, today: date
+) -> Eligibility | None:
+    """Whether the person of ``profile`` can claim ``entry`` today, and why (None if not).
+
+    Age limits are inclusive. An entry with age limits needs a known birth date.
+    """
+    age = age_on(profile.birth_date, today) if profile.birth_date else None
+    reasons = []
+    if entry.min_age is not None or entry.max_age is not None:
+        if age is None:
+            return None
+        if entry.min_age is not None and age < entry.min_age:
+            return None
+        if entry.max_age is not None and age > entry.max_age:
+            return None
+        reasons.append(_("you are %(age)d") % {"age": age})
+    if entry.situations:
+        matching = [
+            flag for flag in SITUATION_FLAGS if flag in entry.situations and getattr(profile, flag)
+        ]
+        if not matching:
+            return None
+        reasons.append(_situation_phrase(matching[0]))
+    deadline, label, still_possible = _deadline(entry, profile.birth_date, today)
+    if not still_possible:
+        return None
+    if reasons:
+        reason = " ".join(reasons[:1] + [_("and") + " " + part for part in reasons[1:]])
+        reason = reason[0].upper() + reason[1:] + "."
+    else:
+        reason = _("Open to every young person where you live.")
+    return Eligibility(entry=entry, reason=reason, deadline=deadline, deadline_label=label)
+
+
+def rights_for(*, profile: YoungPersonProfile, today: date | None = None) -> list[Eligibility]:
+    """Entries the young person can claim, upcoming deadlines first, then by title."""
+    today = today or timezone.localdate()
+    candidates = entries_for_app()
+    if profile.commune_code:
+        candidates = candidates.filter(applies_in_commune(profile.commune_code))
+    elif profile.departement_id:
+        candidates = candidates.filter(applies_in_departement(profile.departement_id))
+    else:
+        candidates = candidates.filter(scope=Entry.Scope.NATIONAL)
+    eligible = [
+        result
+        for entry in candidates
+        if (result := evaluate_eligibility(entry, profile, today)) is not None
+    ]
+    return sorted(
+        eligible,
+        key=lambda item: (
+            item.deadline is None,
+            item.deadline or today,
+            item.entry.title.lower(),
+        ),
+    )
+
+
+def demarches_for(*, user) -> QuerySet[Demarche]:
+    """The procedures of ``user``, with their entry and ticked steps."""
+    return (
+        Demarche.objects.filter(user=user)
+        .select_related("entry")
+        .prefetch_related("completed_steps", "entry__steps")
+    )
+
+
+def demarche_get_for_user(*, user, demarche_id: int) -> Demarche:
+    """One of ``user``'s procedures; anyone else's is ``DoesNotExist`` (404)."""
+    return demarches_for(user=user).get(pk=demarche_id)
+
+
+# --- The app's search ----------------------------------------------------------------
+
+
+def entry_search(params: dict) -> QuerySet[Entry]:
+    """The app's catalogue query, from validated parameters (see CatalogueSearchParams).
+
+    Ordering: by distance when a position is given, else by relevance for a text
+    search, else by title.
+    """
+    queryset = entries_visible().select_related("structure").prefetch_related("thematiques")
+    if params.get("updated_since"):
+        queryset = queryset.filter(updated_at__gte=params["updated_since"])
+    for field in ("kind", "type", "frais"):
+        if params.get(field):
+            queryset = queryset.filter(**{field: params[field]})
+    if params.get("thematique"):
+        queryset = queryset.filter(
+            pk__in=Entry.thematiques.through.objects.filter(
+                thematique_id=params["thematique"]
+            ).values("entry_id")
+        )
+    if params.get("categorie"):
+        queryset = queryset.filter(
+            pk__in=Entry.thematiques.through.objects.filter(
+                thematique__categorie=params["categorie"]
+            ).values("entry_id")
+        )
+    if params.get("commune"):
+        queryset = queryset.filter(applies_in_commune(params["commune"]))
+    elif params.get("postcode"):
+        departement = departement_of_postcode(params["postcode"])
+        queryset = queryset.filter(
+            applies_in_departement(departement) if departement else Q(pk__in=[])
+        )
+    if params.get("departement"):
+        queryset = queryset.filter(applies_in_departement(params["departement"]))
+
+    ordering: list = ["title", "pk"]
+    if params.get("q"):
+        queryset = search_text(queryset, params["q"])
+        if connection.vendor == "postgresql":
+            ordering = ["-rank", "title", "pk"]
+    if "lat" in params:
+        lat, lon = params["lat"], params["lon"]
+        if params.get("radius_km"):
+            queryset = within_radius(queryset, lat, lon, params["radius_km"])
+        else:
+            queryset = annotate_distance(queryset, lat, lon)
+        ordering = [F("distance_km").asc(nulls_last=True), "title", "pk"]
+    if params.get("open_now"):
+        queryset = queryset.filter(pk__in=open_now_ids(queryset, timezone.now()))
+    return queryset.order_by(*ordering)
+
+
+def search_departement(params: dict) -> str | None:
+    """The département a search is about, for the figures (None if it is national)."""
+    if params.get("departement"):
+        return params["departement"]
+    if params.get("commune"):
+        return departement_of_commune(params["commune"])
+    if params.get("postcode"):
+        return departement_of_postcode(params["postcode"])
+    return None

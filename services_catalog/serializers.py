@@ -1,0 +1,248 @@
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from backend.api.serializers import StrictFieldsMixin
+from vault.document_types import DocumentType
+
+from . import vocabulary
+from .models import Demarche, Entry, EntryStep
+
+
+def _language() -> str:
+    return (translation.get_language() or "fr").split("-")[0]
+
+
+def translated(entry_or_step, field: str) -> str:
+    """The field in the request's language when a translation exists, else in French."""
+    language = _language()
+    if language != "fr":
+        value = (entry_or_step.translations or {}).get(language, {})
+        if isinstance(value, dict) and value.get(field):
+            return value[field]
+    return getattr(entry_or_step, field)
+
+
+# --- Query parameters -----------------------------------------------------------------
+
+
+class CatalogueSearchParams(serializers.Serializer):
+    """Query parameters of ``GET /api/v1/catalogue/entries/``."""
+
+    q = serializers.CharField(required=False, max_length=200, allow_blank=True)
+    categorie = serializers.ChoiceField(choices=vocabulary.CATEGORIE_CHOICES, required=False)
+    thematique = serializers.ChoiceField(
+        choices=[(row["code"], row["label"]) for row in vocabulary.thematique_rows()],
+        required=False,
+    )
+    kind = serializers.ChoiceField(choices=Entry.Kind.choices, required=False)
+    type = serializers.ChoiceField(choices=vocabulary.TYPE_CHOICES, required=False)
+    frais = serializers.ChoiceField(choices=vocabulary.FRAIS_CHOICES, required=False)
+    departement = serializers.CharField(required=False, max_length=3)
+    commune = serializers.RegexField(
+        vocabulary.COMMUNE_CODE, required=False, help_text=_("INSEE commune code.")
+    )
+    postcode = serializers.RegexField(r"^\d{5}$", required=False)
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    radius_km = serializers.FloatField(required=False, min_value=0.1, max_value=200)
+    open_now = serializers.BooleanField(required=False, default=False)
+    updated_since = serializers.DateTimeField(required=False)
+
+    def validate_departement(self, value: str) -> str:
+        from accounts.models import Departement
+
+        code = value.upper()
+        if not Departement.objects.filter(code=code).exists():
+            raise serializers.ValidationError(_("Unknown département."), code="does_not_exist")
+        return code
+
+    def validate_commune(self, value: str) -> str:
+        return value.upper()
+
+    def validate(self, attrs):
+        if ("lat" in attrs) != ("lon" in attrs):
+            raise serializers.ValidationError(
+                {"lat": _("Give both lat and lon.")}, code="incomplete_position"
+            )
+        if "radius_km" in attrs and "lat" not in attrs:
+            raise serializers.ValidationError(
+                {"radius_km": _("A radius needs lat and lon.")}, code="radius_without_position"
+            )
+        return attrs
+
+
+# --- Entries ------------------------------------------------------------------------------
+
+
+class StructureBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class EntryListSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+    thematiques = serializers.SerializerMethodField()
+    categories = serializers.SerializerMethodField()
+    structure = StructureBriefSerializer(allow_null=True)
+    distance_km = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "summary",
+            "categories",
+            "thematiques",
+            "type",
+            "frais",
+            "departement",
+            "scope",
+            "structure",
+            "commune",
+            "code_postal",
+            "latitude",
+            "longitude",
+            "distance_km",
+            "horaires_accueil",
+            "updated_at",
+        ]
+
+    def get_title(self, entry: Entry) -> str:
+        return translated(entry, "title")
+
+    def get_summary(self, entry: Entry) -> str:
+        return translated(entry, "summary")
+
+    def get_thematiques(self, entry: Entry) -> list[str]:
+        return [theme.code for theme in entry.thematiques.all()]
+
+    def get_categories(self, entry: Entry) -> list[str]:
+        return sorted({theme.categorie for theme in entry.thematiques.all()})
+
+    def get_distance_km(self, entry: Entry) -> float | None:
+        distance = getattr(entry, "distance_km", None)
+        return round(distance, 2) if distance is not None else None
+
+
+class EntryStepSerializer(serializers.ModelSerializer):
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EntryStep
+        fields = ["id", "position", "text"]
+
+    def get_text(self, step: EntryStep) -> str:
+        return translated(step, "text")
+
+
+class EntryDetailSerializer(EntryListSerializer):
+    body = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+    zone_departements = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    zone_communes = serializers.SerializerMethodField()
+    deadline = serializers.SerializerMethodField()
+
+    class Meta(EntryListSerializer.Meta):
+        fields = [
+            *EntryListSerializer.Meta.fields,
+            "body",
+            "steps",
+            "documents",
+            "publics",
+            "frais_precisions",
+            "modes_accueil",
+            "modes_mobilisation",
+            "mobilisable_par",
+            "lien_mobilisation",
+            "telephone",
+            "courriel",
+            "adresse",
+            "zone_departements",
+            "zone_communes",
+            "radius_km",
+            "min_age",
+            "max_age",
+            "situations",
+            "deadline",
+            "source_url",
+            "valid_from",
+            "valid_until",
+            "reviewed_at",
+        ]
+
+    def get_body(self, entry: Entry) -> str:
+        return translated(entry, "body")
+
+    def get_steps(self, entry: Entry) -> list[dict]:
+        return EntryStepSerializer(entry.steps.all(), many=True).data
+
+    def get_documents(self, entry: Entry) -> list[dict]:
+        return [
+            {"type": code, "label": str(DocumentType(code).label)}
+            for code in entry.documents
+            if code in DocumentType.values
+        ]
+
+    def get_zone_communes(self, entry: Entry) -> list[str]:
+        return vocabulary.split_communes(entry.zone_communes)
+
+    def get_deadline(self, entry: Entry) -> dict | None:
+        if not entry.deadline_kind:
+            return None
+        return {
+            "kind": entry.deadline_kind,
+            "age": entry.deadline_age,
+            "years": entry.deadline_years,
+        }
+
+
+class RightSerializer(serializers.Serializer):
+    """An entry the signed-in young person can claim, with why and until when."""
+
+    entry = EntryListSerializer()
+    reason = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    deadline_label = serializers.CharField()
+
+
+# --- Procedures ---------------------------------------------------------------------
+
+
+class DemarcheSerializer(serializers.ModelSerializer):
+    entry = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Demarche
+        fields = ["id", "entry", "status", "steps", "created_at", "updated_at", "closed_at"]
+
+    def get_entry(self, demarche: Demarche) -> dict:
+        return {
+            "id": demarche.entry_id,
+            "title": translated(demarche.entry, "title"),
+            "summary": translated(demarche.entry, "summary"),
+            "still_published": demarche.entry.status == Entry.Status.PUBLISHED,
+        }
+
+    def get_steps(self, demarche: Demarche) -> list[dict]:
+        done = {step.pk for step in demarche.completed_steps.all()}
+        return [
+            {"id": step.pk, "text": translated(step, "text"), "done": step.pk in done}
+            for step in demarche.entry.steps.all()
+        ]
+
+
+class DemarcheCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    entry = serializers.IntegerField(min_value=1)
+
+
+class DemarcheUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=Demarche.Status.choices, required=False)
+    completed_steps = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=100
+    )

@@ -1,0 +1,271 @@
+"""Writes on the catalogue: indexing, publication workflow, procedures, search counts.
+
+The admin, the API, management commands and Celery tasks all go through these functions.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.fields import TextField
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import Demarche, Entry, EntryRemoval, EntryStep, SearchEvent, Thematique
+from .text import normalize
+from .vocabulary import split_communes
+
+PUBLISH_PERMISSION = "services_catalog.publish_entry"
+
+
+# --- Search index -----------------------------------------------------------------------
+
+
+def entry_search_text(entry: Entry) -> str:
+    """Everything a young person might type to find ``entry``, normalised."""
+    parts = [entry.title, entry.summary, entry.body, entry.commune, entry.frais_precisions]
+    if entry.structure_id:
+        parts.append(entry.structure.name)
+    parts += [f"{theme.label} {theme.categorie_label}" for theme in entry.thematiques.all()]
+    parts += [step.text for step in entry.steps.all()]
+    for translation in (entry.translations or {}).values():
+        if isinstance(translation, dict):
+            parts += [str(translation.get(key, "")) for key in ("title", "summary")]
+    return normalize(" ".join(part for part in parts if part))
+
+
+def entry_reindex(*, entry: Entry) -> None:
+    """Refresh the entry's search text (and, on PostgreSQL, its French search vector)."""
+    search_text = entry_search_text(entry)
+    Entry.objects.filter(pk=entry.pk).update(search_text=search_text)
+    if connection.vendor == "postgresql":
+        # The title weighs more than the rest of the text.
+        Entry.objects.filter(pk=entry.pk).update(
+            search_vector=SearchVector(
+                Value(normalize(entry.title), output_field=TextField()),
+                config="french",
+                weight="A",
+            )
+            + SearchVector(
+                Value(search_text, output_field=TextField()), config="french", weight="B"
+            )
+        )
+    entry.search_text = search_text
+
+
+# --- Creation ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_create(
+    *,
+    thematiques: Iterable[str] = (),
+    zone_departements: Iterable[str] = (),
+    steps: Iterable[str | dict] = (),
+    publish: bool = False,
+    **fields,
+) -> Entry:
+    """Create an entry with its themes, zone and steps; optionally publish it at once.
+
+    ``steps`` are texts, or ``{"text": ..., "translations": {...}}``.
+    """
+    thematiques = list(thematiques)
+    unknown = set(thematiques) - set(
+        Thematique.objects.filter(code__in=thematiques).values_list("code", flat=True)
+    )
+    if unknown:
+        raise ValidationError(
+            {"thematiques": _("Unknown themes: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}}
+        )
+    entry = Entry(**fields)
+    entry.zone_communes = ",".join(split_communes(entry.zone_communes))
+    entry.full_clean(exclude=["search_text", "search_vector"])
+    entry.save()
+    entry.thematiques.set(thematiques)
+    entry.zone_departements.set(zone_departements)
+    for position, step in enumerate(steps, start=1):
+        step = {"text": step} if isinstance(step, str) else step
+        EntryStep.objects.create(entry=entry, position=position, **step)
+    entry_reindex(entry=entry)
+    if publish:
+        entry_publish(entry=entry)
+    return entry
+
+
+# --- Publication workflow ------------------------------------------------------------
+
+
+def _record_removal(entry: Entry) -> None:
+    EntryRemoval.objects.create(entry_id=entry.pk, removed_at=timezone.now())
+
+
+def _check_can_publish(user: User | None) -> None:
+    if user is not None and not user.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied(_("Only département staff can publish or archive entries."))
+
+
+def _transition(entry: Entry, allowed_from: Iterable[str], to: str) -> None:
+    if entry.status not in allowed_from:
+        raise ValidationError(
+            _("A %(status)s entry cannot become %(target)s.")
+            % {
+                "status": entry.get_status_display().lower(),
+                "target": Entry.Status(to).label.lower(),
+            },
+            code="invalid_transition",
+        )
+
+
+@transaction.atomic
+def entry_submit(*, entry: Entry, by: User | None = None) -> Entry:
+    """A draft is sent for review by the département's staff."""
+    _transition(entry, [Entry.Status.DRAFT], Entry.Status.SUBMITTED)
+    entry.status = Entry.Status.SUBMITTED
+    entry.save(update_fields=["status", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def entry_publish(*, entry: Entry, by: User | None = None) -> Entry:
+    """The entry appears in the app. Publishing counts as a review."""
+    _check_can_publish(by)
+    _transition(
+        entry,
+        [Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.ARCHIVED],
+        Entry.Status.PUBLISHED,
+    )
+    entry.full_clean()
+    now = timezone.now()
+    entry.status = Entry.Status.PUBLISHED
+    entry.published_at = now
+    entry.reviewed_at = timezone.localdate()
+    entry.save(update_fields=["status", "published_at", "reviewed_at", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def entry_archive(*, entry: Entry, by: User | None = None) -> Entry:
+    """The entry leaves the app (and the app's offline copies) but stays in the admin."""
+    _check_can_publish(by)
+    _transition(
+        entry,
+        [Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.PUBLISHED],
+        Entry.Status.ARCHIVED,
+    )
+    was_published = entry.status == Entry.Status.PUBLISHED
+    entry.status = Entry.Status.ARCHIVED
+    entry.save(update_fields=["status", "updated_at"])
+    if was_published:
+        _record_removal(entry)
+    return entry
+
+
+@transaction.atomic
+def entry_return_to_draft(*, entry: Entry, by: User | None = None) -> Entry:
+    """Send an entry back to its authors (a proposal that needs work, an old entry)."""
+    _transition(
+        entry,
+        [Entry.Status.SUBMITTED, Entry.Status.PUBLISHED, Entry.Status.ARCHIVED],
+        Entry.Status.DRAFT,
+    )
+    if entry.status == Entry.Status.PUBLISHED:
+        _check_can_publish(by)
+        _record_removal(entry)
+    entry.status = Entry.Status.DRAFT
+    entry.save(update_fields=["status", "updated_at"])
+    return entry
+
+
+def entry_mark_reviewed(*, entry: Entry, by: User | None = None) -> Entry:
+    """Staff checked the entry is still right: it is no longer flagged as stale."""
+    entry.reviewed_at = timezone.localdate()
+    entry.save(update_fields=["reviewed_at", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def entry_delete(*, entry: Entry) -> None:
+    """Delete an entry; the app's offline copies drop it at their next sync."""
+    if entry.status == Entry.Status.PUBLISHED:
+        _record_removal(entry)
+    entry.delete()
+
+
+def entries_archive_expired() -> int:
+    """Archive published entries whose validity ended; returns how many."""
+    today = timezone.localdate()
+    expired = Entry.objects.filter(status=Entry.Status.PUBLISHED, valid_until__lt=today)
+    count = 0
+    for entry in expired:
+        entry_archive(entry=entry)
+        count += 1
+    return count
+
+
+# --- Procedures (démarches) --------------------------------------------------------
+
+
+@transaction.atomic
+def demarche_start(*, user: User, entry: Entry) -> Demarche:
+    """The young person saves ``entry`` as a procedure to follow."""
+    if Demarche.objects.filter(user=user, entry=entry).exists():
+        raise ValidationError(
+            {"entry": _("You already follow this procedure.")}, code="already_following"
+        )
+    return Demarche.objects.create(user=user, entry=entry)
+
+
+@transaction.atomic
+def demarche_update(
+    *,
+    demarche: Demarche,
+    status: str | None = None,
+    completed_steps: list[EntryStep] | None = None,
+) -> Demarche:
+    """Tick steps, mark the procedure done or abandoned (or in progress again)."""
+    if completed_steps is not None:
+        foreign = [step.pk for step in completed_steps if step.entry_id != demarche.entry_id]
+        if foreign:
+            raise ValidationError(
+                {"completed_steps": _("These steps belong to another procedure.")},
+                code="foreign_step",
+            )
+        demarche.completed_steps.set(completed_steps)
+    if status is not None and status != demarche.status:
+        demarche.status = status
+        demarche.closed_at = None if status == Demarche.Status.IN_PROGRESS else timezone.now()
+    demarche.save()
+    return demarche
+
+
+def demarche_forget(*, demarche: Demarche) -> None:
+    """The young person no longer wants to see this procedure."""
+    demarche.delete()
+
+
+# --- Figures --------------------------------------------------------------------------
+
+
+def search_event_record(
+    *,
+    departement_code: str | None,
+    code_insee: str = "",
+    categorie: str = "",
+    thematique: str = "",
+    had_text: bool,
+    found: bool,
+) -> SearchEvent:
+    """Count one search for the département's figures, identifying nobody."""
+    return SearchEvent.objects.create(
+        created_at=timezone.now(),
+        departement_id=departement_code,
+        code_insee=code_insee,
+        categorie=categorie,
+        thematique=thematique,
+        had_text=had_text,
+        found=found,
+    )

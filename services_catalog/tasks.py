@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def archive_expired_entries() -> int:
+    """Daily: entries past their validity leave the app (and its offline copies)."""
+    return services.entries_archive_expired()

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("catalogue/entries/", api.CatalogueEntryListView.as_view(), name="catalogue-entries"),
+    path(
+        "catalogue/entries/<int:entry_id>/",
+        api.CatalogueEntryDetailView.as_view(),
+        name="catalogue-entry",
+    ),
+    path("me/rights/", api.MyRightsView.as_view(), name="me-rights"),
+    path("me/demarches/", api.MyDemarcheListView.as_view(), name="me-demarches"),
+    path(
+        "me/demarches/<int:demarche_id>/",
+        api.MyDemarcheDetailView.as_view(),
+        name="me-demarche",
+    ),
+]

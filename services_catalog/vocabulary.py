@@ -1,0 +1,140 @@
+"""The catalogue's controlled vocabularies and their validators.
+
+data·inclusion's enumerations come from the official ``data-inclusion-schema`` package;
+the situations are the profile's flags; the documents are the vault's types.
+"""
+
+import re
+
+from data_inclusion.schema import v1 as di
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from opening_hours import OpeningHours, ParserError
+
+from accounts.models import SITUATION_FLAGS
+from vault.document_types import DocumentType
+
+# data·inclusion "source" of the records Jalon produces itself.
+JALON_SOURCE = "jalon"
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum]
+
+
+TYPE_CHOICES = _choices(di.TypeService)
+FRAIS_CHOICES = _choices(di.Frais)
+PUBLIC_CHOICES = _choices(di.Public)
+MODE_ACCUEIL_CHOICES = _choices(di.ModeAccueil)
+MODE_MOBILISATION_CHOICES = _choices(di.ModeMobilisation)
+PERSONNE_MOBILISATRICE_CHOICES = _choices(di.PersonneMobilisatrice)
+CATEGORIE_CHOICES = _choices(di.Categorie)
+
+
+def thematique_rows() -> list[dict[str, str]]:
+    """Every data·inclusion theme with its category, from the package."""
+    categories = {member.value: member.label for member in di.Categorie}
+    rows = []
+    for member in di.Thematique:
+        categorie = member.value.split("--", 1)[0]
+        rows.append(
+            {
+                "code": member.value,
+                "label": member.label,
+                "categorie": categorie,
+                "categorie_label": categories[categorie],
+            }
+        )
+    return rows
+
+
+# The lists of codes a JSON list field may hold, by name.
+CODE_LISTS: dict[str, frozenset[str]] = {
+    "publics": frozenset(v for v, _l in PUBLIC_CHOICES),
+    "modes_accueil": frozenset(v for v, _l in MODE_ACCUEIL_CHOICES),
+    "modes_mobilisation": frozenset(v for v, _l in MODE_MOBILISATION_CHOICES),
+    "mobilisable_par": frozenset(v for v, _l in PERSONNE_MOBILISATRICE_CHOICES),
+    "situations": frozenset(SITUATION_FLAGS),
+    "documents": frozenset(DocumentType.values),
+}
+
+
+@deconstructible
+class CodeListValidator:
+    """A JSON list whose items all belong to the code list ``CODE_LISTS[name]``."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError(_("Expected a list of codes."), code="invalid")
+        unknown = [item for item in value if item not in CODE_LISTS[self.name]]
+        if unknown:
+            raise ValidationError(
+                _("Unknown codes: %(codes)s."),
+                code="invalid_choice",
+                params={"codes": ", ".join(unknown)},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CodeListValidator) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+validate_publics = CodeListValidator("publics")
+validate_modes_accueil = CodeListValidator("modes_accueil")
+validate_modes_mobilisation = CodeListValidator("modes_mobilisation")
+validate_mobilisable_par = CodeListValidator("mobilisable_par")
+validate_situations = CodeListValidator("situations")
+validate_documents = CodeListValidator("documents")
+
+COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+def split_communes(value: str) -> list[str]:
+    """``"93066, 93008"`` -> ``["93066", "93008"]``."""
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+def validate_commune_list(value: str) -> None:
+    bad = [code for code in split_communes(value) if not COMMUNE_CODE.match(code)]
+    if bad:
+        raise ValidationError(
+            _("Not INSEE commune codes: %(codes)s."),
+            code="invalid_commune",
+            params={"codes": ", ".join(bad)},
+        )
+
+
+def validate_opening_hours(value: str) -> None:
+    """Opening hours must follow OpenStreetMap's ``opening_hours`` syntax."""
+    if not value:
+        return
+    try:
+        OpeningHours(value)
+    except (ParserError, ValueError) as exc:
+        raise ValidationError(
+            _("Opening hours must follow the OpenStreetMap format, e.g. “Mo-Fr 09:00-17:00”."),
+            code="invalid_opening_hours",
+        ) from exc
+
+
+def departement_of_commune(code_insee: str) -> str:
+    """The département code of an INSEE commune code (``"97411"`` -> ``"974"``)."""
+    code = code_insee.upper()
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def departement_of_postcode(postcode: str) -> str | None:
+    """The usual département of a postcode; Corsica's ``20xxx`` needs its commune code."""
+    if not re.fullmatch(r"\d{5}", postcode):
+        return None
+    if postcode.startswith("97"):
+        return postcode[:3]
+    if postcode.startswith("20"):
+        return "2A" if int(postcode) < 20200 else "2B"
+    return postcode[:2]
