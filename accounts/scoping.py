@@ -7,6 +7,7 @@ filtered here, in querysets, so that no view or admin page can forget it.
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from .models import Departement
 from .roles import DEPARTEMENT_SCOPED_ROLES, NATIONAL_ROLES
@@ -71,6 +72,13 @@ class DepartementScopedAdminMixin:
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's and django-simple-history's history pages fall back to the history
+        # rows when the object is out of the queryset: refuse before they look.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context=extra_context)
 
     def save_model(self, request, obj, form, change):
         # The form already limits the choices; this guards hand-built forms. The admin's
