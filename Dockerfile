@@ -33,7 +33,8 @@ COPY locale/ locale/
 
 # Static files are collected into the image (served by WhiteNoise from gunicorn). The
 # production settings demand a secret and allowed hosts: dummy values, for this step only.
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost EMAIL_URL=consolemail:// \
+    python manage.py collectstatic --noinput
 
 # Runtime state (uploaded media on a volume, beat schedule) is the only writable place.
 RUN mkdir -p /app/var/media \

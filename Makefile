@@ -1,5 +1,6 @@
 # The two commands of README.md: `make run` and `make test`. Only Python 3.11 and make needed.
-PYTHON ?= python3
+# The project runs on Python 3.11: prefer that interpreter when several are installed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -40,6 +41,12 @@ class UserCreationForm(auth_forms.AdminUserCreationForm):
     class Meta(auth_forms.AdminUserCreationForm.Meta):
         model = User
         fields = ("email",)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account already uses this e-mail address."))
+        return email
 
 
 class UserChangeForm(auth_forms.UserChangeForm):

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend.api.serializers import ErrorSerializer
@@ -27,6 +28,14 @@ ERRORS = {
 
 class MeView(APIView):
     """The signed-in person's account and profile."""
+
+    throttle_scope = "erase"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "DELETE":
+            throttles.append(ScopedRateThrottle())
+        return throttles
 
     @extend_schema(responses={200: MeSerializer, 401: ERRORS[401]})
     def get(self, request: Request) -> Response:

@@ -31,7 +31,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -42,10 +42,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        """Used by ``createsuperuser``: the address is verified, so the admin can sign in."""
+        from allauth.account.models import EmailAddress
+
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         extra_fields.setdefault("role", Role.NATIONAL_EDITOR)
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -131,11 +136,11 @@ SITUATION_FLAGS = (
 )
 
 postcode_validator = RegexValidator(
-    r"^\d{5}$", _("Enter a French postcode of five digits."), code="invalid_postcode"
+    r"^[0-9]{5}$", _("Enter a French postcode of five digits."), code="invalid_postcode"
 )
 
 commune_code_validator = RegexValidator(
-    r"^(\d{5}|2[AB]\d{3})$", _("Enter an INSEE commune code."), code="invalid_commune"
+    r"^([0-9]{5}|2[AB][0-9]{3})$", _("Enter an INSEE commune code."), code="invalid_commune"
 )
 
 

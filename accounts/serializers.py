@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django.utils import timezone
@@ -33,10 +34,24 @@ class DepartementDetailSerializer(DepartementSerializer):
         fields = [*DepartementSerializer.Meta.fields, "contacts"]
 
 
+DEPARTEMENT_CODE = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AaBb]|97[1-6])$"
+
+
+class DepartementCodeField(serializers.SlugRelatedField):
+    """A département given by its INSEE code (``"93"``, ``"2A"``, ``"974"``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Departement.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        # Check the shape first: odd input (a NUL byte...) never reaches the database.
+        if not isinstance(data, str) or not re.match(DEPARTEMENT_CODE, data):
+            self.fail("does_not_exist", slug_name="code", value=str(data)[:10])
+        return super().to_internal_value(data.upper())
+
+
 class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    departement = serializers.SlugRelatedField(
-        slug_field="code", queryset=Departement.objects.all(), allow_null=True, required=False
-    )
+    departement = DepartementCodeField(allow_null=True, required=False)
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=Language.choices),
         max_length=len(Language.choices),

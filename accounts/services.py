@@ -27,7 +27,7 @@ def user_create(
     Admin roles get ``is_staff``; young people get an empty profile.
     """
     user = User(
-        email=User.objects.normalize_email(email),
+        email=User.objects.normalize_email(email).lower(),
         first_name=first_name,
         role=role,
         is_staff=is_superuser or role in ADMIN_ROLES,

@@ -1,13 +1,28 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import api
+
+
+class DepartementCodeConverter:
+    """``93``, ``2A``, ``974``: only shapes of real codes reach the view."""
+
+    regex = r"[0-9]{2,3}|2[AaBb]"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DepartementCodeConverter, "departement")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),
     path("me/export/", api.MeExportView.as_view(), name="me-export"),
     path("departements/", api.DepartementListView.as_view(), name="departement-list"),
     path(
-        "departements/<str:code>/",
+        "departements/<departement:code>/",
         api.DepartementDetailView.as_view(),
         name="departement-detail",
     ),

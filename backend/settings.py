@@ -9,6 +9,7 @@ listed in README.md ("Configuration").
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,12 @@ else:
     )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# How many reverse proxies (load balancer, TLS terminator) stand before the app. Rate
+# limits and throttles key on the client's address: with 0 they use the socket's peer
+# and ignore X-Forwarded-For, which a client could forge.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,11 +120,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, broker -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 
+
+def _next_redis_database(url: str) -> str:
+    """``redis://host:6379/1`` -> ``redis://host:6379/2``."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{database + 1}"))
+
+
 if REDIS_URL:
+    # The cache lives in its own database: clearing it (or evicting keys under memory
+    # pressure) must never drop queued tasks.
+    REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=_next_redis_database(REDIS_URL))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "jalon",
         }
     }
@@ -192,7 +210,8 @@ STORAGES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
-    # Admin permissions come from the user's role (accounts/roles.py), not from groups.
+    # Admin permissions come from the user's role (accounts/roles.py); nobody is given
+    # groups or per-user permissions, although allauth's backend would honour them.
     "accounts.backends.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -230,7 +249,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 CATALOGUE_REVIEW_MAX_AGE_DAYS = env.int("CATALOGUE_REVIEW_MAX_AGE_DAYS", default=183)
 
 # --- E-mail -----------------------------------------------------------------------------
-if "EMAIL_URL" in env:
+if PRODUCTION or "EMAIL_URL" in env:
+    # Mandatory in production: sign-up and password codes must reach people.
     vars().update(env.email_url("EMAIL_URL"))
 else:
     # Without a mail server, e-mails (verification codes...) are printed on the console.
@@ -265,7 +285,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
+        # Confirming an account's erasure with its password: no guessing with a stolen token.
+        "erase": "10/hour",
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "backend.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -1,10 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health
+from .api.exceptions import page_not_found
 
 admin.site.site_header = _("Jalon administration")
 admin.site.site_title = _("Jalon")
@@ -26,6 +27,9 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Anything else under /api/ is a JSON 404, even with DEBUG on and without a final
+    # slash (no HTML page, no redirect that would turn a PATCH into a GET).
+    re_path(r"^api/", page_not_found),
 ]
 
 handler400 = "backend.api.exceptions.bad_request"

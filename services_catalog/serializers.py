@@ -42,7 +42,7 @@ class CatalogueSearchParams(serializers.Serializer):
     commune = serializers.RegexField(
         vocabulary.COMMUNE_CODE, required=False, help_text=_("INSEE commune code.")
     )
-    postcode = serializers.RegexField(r"^\d{5}$", required=False)
+    postcode = serializers.RegexField(r"^[0-9]{5}$", required=False)
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
     radius_km = serializers.FloatField(required=False, min_value=0.1, max_value=200)

@@ -92,7 +92,7 @@ validate_mobilisable_par = CodeListValidator("mobilisable_par")
 validate_situations = CodeListValidator("situations")
 validate_documents = CodeListValidator("documents")
 
-COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+COMMUNE_CODE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
 
 
 def split_communes(value: str) -> list[str]:
@@ -131,7 +131,7 @@ def departement_of_commune(code_insee: str) -> str:
 
 def departement_of_postcode(postcode: str) -> str | None:
     """The usual département of a postcode; Corsica's ``20xxx`` needs its commune code."""
-    if not re.fullmatch(r"\d{5}", postcode):
+    if not re.fullmatch(r"[0-9]{5}", postcode):
         return None
     if postcode.startswith("97"):
         return postcode[:3]

@@ -66,3 +66,22 @@ def test_docs_ui_is_served_without_a_cdn(client):
     html = response.content.decode()
     assert "swagger" in html.lower()
     assert "cdn." not in html and "jsdelivr" not in html
+
+
+def test_forged_forwarded_for_does_not_escape_the_throttle(api_client, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "3/minute"}
+    )
+    statuses = [
+        api_client.get("/api/v1/departements/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(5)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_unknown_api_path_is_json_even_in_debug_and_without_slash(client, settings, young_person):
+    settings.DEBUG = True
+    for path in ("/api/v1/nothing-here/", "/api/v1/me"):
+        response = client.patch(path, "{}", content_type="application/json")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"

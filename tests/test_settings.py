@@ -10,7 +10,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    hidden = {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"}
+    base = {k: v for k, v in os.environ.items() if k not in hidden}
     return subprocess.run(  # noqa: S603 - fixed command line
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -37,9 +38,22 @@ def test_production_passes_the_deployment_checklist():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="jalon.example.org",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    # Sign-up and password-reset codes go by e-mail: without one, nobody could sign up.
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="jalon.example.org",
+    )
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr
 
 
 def test_unknown_environment_name_is_refused():

@@ -53,10 +53,12 @@ def test_staff_cannot_open_another_departements_row(client, staff_93, contacts):
 
 def test_staff_cannot_change_another_departements_row_by_post(client, staff_93, contacts):
     client.force_login(staff_93)
-    client.post(
+    response = client.post(
         f"{CONTACTS}{contacts['75'].pk}/change/",
         {"departement": "75", "kind": "helpline", "name": "Hijacked"},
     )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
     contacts["75"].refresh_from_db()
     assert contacts["75"].name == "ASE Paris"
 
@@ -188,3 +190,30 @@ def test_superuser_creates_a_staff_account_that_can_sign_in(client, superuser):
     client.logout()
     client.force_login(agent)
     assert client.get(CONTACTS).status_code == 200
+
+
+def test_createsuperuser_account_can_sign_in_through_allauth(client, db):
+    User.objects.create_superuser("Ops@Example.org", "a-long-enough-passphrase-9")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "ops@example.org", "password": "a-long-enough-passphrase-9"},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_e_mail_addresses_are_unique_whatever_the_case(client, superuser, young_person):
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": young_person.email.upper(),
+            "usable_password": "true",
+            "password1": "a-long-enough-passphrase-9",
+            "password2": "a-long-enough-passphrase-9",
+            "role": "mentor",
+        },
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    assert User.objects.filter(email__iexact=young_person.email).count() == 1

@@ -43,3 +43,10 @@ def test_unknown_departement_is_404_in_the_error_format(api_client):
     response = api_client.get("/api/v1/departements/99/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["%00/", "9%003/", "abc/", "20/"])
+def test_odd_codes_in_the_path_are_404(api_client, path):
+    response = api_client.get(f"/api/v1/departements/{path}")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

@@ -236,3 +236,25 @@ def test_messages_follow_accept_language(client_for, young_person):
         french.json()["error"]["fields"]["profile.birth_date"][0]["message"]
         == "La date de naissance ne peut pas être dans le futur."
     )
+
+
+@pytest.mark.parametrize("code", ["9\x003", "\x00", "ZZ", 93, "20"])
+def test_odd_departement_codes_are_refused_cleanly(client_for, young_person, code):
+    _assert_rejected(
+        client_for(young_person),
+        young_person,
+        {"profile": {"departement": code}},
+        "profile.departement",
+        "does_not_exist",
+        format="json",
+    )
+
+
+def test_non_ascii_digits_are_not_a_postcode(client_for, young_person):
+    _assert_rejected(
+        client_for(young_person),
+        young_person,
+        {"profile": {"postcode": "٧٥٠١٩"}},
+        "profile.postcode",
+        format="json",
+    )
