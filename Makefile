@@ -20,6 +20,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py load_demo_catalogue
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A backend worker --beat --pool=solo --loglevel=INFO \
 		--schedule var/celerybeat-schedule & \

@@ -196,6 +196,7 @@ class EntryAdmin(ScopedHistoryAdmin):
             {
                 "fields": [
                     "source_url",
+                    "internal_note",
                     "valid_from",
                     "valid_until",
                     "reviewed_at",

@@ -278,6 +278,11 @@ class Entry(models.Model):
         validators=[vocabulary.validate_documents],
     )
     source_url = models.URLField(_("official source"), blank=True)
+    internal_note = models.TextField(
+        _("note for curators"),
+        blank=True,
+        help_text=_("Never shown in the app: what to check, who to call..."),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     reviewed_at = models.DateField(_("last reviewed on"), null=True, blank=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import Demarche, Entry, EntryRemoval, EntryStep, SearchEvent, Thematique
+from .models import Demarche, Entry, EntryRemoval, EntryStep, SearchEvent, Structure, Thematique
 from .text import normalize
 from .vocabulary import split_communes
 
@@ -87,13 +87,99 @@ def entry_create(
     entry.save()
     entry.thematiques.set(thematiques)
     entry.zone_departements.set(zone_departements)
-    for position, step in enumerate(steps, start=1):
-        step = {"text": step} if isinstance(step, str) else step
+    for position, step in enumerate(_steps_as_dicts(steps), start=1):
         EntryStep.objects.create(entry=entry, position=position, **step)
     entry_reindex(entry=entry)
     if publish:
         entry_publish(entry=entry)
     return entry
+
+
+def _steps_as_dicts(steps: Iterable[str | dict]) -> list[dict]:
+    return [
+        {"text": step, "translations": {}}
+        if isinstance(step, str)
+        else {"text": step["text"], "translations": step.get("translations") or {}}
+        for step in steps
+    ]
+
+
+@transaction.atomic
+def entry_upsert(
+    *,
+    source: str,
+    source_id: str,
+    thematiques: Iterable[str] = (),
+    zone_departements: Iterable[str] = (),
+    steps: Iterable[str | dict] = (),
+    publish: bool = False,
+    **fields,
+) -> tuple[Entry, str]:
+    """Create or update the entry known at ``source`` as ``source_id``.
+
+    Returns the entry and what happened: ``"created"``, ``"updated"`` or ``"unchanged"``.
+    Giving the same data twice changes nothing, not even ``updated_at``: imports and demo
+    loads can run again safely.
+    """
+    steps = _steps_as_dicts(steps)
+    thematiques, zone_departements = sorted(thematiques), sorted(zone_departements)
+    entry = Entry.objects.filter(source=source, source_id=source_id).first()
+    if entry is None:
+        entry = entry_create(
+            source=source,
+            source_id=source_id,
+            thematiques=thematiques,
+            zone_departements=zone_departements,
+            steps=steps,
+            publish=publish,
+            **fields,
+        )
+        return entry, "created"
+
+    if "zone_communes" in fields:
+        fields["zone_communes"] = ",".join(split_communes(fields["zone_communes"]))
+    changed_fields = [name for name, value in fields.items() if getattr(entry, name) != value]
+    current_steps = [{"text": s.text, "translations": s.translations} for s in entry.steps.all()]
+    themes_changed = sorted(entry.thematiques.values_list("code", flat=True)) != thematiques
+    zone_changed = (
+        sorted(entry.zone_departements.values_list("code", flat=True)) != zone_departements
+    )
+    steps_changed = current_steps != steps
+    if not (changed_fields or themes_changed or zone_changed or steps_changed):
+        return entry, "unchanged"
+
+    for name in changed_fields:
+        setattr(entry, name, fields[name])
+    entry.full_clean(exclude=["search_text", "search_vector"])
+    entry.save()
+    if themes_changed:
+        entry.thematiques.set(thematiques)
+    if zone_changed:
+        entry.zone_departements.set(zone_departements)
+    if steps_changed:
+        entry.steps.all().delete()
+        for position, step in enumerate(steps, start=1):
+            EntryStep.objects.create(entry=entry, position=position, **step)
+    entry_reindex(entry=entry)
+    return entry, "updated"
+
+
+def structure_upsert(*, source: str, source_id: str, **fields) -> tuple[Structure, str]:
+    """Create or update a structure by its identifier at ``source`` (see ``entry_upsert``)."""
+    structure = Structure.objects.filter(source=source, source_id=source_id).first()
+    if structure is None:
+        structure = Structure(source=source, source_id=source_id, **fields)
+        structure.full_clean()
+        structure.save()
+        return structure, "created"
+    changed = [name for name, value in fields.items() if getattr(structure, name) != value]
+    if not changed:
+        return structure, "unchanged"
+    for name in changed:
+        setattr(structure, name, fields[name])
+    structure.full_clean()
+    structure.save()
+    return structure, "updated"
 
 
 # --- Publication workflow ------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""Demo catalogue: real national rights for care leavers and local offers in 93 and 75.
+
+The content lives in ``data/demo_catalogue.json`` (plain French, official sources, English
+translations). Local details are illustrative; anything uncertain is kept in the entry's
+note for curators. Loading is idempotent.
+"""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from django.db import transaction
+
+from . import services
+from .models import Entry
+
+DEMO_SOURCE = "jalon-demo"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_catalogue.json"
+
+_STRUCTURE_FIELDS = (
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "latitude",
+    "longitude",
+    "telephone",
+    "courriel",
+    "site_web",
+    "horaires_accueil",
+)
+_PLACE_FIELDS = ("adresse", "code_postal", "commune", "code_insee", "latitude", "longitude")
+
+
+def _structure_fields(record: dict) -> dict:
+    fields = {name: record.get(name) for name in _STRUCTURE_FIELDS}
+    fields["name"] = fields.pop("nom")
+    for name in ("commune", "code_postal", "code_insee", "adresse", "telephone", "courriel"):
+        fields[name] = fields[name] or ""
+    fields["site_web"] = fields["site_web"] or ""
+    fields["horaires_accueil"] = fields["horaires_accueil"] or ""
+    fields["departement_id"] = record.get("departement")
+    return fields
+
+
+def _entry_fields(record: dict, structures: dict) -> dict:
+    deadline = record.get("deadline") or {}
+    english = (record.get("translations") or {}).get("en") or {}
+    structure = structures.get(record.get("structure"))
+    fields = {
+        "kind": record["kind"],
+        "departement_id": record.get("departement"),
+        "structure": structure,
+        "title": record["title"],
+        "summary": record["summary"],
+        "body": record["body"],
+        "translations": {
+            "en": {key: english[key] for key in ("title", "summary", "body") if english.get(key)}
+        }
+        if english
+        else {},
+        "type": record.get("type") or "",
+        "frais": record.get("frais") or "",
+        "publics": record.get("publics") or [],
+        "modes_accueil": record.get("modes_accueil") or [],
+        "modes_mobilisation": record.get("modes_mobilisation") or [],
+        "mobilisable_par": record.get("mobilisable_par") or [],
+        "scope": record["scope"],
+        "zone_communes": ",".join(record.get("zone_communes") or []),
+        "radius_km": record.get("radius_km"),
+        "min_age": record.get("min_age"),
+        "max_age": record.get("max_age"),
+        "situations": record.get("situations") or [],
+        "deadline_kind": deadline.get("kind") or "",
+        "deadline_age": deadline.get("age"),
+        "deadline_years": deadline.get("years"),
+        "documents": record.get("documents") or [],
+        "source_url": record.get("source_url") or "",
+        "lien_mobilisation": record.get("lien_mobilisation") or "",
+        "telephone": record.get("telephone") or "",
+        "courriel": record.get("courriel") or "",
+        "horaires_accueil": record.get("horaires_accueil") or "",
+        "internal_note": record.get("uncertain") or "",
+    }
+    if structure is not None:
+        for name in _PLACE_FIELDS:
+            fields[name] = getattr(structure, name)
+        fields["horaires_accueil"] = fields["horaires_accueil"] or structure.horaires_accueil
+        fields["telephone"] = fields["telephone"] or structure.telephone
+    return fields
+
+
+def _steps(record: dict) -> list[dict]:
+    english = ((record.get("translations") or {}).get("en") or {}).get("steps") or []
+    steps = []
+    for index, text in enumerate(record.get("steps") or []):
+        translations = {"en": {"text": english[index]}} if index < len(english) else {}
+        steps.append({"text": text, "translations": translations})
+    return steps
+
+
+@transaction.atomic
+def load_demo_catalogue(data_file: Path = DATA_FILE) -> Counter:
+    """Create or refresh the demo structures and entries, published; count what happened."""
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    outcome: Counter = Counter()
+    structures = {}
+    for record in data["structures"]:
+        structure, what = services.structure_upsert(
+            source=DEMO_SOURCE, source_id=record["key"], **_structure_fields(record)
+        )
+        structures[record["key"]] = structure
+        outcome[f"structures {what}"] += 1
+    for record in data["entries"]:
+        entry, what = services.entry_upsert(
+            source=DEMO_SOURCE,
+            source_id=record["key"],
+            thematiques=record.get("thematiques") or [],
+            zone_departements=record.get("zone_departements") or [],
+            steps=_steps(record),
+            publish=True,
+            **_entry_fields(record, structures),
+        )
+        if entry.status != Entry.Status.PUBLISHED:
+            services.entry_publish(entry=entry)
+        outcome[f"entries {what}"] += 1
+    return outcome
