@@ -7,16 +7,23 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import Role
-from accounts.scoping import DepartementScopedAdminMixin, user_sees_all_departements
+from accounts.scoping import (
+    DepartementScopedAdminMixin,
+    departements_for_user,
+    user_sees_all_departements,
+)
 from backend.forms import formfield_https_urls
 
-from . import services, vocabulary
+from . import data_inclusion, services, vocabulary
 from .models import Entry, EntryStep, Structure
 
 
@@ -98,9 +105,24 @@ class EntryAdminForm(forms.ModelForm):
         return cleaned
 
 
+class DataInclusionImportForm(forms.Form):
+    departement = forms.ModelChoiceField(queryset=None, label=_("Département"))
+    file = forms.FileField(label=_("data·inclusion JSON file"))
+    publish = forms.BooleanField(
+        required=False, label=_("Publish new entries at once (otherwise they are drafts)")
+    )
+
+    def __init__(self, *args, departements, can_publish: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].queryset = departements
+        if not can_publish:
+            del self.fields["publish"]
+
+
 @admin.register(Entry)
 class EntryAdmin(ScopedHistoryAdmin):
     form = EntryAdminForm
+    change_list_template = "admin/services_catalog/entry/change_list.html"
     inlines = [EntryStepInline]
     list_display = [
         "title",
@@ -311,3 +333,65 @@ class EntryAdmin(ScopedHistoryAdmin):
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        return [
+            path(
+                "import-data-inclusion/",
+                self.admin_site.admin_view(self.import_view),
+                name="services_catalog_entry_import",
+            ),
+            *urls,
+        ]
+
+    def import_view(self, request):
+        """Upload a data·inclusion file into one of the user's départements."""
+        if not self.has_add_permission(request) or _is_partner(request.user):
+            raise PermissionDenied
+        can_publish = self.has_publish_permission(request)
+        form = DataInclusionImportForm(
+            request.POST or None,
+            request.FILES or None,
+            departements=departements_for_user(request.user),
+            can_publish=can_publish,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = form.cleaned_data["file"].read().decode("utf-8")
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file must be UTF-8 JSON."))
+            else:
+                report = data_inclusion.import_file(
+                    text=text,
+                    departement=form.cleaned_data["departement"],
+                    publish=can_publish and form.cleaned_data.get("publish", False),
+                )
+                self.message_user(
+                    request,
+                    _(
+                        "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                        "%(refused)d refused."
+                    )
+                    % {
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "refused": len(report.errors),
+                    },
+                    messages.WARNING if report.errors else messages.SUCCESS,
+                )
+                for line, reason in report.errors[:50]:
+                    self.message_user(
+                        request,
+                        _("Line %(line)d: %(reason)s") % {"line": line, "reason": reason},
+                        messages.ERROR,
+                    )
+                return redirect("admin:services_catalog_entry_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a data·inclusion file"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/services_catalog/entry/import.html", context)

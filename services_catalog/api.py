@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 from accounts.models import Departement
 from accounts.roles import Role
 from accounts.selectors import profile_for
+from accounts.serializers import DepartementCodeField
 from backend.api.pagination import PageNumberPagination
 from backend.api.serializers import ErrorSerializer
 
-from . import selectors, services
+from . import data_inclusion, selectors, services
 from .models import Demarche, Entry, EntryRemoval, EntryStep
 from .serializers import (
     CatalogueSearchParams,
@@ -129,6 +130,27 @@ class CatalogueEntryDetailView(APIView):
         response["Cache-Control"] = "no-cache"
         response["Vary"] = "Accept-Language"
         return response
+
+
+class DataInclusionExportParams(serializers.Serializer):
+    departement = DepartementCodeField()
+
+
+class DataInclusionExportView(APIView):
+    """A département's published catalogue as data·inclusion v1 structures and services."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[DataInclusionExportParams],
+        responses={200: OpenApiResponse(description="data·inclusion v1"), 400: ERROR_400},
+    )
+    def get(self, request: Request) -> Response:
+        params = DataInclusionExportParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(
+            data_inclusion.export_departement(departement=params.validated_data["departement"])
+        )
 
 
 def _young_person_profile(request: Request):

@@ -8,6 +8,7 @@ steps, documents, publication workflow, translations) is added here.
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -326,6 +327,13 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # data·inclusion: "tous-publics" means no specific public; it stands alone.
+        if "tous-publics" in (self.publics or []) and len(self.publics) > 1:
+            raise ValidationError(
+                {"publics": _("“tous-publics” cannot be combined with other publics.")}
+            )
 
 
 class EntryStep(models.Model):

@@ -9,6 +9,11 @@ urlpatterns = [
         api.CatalogueEntryDetailView.as_view(),
         name="catalogue-entry",
     ),
+    path(
+        "catalogue/export/data-inclusion/",
+        api.DataInclusionExportView.as_view(),
+        name="catalogue-export-data-inclusion",
+    ),
     path("me/rights/", api.MyRightsView.as_view(), name="me-rights"),
     path("me/demarches/", api.MyDemarcheListView.as_view(), name="me-demarches"),
     path(
