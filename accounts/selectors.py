@@ -1,5 +1,6 @@
 """Reads on accounts, profiles and départements."""
 
+import functools
 from typing import Any
 
 from django.db.models import QuerySet
@@ -7,6 +8,12 @@ from django.utils import timezone
 
 from . import personal_data
 from .models import SITUATION_FLAGS, Departement, User, YoungPersonProfile
+
+
+@functools.cache
+def departement_codes() -> frozenset[str]:
+    """The INSEE codes of the départements: reference data, read once per process."""
+    return frozenset(Departement.objects.values_list("code", flat=True))
 
 
 def departement_list() -> QuerySet[Departement]:

@@ -81,7 +81,7 @@ def stale_before():
 class EntryAdminForm(forms.ModelForm):
     class Meta:
         model = Entry
-        exclude = ["search_text", "search_vector"]  # noqa: DJ006 - fieldsets list the fields
+        exclude = ["search_text", "search_vector", "theme_codes"]  # noqa: DJ006 - fieldsets list the fields
         formfield_callback = formfield_https_urls
 
     def clean_zone_communes(self):

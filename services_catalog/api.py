@@ -3,7 +3,7 @@
 import hashlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Max
+from django.db.models import Max, Window
 from django.http import Http404, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,11 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Departement
 from accounts.roles import Role
-from accounts.selectors import profile_for
+from accounts.selectors import departement_codes, profile_for
 from accounts.serializers import DepartementCodeField
-from backend.api.pagination import PageNumberPagination
+from backend.api.pagination import PageNumberPagination, paginate_with_totals
 from backend.api.serializers import ErrorSerializer
 
 from . import data_inclusion, selectors, services
@@ -66,27 +65,29 @@ class CatalogueEntryListView(APIView):
         params = params_serializer.validated_data
         queryset = selectors.entry_search(params)
 
-        state = queryset.aggregate(latest=Max("updated_at"), count=Count("pk"))
-        last_removal = EntryRemoval.objects.aggregate(last=Max("pk"))["last"]
+        paginator = PageNumberPagination()
+        rows, totals = paginate_with_totals(
+            queryset, request, paginator, latest=Window(Max("updated_at"))
+        )
         etag = _etag(
             request.get_full_path(),
             translation.get_language(),
-            state["latest"],
-            state["count"],
-            last_removal,
+            totals["latest"],
+            totals["count"],
+            # Removals only show in the answer of an offline sync.
+            EntryRemoval.objects.aggregate(last=Max("pk"))["last"]
+            if params.get("updated_since")
+            else "",
             # "Open now" changes with the clock even when no entry does.
             timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
         )
         if _not_modified(request, etag):
             return HttpResponseNotModified(headers={"ETag": etag})
 
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = EntryListSerializer(page, many=True).data
-        response = paginator.get_paginated_response(data)
+        response = paginator.get_paginated_response(EntryListSerializer(rows, many=True).data)
         if params.get("updated_since"):
             response.data["removed"] = selectors.removed_since(params["updated_since"])
-        self._count_search(params, found=paginator.page.paginator.count > 0)
+        self._count_search(params, found=totals["count"] > 0)
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"  # cache, but check the ETag every time
         response["Vary"] = "Accept-Language"
@@ -98,7 +99,7 @@ class CatalogueEntryListView(APIView):
         if not is_search:
             return  # a sync of the offline copy or a plain listing is not a search
         departement = selectors.search_departement(params)
-        if departement and not Departement.objects.filter(code=departement).exists():
+        if departement not in departement_codes():
             departement = None
         thematique = params.get("thematique", "")
         services.search_event_record(

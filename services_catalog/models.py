@@ -291,12 +291,15 @@ class Entry(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
+    # Copy of the themes' codes, kept by services.entry_reindex: the list endpoint shows
+    # them without a query per page.
+    theme_codes = models.JSONField(default=list, editable=False)
     # Unaccented lower-case text of the entry: the search on every database.
     search_text = models.TextField(editable=False, default="")
     # PostgreSQL only: French stemming over ``search_text`` (kept up to date by services).
     search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_text", "search_vector", "theme_codes"])
 
     class Meta:
         ordering = ["title"]

@@ -82,16 +82,20 @@ def applies_in_commune(code_insee: str) -> Q:
 # --- Search --------------------------------------------------------------------------
 
 
-def search_text(queryset: QuerySet[Entry], query: str) -> QuerySet[Entry]:
-    """Free-text search, accent- and case-insensitive; French stemming on PostgreSQL."""
+def search_text(queryset: QuerySet[Entry], query: str, *, ranked: bool = True):
+    """Free-text search, accent- and case-insensitive; French stemming on PostgreSQL.
+
+    With ``ranked`` (PostgreSQL), rows get a ``rank`` to order by relevance.
+    """
     terms = search_terms(query)
     if not terms:
         return queryset
     if connection.vendor == "postgresql":
         search_query = SearchQuery(" ".join(terms), config="french", search_type="plain")
-        return queryset.filter(search_vector=search_query).annotate(
-            rank=SearchRank(F("search_vector"), search_query)
-        )
+        queryset = queryset.filter(search_vector=search_query)
+        if ranked:
+            queryset = queryset.annotate(rank=SearchRank(F("search_vector"), search_query))
+        return queryset
     for term in terms:
         queryset = queryset.filter(search_text__contains=crude_stem(term))
     return queryset
@@ -315,7 +319,12 @@ def entry_search(params: dict) -> QuerySet[Entry]:
     Ordering: by distance when a position is given, else by relevance for a text
     search, else by title.
     """
-    queryset = entries_visible().select_related("structure").prefetch_related("thematiques")
+    queryset = (
+        entries_visible()
+        .select_related("structure")
+        # The list shows none of these; the search vector alone weighs more than a row.
+        .defer("search_vector", "search_text", "body", "internal_note")
+    )
     if params.get("updated_since"):
         queryset = queryset.filter(updated_at__gte=params["updated_since"])
     for field in ("kind", "type", "frais"):
@@ -344,11 +353,13 @@ def entry_search(params: dict) -> QuerySet[Entry]:
         queryset = queryset.filter(applies_in_departement(params["departement"]))
 
     ordering: list = ["title", "pk"]
+    by_distance = "lat" in params
     if params.get("q"):
-        queryset = search_text(queryset, params["q"])
-        if connection.vendor == "postgresql":
+        # Ranking is only worth computing when relevance, not distance, orders the list.
+        queryset = search_text(queryset, params["q"], ranked=not by_distance)
+        if connection.vendor == "postgresql" and not by_distance:
             ordering = ["-rank", "title", "pk"]
-    if "lat" in params:
+    if by_distance:
         lat, lon = params["lat"], params["lon"]
         if params.get("radius_km"):
             queryset = within_radius(queryset, lat, lon, params["radius_km"])

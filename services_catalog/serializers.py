@@ -2,6 +2,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.selectors import departement_codes
 from backend.api.serializers import StrictFieldsMixin
 from vault.document_types import DocumentType
 
@@ -50,10 +51,8 @@ class CatalogueSearchParams(serializers.Serializer):
     updated_since = serializers.DateTimeField(required=False)
 
     def validate_departement(self, value: str) -> str:
-        from accounts.models import Departement
-
         code = value.upper()
-        if not Departement.objects.filter(code=code).exists():
+        if code not in departement_codes():
             raise serializers.ValidationError(_("Unknown département."), code="does_not_exist")
         return code
 
@@ -80,36 +79,27 @@ class StructureBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class EntryListSerializer(serializers.ModelSerializer):
+class EntryListSerializer(serializers.Serializer):
+    """An entry in a list. A plain serializer: no model introspection on the hot path."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Entry.Kind.choices)
     title = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
-    thematiques = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
+    thematiques = serializers.ListField(source="theme_codes", child=serializers.CharField())
+    type = serializers.CharField()
+    frais = serializers.CharField()
+    departement = serializers.CharField(source="departement_id", allow_null=True)
+    scope = serializers.ChoiceField(choices=Entry.Scope.choices)
     structure = StructureBriefSerializer(allow_null=True)
+    commune = serializers.CharField()
+    code_postal = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
     distance_km = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Entry
-        fields = [
-            "id",
-            "kind",
-            "title",
-            "summary",
-            "categories",
-            "thematiques",
-            "type",
-            "frais",
-            "departement",
-            "scope",
-            "structure",
-            "commune",
-            "code_postal",
-            "latitude",
-            "longitude",
-            "distance_km",
-            "horaires_accueil",
-            "updated_at",
-        ]
+    horaires_accueil = serializers.CharField()
+    updated_at = serializers.DateTimeField()
 
     def get_title(self, entry: Entry) -> str:
         return translated(entry, "title")
@@ -117,11 +107,8 @@ class EntryListSerializer(serializers.ModelSerializer):
     def get_summary(self, entry: Entry) -> str:
         return translated(entry, "summary")
 
-    def get_thematiques(self, entry: Entry) -> list[str]:
-        return [theme.code for theme in entry.thematiques.all()]
-
     def get_categories(self, entry: Entry) -> list[str]:
-        return sorted({theme.categorie for theme in entry.thematiques.all()})
+        return sorted({code.split("--", 1)[0] for code in entry.theme_codes})
 
     def get_distance_km(self, entry: Entry) -> float | None:
         distance = getattr(entry, "distance_km", None)
@@ -143,37 +130,26 @@ class EntryDetailSerializer(EntryListSerializer):
     body = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
+    publics = serializers.ListField(child=serializers.CharField())
+    frais_precisions = serializers.CharField()
+    modes_accueil = serializers.ListField(child=serializers.CharField())
+    modes_mobilisation = serializers.ListField(child=serializers.CharField())
+    mobilisable_par = serializers.ListField(child=serializers.CharField())
+    lien_mobilisation = serializers.URLField()
+    telephone = serializers.CharField()
+    courriel = serializers.EmailField()
+    adresse = serializers.CharField()
     zone_departements = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     zone_communes = serializers.SerializerMethodField()
+    radius_km = serializers.FloatField(allow_null=True)
+    min_age = serializers.IntegerField(allow_null=True)
+    max_age = serializers.IntegerField(allow_null=True)
+    situations = serializers.ListField(child=serializers.CharField())
     deadline = serializers.SerializerMethodField()
-
-    class Meta(EntryListSerializer.Meta):
-        fields = [
-            *EntryListSerializer.Meta.fields,
-            "body",
-            "steps",
-            "documents",
-            "publics",
-            "frais_precisions",
-            "modes_accueil",
-            "modes_mobilisation",
-            "mobilisable_par",
-            "lien_mobilisation",
-            "telephone",
-            "courriel",
-            "adresse",
-            "zone_departements",
-            "zone_communes",
-            "radius_km",
-            "min_age",
-            "max_age",
-            "situations",
-            "deadline",
-            "source_url",
-            "valid_from",
-            "valid_until",
-            "reviewed_at",
-        ]
+    source_url = serializers.URLField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    reviewed_at = serializers.DateField(allow_null=True)
 
     def get_body(self, entry: Entry) -> str:
         return translated(entry, "body")

@@ -39,9 +39,11 @@ def entry_search_text(entry: Entry) -> str:
 
 
 def entry_reindex(*, entry: Entry) -> None:
-    """Refresh the entry's search text (and, on PostgreSQL, its French search vector)."""
+    """Refresh what is derived from the entry: its theme codes, its search text and, on
+    PostgreSQL, its French search vector. Call it after every change of the entry."""
     search_text = entry_search_text(entry)
-    Entry.objects.filter(pk=entry.pk).update(search_text=search_text)
+    theme_codes = sorted(entry.thematiques.values_list("code", flat=True))
+    Entry.objects.filter(pk=entry.pk).update(search_text=search_text, theme_codes=theme_codes)
     if connection.vendor == "postgresql":
         # The title weighs more than the rest of the text.
         Entry.objects.filter(pk=entry.pk).update(
@@ -55,6 +57,7 @@ def entry_reindex(*, entry: Entry) -> None:
             )
         )
     entry.search_text = search_text
+    entry.theme_codes = theme_codes
 
 
 # --- Creation ---------------------------------------------------------------------
@@ -83,7 +86,7 @@ def entry_create(
         )
     entry = Entry(**fields)
     entry.zone_communes = ",".join(split_communes(entry.zone_communes))
-    entry.full_clean(exclude=["search_text", "search_vector"])
+    entry.full_clean(exclude=["search_text", "search_vector", "theme_codes"])
     entry.save()
     entry.thematiques.set(thematiques)
     entry.zone_departements.set(zone_departements)
@@ -150,7 +153,7 @@ def entry_upsert(
 
     for name in changed_fields:
         setattr(entry, name, fields[name])
-    entry.full_clean(exclude=["search_text", "search_vector"])
+    entry.full_clean(exclude=["search_text", "search_vector", "theme_codes"])
     entry.save()
     if themes_changed:
         entry.thematiques.set(thematiques)
