@@ -321,7 +321,8 @@ def entry_search(params: dict) -> QuerySet[Entry]:
     """
     queryset = (
         entries_visible()
-        .select_related("structure")
+        # The list shows the structure's name only: no need to load the whole structure.
+        .annotate(structure_name=F("structure__name"))
         # The list shows none of these; the search vector alone weighs more than a row.
         .defer("search_vector", "search_text", "body", "internal_note")
     )

@@ -1,5 +1,6 @@
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.selectors import departement_codes
@@ -92,7 +93,7 @@ class EntryListSerializer(serializers.Serializer):
     frais = serializers.CharField()
     departement = serializers.CharField(source="departement_id", allow_null=True)
     scope = serializers.ChoiceField(choices=Entry.Scope.choices)
-    structure = StructureBriefSerializer(allow_null=True)
+    structure = serializers.SerializerMethodField()
     commune = serializers.CharField()
     code_postal = serializers.CharField()
     latitude = serializers.FloatField(allow_null=True)
@@ -106,6 +107,15 @@ class EntryListSerializer(serializers.Serializer):
 
     def get_summary(self, entry: Entry) -> str:
         return translated(entry, "summary")
+
+    @extend_schema_field(StructureBriefSerializer(allow_null=True))
+    def get_structure(self, entry: Entry) -> dict | None:
+        if entry.structure_id is None:
+            return None
+        name = getattr(entry, "structure_name", None)
+        if name is None:  # not annotated (detail view): the structure is loaded
+            name = entry.structure.name
+        return {"id": entry.structure_id, "name": name}
 
     def get_categories(self, entry: Entry) -> list[str]:
         return sorted({code.split("--", 1)[0] for code in entry.theme_codes})

@@ -1,6 +1,8 @@
 """GET /api/v1/departements/: the reference list, open to anyone."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import DepartementContact
 
@@ -50,3 +52,13 @@ def test_odd_codes_in_the_path_are_404(api_client, path):
     response = api_client.get(f"/api/v1/departements/{path}")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_list_query_count_does_not_grow_with_page_size(api_client):
+    def queries(page_size: int) -> int:
+        with CaptureQueriesContext(connection) as context:
+            response = api_client.get("/api/v1/departements/", {"page_size": page_size})
+        assert len(response.json()["results"]) == page_size
+        return len(context.captured_queries)
+
+    assert queries(5) == queries(101)

@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import YoungPersonProfile
 from services_catalog.models import Entry
@@ -163,3 +165,17 @@ def test_rights_are_for_young_people_only(client_for, request, who):
 
 def test_rights_need_sign_in(api_client):
     assert api_client.get("/api/v1/me/rights/").status_code == 401
+
+
+def test_rights_query_count_does_not_grow_with_page_size(client_for, young_person, make_entry):
+    for number in range(15):
+        make_entry(f"Droit {number:02d}", steps=["Un"], thematiques=["famille--garde-denfants"])
+    client = client_for(young_person)
+
+    def queries(page_size: int) -> int:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get("/api/v1/me/rights/", {"page_size": page_size})
+        assert len(response.json()["results"]) == page_size
+        return len(context.captured_queries)
+
+    assert queries(2) == queries(15)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from services_catalog import services
-from services_catalog.models import Entry, SearchEvent
+from services_catalog.models import Entry, SearchEvent, Structure
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +307,10 @@ def test_updated_since_in_the_future_is_empty(api_client, make_entry):
     response = api_client.get(URL, {"updated_since": tomorrow.isoformat()})
     assert titles(response) == []
     assert response.json()["removed"] == []
+
+
+def test_list_shows_the_structure_name(api_client, make_entry):
+    structure = Structure.objects.create(departement_id="93", name="Mission locale de Bobigny")
+    make_entry("Accompagnement", kind=Entry.Kind.OFFER, structure=structure)
+    row = api_client.get(URL).json()["results"][0]
+    assert row["structure"] == {"id": structure.pk, "name": "Mission locale de Bobigny"}
