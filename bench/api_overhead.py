@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="jalon-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 os.environ["API_THROTTLE_ANON"] = "100000000/minute"
+os.environ["API_THROTTLE_USER"] = "100000000/minute"
 
 import django
 

@@ -312,6 +312,27 @@ def demarche_get_for_user(*, user, demarche_id: int) -> Demarche:
 
 # --- The app's search ----------------------------------------------------------------
 
+# The columns the app's list shows (EntryListSerializer).
+LIST_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "translations",
+    "theme_codes",
+    "type",
+    "frais",
+    "departement_id",
+    "scope",
+    "structure_id",
+    "commune",
+    "code_postal",
+    "latitude",
+    "longitude",
+    "horaires_accueil",
+    "updated_at",
+)
+
 
 def entry_search(params: dict) -> QuerySet[Entry]:
     """The app's catalogue query, from validated parameters (see CatalogueSearchParams).
@@ -323,8 +344,8 @@ def entry_search(params: dict) -> QuerySet[Entry]:
         entries_visible()
         # The list shows the structure's name only: no need to load the whole structure.
         .annotate(structure_name=F("structure__name"))
-        # The list shows none of these; the search vector alone weighs more than a row.
-        .defer("search_vector", "search_text", "body", "internal_note")
+        # Only what the list shows: the search vector alone weighs more than a whole row.
+        .only(*LIST_FIELDS)
     )
     if params.get("updated_since"):
         queryset = queryset.filter(updated_at__gte=params["updated_since"])
