@@ -73,16 +73,29 @@ class DepartementScopedAdminMixin:
             kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def _check_in_scope(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
     def history_view(self, request, object_id, extra_context=None):
         # Django's and django-simple-history's history pages fall back to the history
         # rows when the object is out of the queryset: refuse before they look.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
+        self._check_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context=extra_context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history's page of one past version: read-only, and scoped too.
+        self._check_in_scope(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
-        # The form already limits the choices; this guards hand-built forms. The admin's
-        # change view runs in a transaction, so refusing here rolls the save back.
+        # The form already limits the choices; this guards hand-built forms, before and
+        # after the save. The admin's change view runs in a transaction, so refusing
+        # here rolls the save back.
+        if change and obj.pk is not None:
+            self._check_in_scope(request, obj.pk)
         super().save_model(request, obj, form, change)
         if not scope_queryset(
             type(obj)._default_manager.filter(pk=obj.pk), request.user, self.departement_lookup

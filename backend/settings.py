@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services_catalog.tasks.archive_expired_entries",
         "schedule": timedelta(hours=1),
     },
+    "touch-newly-valid-catalogue-entries": {
+        "task": "services_catalog.tasks.touch_newly_valid_entries",
+        "schedule": timedelta(hours=1),
+    },
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": timedelta(hours=6),

@@ -45,6 +45,12 @@ class ScopedHistoryAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Structure)
 class StructureAdmin(ScopedHistoryAdmin):
     list_display = ["name", "commune", "departement", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.structure_touch_entries(structure=obj)
+
     list_filter = [("departement", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "commune"]
     list_select_related = ["departement"]
@@ -79,6 +85,10 @@ def stale_before():
 
 
 class EntryAdminForm(forms.ModelForm):
+    # Set by EntryAdmin.get_form for the signed-in user.
+    user_sees_all = False
+    user_departements: frozenset[str] = frozenset()
+
     class Meta:
         model = Entry
         exclude = ["search_text", "search_vector", "theme_codes"]  # noqa: DJ006 - fieldsets list the fields
@@ -94,6 +104,8 @@ class EntryAdminForm(forms.ModelForm):
             self.add_error("zone_departements", _("Choose the départements where it applies."))
         if scope == Entry.Scope.COMMUNES and not cleaned.get("zone_communes"):
             self.add_error("zone_communes", _("List the communes where it applies."))
+        if not self.user_sees_all:
+            self._check_local_reach(cleaned)
         if scope == Entry.Scope.RADIUS and (
             cleaned.get("radius_km") is None
             or cleaned.get("latitude") is None
@@ -103,6 +115,24 @@ class EntryAdminForm(forms.ModelForm):
         if cleaned.get("deadline_kind") and cleaned.get("deadline_age") is None:
             self.add_error("deadline_age", _("A deadline needs an age."))
         return cleaned
+
+    def _check_local_reach(self, cleaned) -> None:
+        """Département staff and partners reach their own départements, not the country."""
+        if cleaned.get("scope") == Entry.Scope.NATIONAL:
+            self.add_error(
+                "scope", _("Only national editors curate entries that apply everywhere.")
+            )
+        foreign = [
+            code
+            for code in vocabulary.split_communes(cleaned.get("zone_communes") or "")
+            if vocabulary.departement_of_commune(code) not in self.user_departements
+        ]
+        if foreign:
+            self.add_error(
+                "zone_communes",
+                _("These communes are outside your départements: %(codes)s.")
+                % {"codes": ", ".join(foreign)},
+            )
 
 
 class DataInclusionImportForm(forms.Form):
@@ -256,14 +286,35 @@ class EntryAdmin(ScopedHistoryAdmin):
                 actions.pop(name, None)
         return actions
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user_sees_all = user_sees_all_departements(request.user)
+        form.user_departements = frozenset(
+            departements_for_user(request.user).values_list("code", flat=True)
+        )
+        return form
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.proposed_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        entry = form.instance
+        # The form only offers the user's départements: keep the others the entry had.
+        hidden = (
+            list(
+                entry.zone_departements.exclude(
+                    code__in=departements_for_user(request.user).values("code")
+                )
+            )
+            if change
+            else []
+        )
         super().save_related(request, form, formsets, change)
-        services.entry_reindex(entry=form.instance)
+        if hidden:
+            entry.zone_departements.add(*hidden)
+        services.entry_reindex(entry=entry)
 
     def delete_model(self, request, obj):
         services.entry_delete(entry=obj)

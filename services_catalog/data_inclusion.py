@@ -309,6 +309,17 @@ def _entry_fields(record: di.Service, structure: Structure, departement: Departe
     }
 
 
+def _check_first_and_ours(seen: set, kind: str, record, model, departement: Departement) -> None:
+    """Refuse a record seen earlier in the file, or one that another département curates."""
+    key = (kind, record.source, record.id)
+    if key in seen:
+        raise ValidationError(f"{kind} {record.id!r} appears twice in the file")
+    seen.add(key)
+    existing = model.objects.filter(source=record.source, source_id=record.id).first()
+    if existing is not None and existing.departement_id != departement.code:
+        raise ValidationError(f"{kind} {record.id!r} belongs to another département")
+
+
 def import_file(*, text: str, departement: Departement, publish: bool = False) -> ImportReport:
     """Import a data·inclusion file into ``departement``'s catalogue.
 
@@ -323,9 +334,11 @@ def import_file(*, text: str, departement: Departement, publish: bool = False) -
         return report
 
     known: dict[tuple[str, str], Structure] = {}
+    seen: set[tuple[str, str, str]] = set()
     for line, raw in structures:
         try:
             record = di.Structure.model_validate(raw)
+            _check_first_and_ours(seen, "structure", record, Structure, departement)
             with transaction.atomic():
                 structure, _outcome = services.structure_upsert(
                     source=record.source,
@@ -339,6 +352,7 @@ def import_file(*, text: str, departement: Departement, publish: bool = False) -
     for line, raw in service_records:
         try:
             record = di.Service.model_validate(raw)
+            _check_first_and_ours(seen, "service", record, Entry, departement)
             structure = known.get((record.source, record.structure_id)) or (
                 Structure.objects.filter(source=record.source, source_id=record.structure_id)
                 .filter(departement=departement)

@@ -12,7 +12,6 @@ from pathlib import Path
 from django.db import transaction
 
 from . import services
-from .models import Entry
 
 DEMO_SOURCE = "jalon-demo"
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_catalogue.json"
@@ -102,7 +101,10 @@ def _steps(record: dict) -> list[dict]:
 
 @transaction.atomic
 def load_demo_catalogue(data_file: Path = DATA_FILE) -> Counter:
-    """Create or refresh the demo structures and entries, published; count what happened."""
+    """Create or refresh the demo structures and entries; count what happened.
+
+    New entries are published; existing ones keep the state staff gave them.
+    """
     data = json.loads(data_file.read_text(encoding="utf-8"))
     outcome: Counter = Counter()
     structures = {}
@@ -113,7 +115,7 @@ def load_demo_catalogue(data_file: Path = DATA_FILE) -> Counter:
         structures[record["key"]] = structure
         outcome[f"structures {what}"] += 1
     for record in data["entries"]:
-        entry, what = services.entry_upsert(
+        _entry, what = services.entry_upsert(
             source=DEMO_SOURCE,
             source_id=record["key"],
             thematiques=record.get("thematiques") or [],
@@ -122,7 +124,5 @@ def load_demo_catalogue(data_file: Path = DATA_FILE) -> Counter:
             publish=True,
             **_entry_fields(record, structures),
         )
-        if entry.status != Entry.Status.PUBLISHED:
-            services.entry_publish(entry=entry)
         outcome[f"entries {what}"] += 1
     return outcome

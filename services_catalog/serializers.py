@@ -149,7 +149,7 @@ class EntryDetailSerializer(EntryListSerializer):
     telephone = serializers.CharField()
     courriel = serializers.EmailField()
     adresse = serializers.CharField()
-    zone_departements = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    zone_departements = serializers.SerializerMethodField()
     zone_communes = serializers.SerializerMethodField()
     radius_km = serializers.FloatField(allow_null=True)
     min_age = serializers.IntegerField(allow_null=True)
@@ -173,6 +173,9 @@ class EntryDetailSerializer(EntryListSerializer):
             for code in entry.documents
             if code in DocumentType.values
         ]
+
+    def get_zone_departements(self, entry: Entry) -> list[str]:
+        return [departement.code for departement in entry.zone_departements.all()]
 
     def get_zone_communes(self, entry: Entry) -> list[str]:
         return vocabulary.split_communes(entry.zone_communes)
@@ -223,12 +226,17 @@ class DemarcheSerializer(serializers.ModelSerializer):
         ]
 
 
+MAX_ID = 2**63 - 1  # the database's bigint
+
+
 class DemarcheCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    entry = serializers.IntegerField(min_value=1)
+    entry = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class DemarcheUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Demarche.Status.choices, required=False)
     completed_steps = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=100
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=100,
     )

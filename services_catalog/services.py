@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scoping import user_sees_all_departements
 
 from .models import Demarche, Entry, EntryRemoval, EntryStep, SearchEvent, Structure, Thematique
 from .text import normalize
@@ -114,7 +115,7 @@ def entry_upsert(
     source_id: str,
     thematiques: Iterable[str] = (),
     zone_departements: Iterable[str] = (),
-    steps: Iterable[str | dict] = (),
+    steps: Iterable[str | dict] | None = None,
     publish: bool = False,
     **fields,
 ) -> tuple[Entry, str]:
@@ -122,9 +123,9 @@ def entry_upsert(
 
     Returns the entry and what happened: ``"created"``, ``"updated"`` or ``"unchanged"``.
     Giving the same data twice changes nothing, not even ``updated_at``: imports and demo
-    loads can run again safely.
+    loads can run again safely. ``steps=None`` keeps the entry's steps as they are.
     """
-    steps = _steps_as_dicts(steps)
+    steps = None if steps is None else _steps_as_dicts(steps)
     thematiques, zone_departements = sorted(thematiques), sorted(zone_departements)
     entry = Entry.objects.filter(source=source, source_id=source_id).first()
     if entry is None:
@@ -133,7 +134,7 @@ def entry_upsert(
             source_id=source_id,
             thematiques=thematiques,
             zone_departements=zone_departements,
-            steps=steps,
+            steps=steps or (),
             publish=publish,
             **fields,
         )
@@ -147,7 +148,7 @@ def entry_upsert(
     zone_changed = (
         sorted(entry.zone_departements.values_list("code", flat=True)) != zone_departements
     )
-    steps_changed = current_steps != steps
+    steps_changed = steps is not None and current_steps != steps
     if not (changed_fields or themes_changed or zone_changed or steps_changed):
         return entry, "unchanged"
 
@@ -182,7 +183,24 @@ def structure_upsert(*, source: str, source_id: str, **fields) -> tuple[Structur
         setattr(structure, name, fields[name])
     structure.full_clean()
     structure.save()
+    structure_touch_entries(structure=structure)
     return structure, "updated"
+
+
+def structure_touch_entries(*, structure: Structure) -> int:
+    """A structure changed: its entries count as changed too (ETags, offline copies)."""
+    return Entry.objects.filter(structure=structure).update(updated_at=timezone.now())
+
+
+def entries_touch_newly_valid() -> int:
+    """Entries whose validity starts today count as changed, so offline copies get them."""
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(
+        timezone.datetime.combine(today, timezone.datetime.min.time())
+    )
+    return Entry.objects.filter(
+        status=Entry.Status.PUBLISHED, valid_from=today, updated_at__lt=start_of_today
+    ).update(updated_at=timezone.now())
 
 
 # --- Publication workflow ------------------------------------------------------------
@@ -220,8 +238,17 @@ def entry_submit(*, entry: Entry, by: User | None = None) -> Entry:
 
 @transaction.atomic
 def entry_publish(*, entry: Entry, by: User | None = None) -> Entry:
-    """The entry appears in the app. Publishing counts as a review."""
+    """The entry appears in the app. Publishing counts as a review.
+
+    Only national roles publish an entry that applies everywhere.
+    """
     _check_can_publish(by)
+    if (
+        entry.scope == Entry.Scope.NATIONAL
+        and by is not None
+        and not user_sees_all_departements(by)
+    ):
+        raise PermissionDenied(_("Only national editors publish entries that apply everywhere."))
     _transition(
         entry,
         [Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.ARCHIVED],

@@ -1,11 +1,15 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from backend.converters import DatabaseIdConverter
 
 from . import api
+
+register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     path("catalogue/entries/", api.CatalogueEntryListView.as_view(), name="catalogue-entries"),
     path(
-        "catalogue/entries/<int:entry_id>/",
+        "catalogue/entries/<id:entry_id>/",
         api.CatalogueEntryDetailView.as_view(),
         name="catalogue-entry",
     ),
@@ -17,7 +21,7 @@ urlpatterns = [
     path("me/rights/", api.MyRightsView.as_view(), name="me-rights"),
     path("me/demarches/", api.MyDemarcheListView.as_view(), name="me-demarches"),
     path(
-        "me/demarches/<int:demarche_id>/",
+        "me/demarches/<id:demarche_id>/",
         api.MyDemarcheDetailView.as_view(),
         name="me-demarche",
     ),

@@ -33,6 +33,12 @@ def paginate_with_totals(queryset, request, pagination: PageNumberPagination, **
             )
         ) from exc
     offset = (page_number - 1) * page_size
+    if offset > 2**62:  # beyond any table; the database would overflow
+        raise NotFound(
+            pagination.invalid_page_message.format(
+                page_number=raw_page, message="that page contains no results"
+            )
+        )
     rows = list(
         queryset.annotate(_total_count=Window(Count("pk")), **totals)[offset : offset + page_size]
     )

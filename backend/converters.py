@@ -1,0 +1,13 @@
+"""URL converters shared by the apps."""
+
+
+class DatabaseIdConverter:
+    """A positive integer that fits the database's bigint: larger ones are plain 404s."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
