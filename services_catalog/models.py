@@ -19,6 +19,26 @@ from accounts.models import Departement
 from . import vocabulary
 
 
+def latitude_field() -> models.FloatField:
+    """An optional WGS 84 latitude, as data·inclusion gives it."""
+    return models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def longitude_field() -> models.FloatField:
+    """An optional WGS 84 longitude, as data·inclusion gives it."""
+    return models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+
 class Thematique(models.Model):
     """A data·inclusion theme ("categorie--sous-theme"); loaded from the package."""
 
@@ -58,18 +78,8 @@ class Structure(models.Model):
     code_postal = models.CharField(_("postcode"), max_length=5, blank=True)
     commune = models.CharField(_("commune"), max_length=150, blank=True)
     code_insee = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
-    latitude = models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     telephone = models.CharField(_("phone"), max_length=32, blank=True)
     courriel = models.EmailField(_("e-mail"), blank=True)
     site_web = models.URLField(_("website"), blank=True)
@@ -213,18 +223,8 @@ class Entry(models.Model):
     code_postal = models.CharField(_("postcode"), max_length=5, blank=True)
     commune = models.CharField(_("commune"), max_length=150, blank=True)
     code_insee = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
-    latitude = models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     scope = models.CharField(
         _("territorial scope"), max_length=20, choices=Scope.choices, default=Scope.DEPARTEMENTS
     )

@@ -18,3 +18,29 @@ def make_entry(db):
         return services.entry_create(title=title, publish=publish, **{**defaults, **fields})
 
     return _make
+
+
+def entry_form_data(**overrides) -> dict:
+    """POST data of the admin's entry form: an offer of 93, no step, then ``overrides``."""
+    data = {
+        "kind": "offer",
+        "departement": "93",
+        "title": "Atelier budget",
+        "summary": "Apprendre à gérer son budget.",
+        "body": "Un atelier gratuit chaque mois.",
+        "translations": "{}",
+        "publics": "[]",
+        "modes_accueil": "[]",
+        "modes_mobilisation": "[]",
+        "mobilisable_par": "[]",
+        "situations": "[]",
+        "documents": "[]",
+        "scope": "departements",
+        "zone_departements": ["93"],
+        "steps-TOTAL_FORMS": "0",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from services_catalog import services
 from services_catalog.models import Entry, EntryRemoval
+from tests.services_catalog.conftest import entry_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,30 +37,14 @@ def entries(make_entry):
 
 
 def _form_data(**overrides):
-    data = {
-        "kind": "offer",
-        "departement": "93",
-        "title": "Atelier budget",
-        "summary": "Apprendre à gérer son budget.",
-        "body": "Un atelier gratuit chaque mois.",
-        "translations": "{}",
-        "publics": "[]",
-        "modes_accueil": "[]",
-        "modes_mobilisation": "[]",
-        "mobilisable_par": "[]",
-        "situations": "[]",
-        "documents": "[]",
-        "scope": "departements",
-        "zone_departements": ["93"],
-        "steps-TOTAL_FORMS": "1",
-        "steps-INITIAL_FORMS": "0",
-        "steps-MIN_NUM_FORMS": "0",
-        "steps-MAX_NUM_FORMS": "1000",
-        "steps-0-position": "1",
-        "steps-0-text": "S'inscrire",
-    }
-    data.update(overrides)
-    return data
+    return entry_form_data(
+        **{
+            "steps-TOTAL_FORMS": "1",
+            "steps-0-position": "1",
+            "steps-0-text": "S'inscrire",
+            **overrides,
+        }
+    )
 
 
 def test_staff_list_shows_their_departement_only(client, staff_93, entries):

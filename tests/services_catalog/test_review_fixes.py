@@ -12,6 +12,7 @@ from services_catalog import services
 from services_catalog.data_inclusion import import_file
 from services_catalog.demo import DEMO_SOURCE, load_demo_catalogue
 from services_catalog.models import Entry, Structure
+from tests.services_catalog.conftest import entry_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -125,37 +126,15 @@ def test_reimport_keeps_the_steps_staff_added():
     assert list(entry.steps.values_list("text", flat=True)) == ["Prendre rendez-vous"]
 
 
-def _form(**overrides):
-    data = {
-        "kind": "offer",
-        "departement": "93",
-        "title": "Atelier",
-        "summary": "Résumé.",
-        "body": "Description.",
-        "translations": "{}",
-        "publics": "[]",
-        "modes_accueil": "[]",
-        "modes_mobilisation": "[]",
-        "mobilisable_par": "[]",
-        "situations": "[]",
-        "documents": "[]",
-        "scope": "departements",
-        "zone_departements": ["93"],
-        "steps-TOTAL_FORMS": "0",
-        "steps-INITIAL_FORMS": "0",
-        "steps-MIN_NUM_FORMS": "0",
-        "steps-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_local_staff_cannot_make_an_entry_national_or_reach_other_communes(client, staff_93):
     client.force_login(staff_93)
-    national = client.post(f"{ENTRIES}add/", _form(scope="national", zone_departements=[]))
+    national = client.post(
+        f"{ENTRIES}add/", entry_form_data(scope="national", zone_departements=[])
+    )
     assert "scope" in national.context["adminform"].form.errors
     communes = client.post(
-        f"{ENTRIES}add/", _form(scope="communes", zone_departements=[], zone_communes="93008,13055")
+        f"{ENTRIES}add/",
+        entry_form_data(scope="communes", zone_departements=[], zone_communes="93008,13055"),
     )
     assert "13055" in str(communes.context["adminform"].form.errors["zone_communes"])
     assert not Entry.objects.exists()
@@ -176,7 +155,9 @@ def test_saving_keeps_zone_departements_the_user_cannot_see(client, staff_93, ma
         zone_departements=["93", "75"],
     )
     client.force_login(staff_93)
-    response = client.post(f"{ENTRIES}{entry.pk}/change/", _form(title="Offre 93 et 75 (bis)"))
+    response = client.post(
+        f"{ENTRIES}{entry.pk}/change/", entry_form_data(title="Offre 93 et 75 (bis)")
+    )
     assert response.status_code == 302
     assert set(entry.zone_departements.values_list("code", flat=True)) == {"93", "75"}
 
