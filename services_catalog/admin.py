@@ -279,13 +279,6 @@ class EntryAdmin(ScopedHistoryAdmin):
             return obj.status in (Entry.Status.DRAFT, Entry.Status.SUBMITTED)
         return allowed
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.has_perm(services.PUBLISH_PERMISSION):
-            for name in ("publish", "archive", "mark_reviewed"):
-                actions.pop(name, None)
-        return actions
-
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user_sees_all = user_sees_all_departements(request.user)

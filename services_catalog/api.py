@@ -21,7 +21,7 @@ from backend.api.pagination import PageNumberPagination, paginate_with_totals
 from backend.api.serializers import ErrorSerializer
 
 from . import data_inclusion, selectors, services
-from .models import Demarche, Entry, EntryRemoval, EntryStep
+from .models import Demarche, Entry, EntryRemoval
 from .serializers import (
     CatalogueSearchParams,
     DemarcheCreateSerializer,
@@ -229,20 +229,10 @@ class MyDemarcheDetailView(APIView):
         serializer = DemarcheUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        steps = None
-        if "completed_steps" in data:
-            steps = list(EntryStep.objects.filter(pk__in=data["completed_steps"]))
-            missing = set(data["completed_steps"]) - {step.pk for step in steps}
-            if missing:
-                raise DjangoValidationError(
-                    {
-                        "completed_steps": DjangoValidationError(
-                            _("Unknown steps."), "does_not_exist"
-                        )
-                    }
-                )
         services.demarche_update(
-            demarche=demarche, status=data.get("status"), completed_steps=steps
+            demarche=demarche,
+            status=data.get("status"),
+            completed_step_ids=data.get("completed_steps"),
         )
         demarche = self._get(request, demarche_id)
         return Response(DemarcheSerializer(demarche).data)

@@ -340,10 +340,15 @@ def demarche_update(
     *,
     demarche: Demarche,
     status: str | None = None,
-    completed_steps: list[EntryStep] | None = None,
+    completed_step_ids: list[int] | None = None,
 ) -> Demarche:
-    """Tick steps, mark the procedure done or abandoned (or in progress again)."""
-    if completed_steps is not None:
+    """Tick steps (by id), mark the procedure done or abandoned (or in progress again)."""
+    if completed_step_ids is not None:
+        completed_steps = list(EntryStep.objects.filter(pk__in=completed_step_ids))
+        if len(completed_steps) != len(set(completed_step_ids)):
+            raise ValidationError(
+                {"completed_steps": ValidationError(_("Unknown steps."), "does_not_exist")}
+            )
         foreign = [step.pk for step in completed_steps if step.entry_id != demarche.entry_id]
         if foreign:
             raise ValidationError(
