@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services_catalog.tasks.touch_newly_valid_entries",
         "schedule": timedelta(hours=1),
     },
+    "clean-up-pending-vault-blobs": {
+        "task": "vault.tasks.clean_up_pending_blobs",
+        "schedule": timedelta(minutes=30),
+    },
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": timedelta(hours=6),
@@ -199,8 +203,37 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
+VAULT_STORAGE_ROOT = Path(env.str("VAULT_STORAGE_ROOT", default=str(VAR_DIR / "vault")))
+# The vault's blobs are encrypted (vault/crypto.py). They go to S3-compatible object
+# storage when a bucket is set, otherwise to local files readable by this user only.
+VAULT_S3_BUCKET = env.str("VAULT_S3_BUCKET", default="")
+if VAULT_S3_BUCKET:
+    _vault_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": VAULT_S3_BUCKET,
+            "endpoint_url": env.str("VAULT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("VAULT_S3_REGION", default="") or None,
+            "access_key": env.str("VAULT_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("VAULT_S3_SECRET_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _vault_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(VAULT_STORAGE_ROOT),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "vault": _vault_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -252,6 +285,29 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Entries not reviewed for this long are flagged in the admin.
 CATALOGUE_REVIEW_MAX_AGE_DAYS = env.int("CATALOGUE_REVIEW_MAX_AGE_DAYS", default=183)
 
+# --- Vault ------------------------------------------------------------------------------
+# The master keyring: JSON in VAULT_KEYRING, or a file. Production must bring its own;
+# the embedded default generates var/vault-keyring.json on first use (vault/keyring.py).
+VAULT_KEYRING = env.str("VAULT_KEYRING", default="")
+VAULT_KEYRING_FILE = env.str(
+    "VAULT_KEYRING_FILE", default="" if PRODUCTION else str(VAR_DIR / "vault-keyring.json")
+)
+VAULT_KEYRING_AUTOCREATE = not PRODUCTION
+if PRODUCTION and not (VAULT_KEYRING or VAULT_KEYRING_FILE):
+    raise environ.ImproperlyConfigured(
+        "Set VAULT_KEYRING or VAULT_KEYRING_FILE: the vault's master keys never come from "
+        "a default in production."
+    )
+_MB = 1024 * 1024
+VAULT_MAX_FILE_SIZE = env.int("VAULT_MAX_FILE_MB", default=20) * _MB
+VAULT_QUOTA = env.int("VAULT_QUOTA_MB", default=200) * _MB
+VAULT_CHUNK_SIZE = 256 * 1024
+VAULT_SHARE_DEFAULT_HOURS = 72
+VAULT_SHARE_MAX_HOURS = 7 * 24
+VAULT_SHARE_CODE_ATTEMPTS = 5
+# A blob journaled this long ago without its document is what a crash left behind.
+VAULT_PENDING_BLOB_GRACE_MINUTES = 60
+
 # --- E-mail -----------------------------------------------------------------------------
 if PRODUCTION or "EMAIL_URL" in env:
     # Mandatory in production: sign-up and password codes must reach people.
@@ -291,6 +347,9 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
         # Confirming an account's erasure with its password: no guessing with a stolen token.
         "erase": "10/hour",
+        "vault_upload": env.str("API_THROTTLE_VAULT_UPLOAD", default="120/hour"),
+        "vault_export": "10/hour",
+        "vault_share_link": "60/minute",
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "backend.api.exceptions.api_exception_handler",
@@ -314,6 +373,7 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "accounts.models.DepartementContact.Kind",
         "EntryStatusEnum": "services_catalog.models.Entry.Status",
         "DemarcheStatusEnum": "services_catalog.models.Demarche.Status",
+        "ShareKindEnum": "vault.models.Share.Kind",
     },
     # Swagger UI served from our own static files: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -16,6 +16,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("services_catalog.urls")),
+    path("", include("vault.urls")),
 ]
 
 urlpatterns = [

@@ -1,6 +1,8 @@
 """Fixtures shared by the whole suite: named users for every role, API clients, guards."""
 
+import base64
 import ipaddress
+import json
 import socket
 
 import pytest
@@ -13,6 +15,7 @@ from accounts.roles import Role
 
 PASSWORD = "correct-horse-battery-42"
 APP_AUTH = "/_allauth/app/v1"
+TEST_KEYRING = json.dumps({"current": "1", "keys": {"1": base64.b64encode(b"k" * 32).decode()}})
 
 _real_connect = socket.socket.connect
 
@@ -42,6 +45,15 @@ def _test_settings(settings, tmp_path):
     # A fast hasher: the suite logs in hundreds of times; production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test has its own vault: a fixed keyring, blobs under its temporary directory.
+    settings.VAULT_KEYRING = TEST_KEYRING
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "vault": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "vault")},
+        },
+    }
     # Rate limits and throttles count in the real cache: start each test from zero.
     cache.clear()
     yield

@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    hidden = {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"}
+    hidden = {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "VAULT_KEYRING", "VAULT_KEYRING_FILE"}
     base = {k: v for k, v in os.environ.items() if k not in hidden}
     return subprocess.run(  # noqa: S603 - fixed command line
         [sys.executable, "manage.py", *args],
@@ -39,6 +39,7 @@ def test_production_passes_the_deployment_checklist():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="jalon.example.org",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+        VAULT_KEYRING_FILE="/run/secrets/vault-keyring.json",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -51,9 +52,42 @@ def test_production_refuses_to_start_without_a_mail_server():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="jalon.example.org",
+        VAULT_KEYRING_FILE="/run/secrets/vault-keyring.json",
     )
     assert result.returncode != 0
     assert "EMAIL_URL" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_vault_keyring():
+    # A generated keyring would be lost with the container, and every document with it.
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="jalon.example.org",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+    )
+    assert result.returncode != 0
+    assert "VAULT_KEYRING" in result.stderr
+
+
+def test_vault_blobs_go_to_object_storage_when_a_bucket_is_set():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['vault']; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)",
+        VAULT_S3_BUCKET="jalon-vault",
+        VAULT_S3_ENDPOINT_URL="https://s3.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    storage, bucket, endpoint, acl = result.stdout.splitlines()[-1].split()
+    assert (storage, bucket, endpoint, acl) == (
+        "S3Storage",
+        "jalon-vault",
+        "https://s3.example.org",
+        "private",
+    )
 
 
 def test_unknown_environment_name_is_refused():

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class VaultConfig(AppConfig):
     name = "vault"
     verbose_name = _("Document vault")
+
+    def ready(self):
+        from accounts import personal_data
+
+        from . import selectors, services
+
+        personal_data.register_exporter("vault", selectors.personal_data_export)
+        personal_data.register_eraser("vault", services.vault_erase)

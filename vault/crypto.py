@@ -1,0 +1,189 @@
+"""Envelope encryption of the vault, independent of Django's models.
+
+Three layers of keys, all AES-256-GCM:
+
+* a **master keyring** outside the database (``keyring.py``) wraps each user's key;
+* a **user key** per young person wraps the data keys of their documents;
+* a **data key** per document encrypts its file and its metadata (title, file name,
+  tags, SHA-256 of the content).
+
+Stored blob, format version 1 (all integers big-endian)::
+
+    header  = b"JALONVLT" | version (u8) | chunk size (u32)
+              | document id (16 bytes) | user key id (16 bytes)
+    chunk i = nonce (12 random bytes) | AES-GCM(data key, chunk i of the plaintext)
+              with associated data = header | i (u64) | final flag (u8)
+
+Every chunk but the last holds exactly ``chunk size`` bytes of plaintext; the last one
+holds the rest (possibly nothing) and is the only one marked final. Binding each chunk
+to the header (hence to its document), to its position and to finality means a chunk
+that is flipped, reordered, dropped, moved to another blob, or a blob cut short or moved
+to another document, fails authentication instead of giving wrong content.
+"""
+
+import hashlib
+import os
+import struct
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+MAGIC = b"JALONVLT"
+FORMAT_VERSION = 1
+DEFAULT_CHUNK_SIZE = 256 * 1024
+KEY_BYTES = 32
+NONCE_BYTES = 12
+TAG_BYTES = 16
+_HEADER = struct.Struct(">8sBI16s16s")
+_CHUNK_POSITION = struct.Struct(">QB")
+HEADER_SIZE = _HEADER.size
+
+
+class IntegrityError(Exception):
+    """A blob or a wrapped key failed authentication: tampered, truncated or misplaced."""
+
+
+def new_key() -> bytes:
+    """A fresh random 256-bit key."""
+    return AESGCM.generate_key(bit_length=256)
+
+
+def seal(key: bytes, plaintext: bytes, *, context: bytes) -> bytes:
+    """Encrypt a small value (a key, a title) bound to ``context``: nonce | ciphertext."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
+
+
+def open_sealed(key: bytes, sealed: bytes, *, context: bytes) -> bytes:
+    """Decrypt what :func:`seal` produced with the same ``context``."""
+    try:
+        return AESGCM(key).decrypt(sealed[:NONCE_BYTES], bytes(sealed[NONCE_BYTES:]), context)
+    except (InvalidTag, ValueError) as error:
+        raise IntegrityError("sealed value failed authentication") from error
+
+
+@dataclass(frozen=True)
+class BlobHeader:
+    document_id: uuid.UUID
+    user_key_id: uuid.UUID
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    version: int = FORMAT_VERSION
+
+    def pack(self) -> bytes:
+        return _HEADER.pack(
+            MAGIC, self.version, self.chunk_size, self.document_id.bytes, self.user_key_id.bytes
+        )
+
+    @classmethod
+    def unpack(cls, raw: bytes) -> "BlobHeader":
+        if len(raw) != HEADER_SIZE:
+            raise IntegrityError("blob shorter than its header")
+        magic, version, chunk_size, document_id, user_key_id = _HEADER.unpack(raw)
+        if magic != MAGIC or version != FORMAT_VERSION or chunk_size <= 0:
+            raise IntegrityError("not a vault blob of a known format")
+        return cls(uuid.UUID(bytes=document_id), uuid.UUID(bytes=user_key_id), chunk_size, version)
+
+
+class ChunkEncryptor:
+    """Encrypts a plaintext fed in pieces of any size, with bounded memory.
+
+    ``feed`` returns the ciphertext of the chunks completed so far, ``finish`` the rest.
+    It also counts the plaintext and computes its SHA-256 on the way.
+    """
+
+    def __init__(self, data_key: bytes, header: BlobHeader):
+        self._aead = AESGCM(data_key)
+        self._header = header.pack()
+        self._chunk_size = header.chunk_size
+        self._buffer = bytearray()
+        self._index = 0
+        self._finished = False
+        self.sha256 = hashlib.sha256()
+        self.plaintext_size = 0
+
+    def start(self) -> bytes:
+        """The header, to write before any chunk."""
+        return self._header
+
+    def _seal_chunk(self, plaintext: bytes, *, final: bool) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        associated = self._header + _CHUNK_POSITION.pack(self._index, int(final))
+        self._index += 1
+        return nonce + self._aead.encrypt(nonce, plaintext, associated)
+
+    def feed(self, data: bytes) -> bytes:
+        if self._finished:
+            raise ValueError("encryptor already finished")
+        self.sha256.update(data)
+        self.plaintext_size += len(data)
+        self._buffer += data
+        out = []
+        # Keep at least one byte back: only ``finish`` knows which chunk is the last.
+        while len(self._buffer) > self._chunk_size:
+            out.append(self._seal_chunk(bytes(self._buffer[: self._chunk_size]), final=False))
+            del self._buffer[: self._chunk_size]
+        return b"".join(out)
+
+    def finish(self) -> bytes:
+        self._finished = True
+        last = self._seal_chunk(bytes(self._buffer), final=True)
+        self._buffer.clear()
+        return last
+
+
+def _read_exactly(blob: BinaryIO, size: int) -> bytes:
+    parts = []
+    remaining = size
+    while remaining:
+        part = blob.read(remaining)
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
+
+
+def decrypt_stream(
+    blob: BinaryIO, data_key: bytes, *, document_id: uuid.UUID, user_key_id: uuid.UUID
+) -> Iterator[bytes]:
+    """Yield the plaintext of ``blob``, chunk by chunk, each authenticated before it is given.
+
+    Raises :class:`IntegrityError` as soon as anything does not authenticate: a wrong
+    document, a changed byte, chunks reordered, dropped or added, a blob cut short.
+    """
+    header_bytes = _read_exactly(blob, HEADER_SIZE)
+    header = BlobHeader.unpack(header_bytes)
+    if header.document_id != document_id or header.user_key_id != user_key_id:
+        raise IntegrityError("blob belongs to another document")
+    aead = AESGCM(data_key)
+    record_size = NONCE_BYTES + header.chunk_size + TAG_BYTES
+    index = 0
+    record = _read_exactly(blob, record_size)
+    while True:
+        following = _read_exactly(blob, record_size) if len(record) == record_size else b""
+        final = not following
+        if len(record) < NONCE_BYTES + TAG_BYTES:
+            raise IntegrityError("blob cut short")
+        associated = header_bytes + _CHUNK_POSITION.pack(index, int(final))
+        try:
+            yield aead.decrypt(record[:NONCE_BYTES], record[NONCE_BYTES:], associated)
+        except InvalidTag as error:
+            raise IntegrityError(f"chunk {index} failed authentication") from error
+        if final:
+            return
+        record = following
+        index += 1
+
+
+def verify_and_hash(pieces: Iterable[bytes]) -> tuple[str, int]:
+    """Consume decrypted pieces; return their SHA-256 (hex) and total size."""
+    digest = hashlib.sha256()
+    size = 0
+    for piece in pieces:
+        digest.update(piece)
+        size += len(piece)
+    return digest.hexdigest(), size

@@ -1,0 +1,76 @@
+"""From the master keyring down to a document's data key, and sealed metadata fields."""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+
+from . import crypto
+from .keyring import load_keyring
+from .models import Document, UserKey
+
+_USER_KEY_CONTEXT = b"jalon/user-key/v1|"
+_DATA_KEY_CONTEXT = b"jalon/data-key/v1|"
+_FIELD_CONTEXT = b"jalon/field/v1|"
+
+
+def _user_key_context(user_key_id: uuid.UUID) -> bytes:
+    return _USER_KEY_CONTEXT + user_key_id.bytes + b"|"
+
+
+def user_key_ensure(user) -> UserKey:
+    """The user's key, created (and wrapped under the current master key) on first use."""
+    existing = UserKey.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    key_id = uuid.uuid4()
+    version, wrapped = load_keyring().wrap(crypto.new_key(), context=_user_key_context(key_id))
+    try:
+        with transaction.atomic():
+            return UserKey.objects.create(
+                id=key_id, user=user, master_key_version=version, wrapped_key=wrapped
+            )
+    except IntegrityError:  # created by a concurrent request
+        return UserKey.objects.get(user=user)
+
+
+def user_secret(user_key: UserKey) -> bytes:
+    """The user's key in clear, for the time of one operation."""
+    return load_keyring().unwrap(
+        user_key.master_key_version,
+        bytes(user_key.wrapped_key),
+        context=_user_key_context(user_key.id),
+    )
+
+
+def rewrap_user_key(user_key: UserKey) -> bool:
+    """Wrap ``user_key`` under the keyring's current master key; False if it already was."""
+    keyring = load_keyring()
+    if user_key.master_key_version == keyring.current:
+        return False
+    secret = user_secret(user_key)
+    user_key.master_key_version, user_key.wrapped_key = keyring.wrap(
+        secret, context=_user_key_context(user_key.id)
+    )
+    return True
+
+
+def wrap_data_key(secret: bytes, document_id: uuid.UUID, data_key: bytes) -> bytes:
+    return crypto.seal(secret, data_key, context=_DATA_KEY_CONTEXT + document_id.bytes)
+
+
+def data_key(secret: bytes, document: Document) -> bytes:
+    """The document's data key, unwrapped with its owner's key ``secret``."""
+    return crypto.open_sealed(
+        secret, bytes(document.wrapped_data_key), context=_DATA_KEY_CONTEXT + document.id.bytes
+    )
+
+
+def seal_field(key: bytes, document_id: uuid.UUID, name: str, value: str) -> bytes:
+    """Encrypt one metadata field of a document; bound to the document and the field."""
+    context = _FIELD_CONTEXT + name.encode() + b"|" + document_id.bytes
+    return crypto.seal(key, value.encode(), context=context)
+
+
+def open_field(key: bytes, document_id: uuid.UUID, name: str, sealed: bytes) -> str:
+    context = _FIELD_CONTEXT + name.encode() + b"|" + document_id.bytes
+    return crypto.open_sealed(key, bytes(sealed), context=context).decode()

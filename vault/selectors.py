@@ -1,0 +1,152 @@
+"""Reads on the vault. Metadata is decrypted here, for the owner's eyes only."""
+
+import json
+import re
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mentoring import selectors as mentoring_selectors
+
+from . import keys
+from .file_types import ACCEPTED_TYPES
+from .models import AccessEvent, Document, Share, UserKey
+
+
+def documents_of(owner) -> QuerySet[Document]:
+    return Document.objects.filter(owner=owner).select_related("user_key")
+
+
+def documents_expiring(queryset: QuerySet[Document], days: int) -> QuerySet[Document]:
+    """Documents whose expiry date falls between today and ``days`` days from now (Paris)."""
+    today = timezone.localdate()
+    return queryset.filter(expiry_date__gte=today, expiry_date__lte=today + timedelta(days=days))
+
+
+def documents_with_metadata(*, owner, queryset: QuerySet[Document]) -> list[Document]:
+    """The documents of ``queryset`` with ``title``, ``file_name``, ``tags`` and ``sha256``
+    decrypted onto them. One unwrap of the owner's key for the whole list."""
+    documents = list(queryset.filter(owner=owner))
+    if not documents:
+        return documents
+    user_key = UserKey.objects.get(user=owner)
+    secret = keys.user_secret(user_key)
+    for document in documents:
+        decrypt_metadata(document, secret)
+    return documents
+
+
+def decrypt_metadata(document: Document, secret: bytes) -> Document:
+    data_key = keys.data_key(secret, document)
+
+    def field(name: str) -> str:
+        return keys.open_field(data_key, document.id, name, getattr(document, f"encrypted_{name}"))
+
+    document.title = field("title")
+    document.file_name = field("filename")
+    document.tags = json.loads(field("tags"))
+    document.sha256 = field("sha256")
+    return document
+
+
+def document_of_owner(owner, document_id) -> Document:
+    """The owner's document with its metadata, or 404 (never 403: no hint it exists)."""
+    document = documents_of(owner).filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return decrypt_metadata(document, keys.user_secret(document.user_key))
+
+
+def archive_name(document: Document) -> str:
+    """A safe file name for the document in an export or a download."""
+    stem = re.sub(r"[^\w.-]+", "_", document.file_name or document.title).strip("._")[:80]
+    extension = ACCEPTED_TYPES[document.content_type]
+    if not stem.lower().endswith(f".{extension}"):
+        stem = f"{stem or document.document_type}.{extension}"
+    return stem
+
+
+def manifest_entry(document: Document) -> dict:
+    return {
+        "id": str(document.id),
+        "document_type": document.document_type,
+        "title": document.title,
+        "file_name": document.file_name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "issue_date": document.issue_date.isoformat() if document.issue_date else None,
+        "expiry_date": document.expiry_date.isoformat() if document.expiry_date else None,
+        "tags": document.tags,
+        "created_at": document.created_at.isoformat(),
+    }
+
+
+def access_log(owner) -> QuerySet[AccessEvent]:
+    return AccessEvent.objects.filter(owner=owner)
+
+
+def access_log_rows(owner) -> list[dict]:
+    return [
+        {
+            "at": event.created_at.isoformat(),
+            "action": event.action,
+            "actor": event.actor,
+            "document_id": str(event.document_id),
+            "document_type": event.document_type,
+            "share_id": str(event.share_id) if event.share_id else None,
+        }
+        for event in access_log(owner).iterator()
+    ]
+
+
+def shares_of_document(document: Document) -> QuerySet[Share]:
+    return document.shares.all()
+
+
+def share_for_mentor(mentor, share_id) -> Share:
+    """A document shared with ``mentor``, while the share is valid and the match active."""
+    share = (
+        Share.objects.select_related("document", "document__user_key", "document__owner")
+        .filter(pk=share_id, kind=Share.Kind.MENTOR, mentor=mentor)
+        .first()
+    )
+    if share is None or not share.is_usable():
+        raise Http404
+    if mentoring_selectors.active_mentor_for(share.document.owner) != mentor:
+        raise Http404
+    return share
+
+
+def shares_for_mentor(mentor) -> list[Share]:
+    """Valid shares with ``mentor`` from young people they are still paired with."""
+    now = timezone.now()
+    shares = (
+        Share.objects.select_related("document", "document__owner")
+        .filter(kind=Share.Kind.MENTOR, mentor=mentor, revoked_at__isnull=True)
+        .exclude(expires_at__lte=now)
+    )
+    return [s for s in shares if mentoring_selectors.active_mentor_for(s.document.owner) == mentor]
+
+
+def personal_data_export(user) -> dict:
+    """The vault's part of ``/api/v1/me/export/``: what is kept, and where to get the files."""
+    documents = documents_with_metadata(owner=user, queryset=documents_of(user))
+    return {
+        "files": "GET /api/v1/vault/export/ gives every document in its original format.",
+        "documents": [manifest_entry(document) for document in documents],
+        "shares": [
+            {
+                "document_id": str(share.document_id),
+                "kind": share.kind,
+                "created_at": share.created_at.isoformat(),
+                "expires_at": share.expires_at.isoformat() if share.expires_at else None,
+                "revoked_at": share.revoked_at.isoformat() if share.revoked_at else None,
+                "use_count": share.use_count,
+            }
+            for share in Share.objects.filter(document__owner=user)
+        ],
+        "access_log": access_log_rows(user),
+    }

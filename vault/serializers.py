@@ -1,0 +1,164 @@
+"""Thin serializers of the vault API; validation of dates and tags lives here."""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from backend.api.serializers import StrictFieldsMixin
+
+from .document_types import DocumentType
+from .models import AccessEvent, Share
+
+MAX_TAGS = 10
+
+
+class _DocumentFieldsMixin(serializers.Serializer):
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    issue_date = serializers.DateField(required=False, allow_null=True)
+    expiry_date = serializers.DateField(required=False, allow_null=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        max_length=MAX_TAGS,
+        required=False,
+    )
+
+    def validate(self, attrs):
+        issue = attrs.get("issue_date", getattr(self.instance, "issue_date", None))
+        expiry = attrs.get("expiry_date", getattr(self.instance, "expiry_date", None))
+        if issue and expiry and expiry < issue:
+            raise serializers.ValidationError(
+                {"expiry_date": [_("The expiry date cannot be before the issue date.")]},
+                code="date_order",
+            )
+        return attrs
+
+
+class DocumentUploadSerializer(StrictFieldsMixin, _DocumentFieldsMixin):
+    """A ``multipart/form-data`` upload: the file and what the young person says of it."""
+
+    file = serializers.FileField(allow_empty_file=False, use_url=False)
+
+    def validate_tags(self, tags):
+        # In a multipart form, tags arrive as one field per tag; keep them distinct.
+        return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
+
+
+class DocumentUpdateSerializer(StrictFieldsMixin, _DocumentFieldsMixin):
+    pass
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    document_type_label = serializers.CharField(source="get_document_type_display")
+    title = serializers.CharField()
+    file_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes of the original file.")
+    sha256 = serializers.CharField(help_text="SHA-256 of the original file, in hexadecimal.")
+    issue_date = serializers.DateField(allow_null=True)
+    expiry_date = serializers.DateField(allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ShareCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Share.Kind.choices)
+    expires_in_hours = serializers.IntegerField(
+        min_value=1,
+        max_value=settings.VAULT_SHARE_MAX_HOURS,
+        required=False,
+        help_text="A link lasts 72 hours unless told otherwise, and 7 days at most.",
+    )
+    with_code = serializers.BooleanField(
+        default=False, help_text="Links only: protect the link with a six-digit code."
+    )
+
+    def validate(self, attrs):
+        if attrs["kind"] == Share.Kind.MENTOR and attrs.get("with_code"):
+            raise serializers.ValidationError(
+                {"with_code": [_("A code only protects links for professionals.")]}
+            )
+        return attrs
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    has_code = serializers.SerializerMethodField()
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Share
+        fields = [
+            "id",
+            "kind",
+            "has_code",
+            "is_active",
+            "expires_at",
+            "revoked_at",
+            "created_at",
+            "last_used_at",
+            "use_count",
+        ]
+
+    def get_has_code(self, share: Share) -> bool:
+        return bool(share.code_hash)
+
+    def get_is_active(self, share: Share) -> bool:
+        return share.is_usable()
+
+
+class NewShareSerializer(ShareSerializer):
+    """A share just created: a link's token and code are shown this once, never again."""
+
+    url = serializers.SerializerMethodField()
+    token = serializers.SerializerMethodField()
+    code = serializers.SerializerMethodField()
+
+    class Meta(ShareSerializer.Meta):
+        fields = [*ShareSerializer.Meta.fields, "url", "token", "code"]
+
+    def get_url(self, share: Share) -> str | None:
+        token = self.context.get("token")
+        if not token:
+            return None
+        return self.context["request"].build_absolute_uri(f"/api/v1/vault/shared/{token}/")
+
+    def get_token(self, share: Share) -> str | None:
+        return self.context.get("token") or None
+
+    def get_code(self, share: Share) -> str | None:
+        return self.context.get("code") or None
+
+
+class SharedDocumentSerializer(serializers.Serializer):
+    """What the person a document is shared with sees of it."""
+
+    share_id = serializers.UUIDField(source="share.id")
+    expires_at = serializers.DateTimeField(source="share.expires_at", allow_null=True)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    document_type_label = serializers.CharField(source="get_document_type_display")
+    title = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    issue_date = serializers.DateField(allow_null=True)
+    expiry_date = serializers.DateField(allow_null=True)
+
+
+class AccessEventSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display")
+    actor_label = serializers.CharField(source="get_actor_display")
+
+    class Meta:
+        model = AccessEvent
+        fields = [
+            "created_at",
+            "action",
+            "action_label",
+            "actor",
+            "actor_label",
+            "document_id",
+            "document_type",
+            "share_id",
+        ]

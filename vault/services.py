@@ -1,0 +1,407 @@
+"""Writes on the vault. Views, commands, tasks and the account's erasure all call these."""
+
+import hashlib
+import json
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import F, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from mentoring import selectors as mentoring_selectors
+
+from . import crypto, keys
+from .exceptions import (
+    DocumentCorrupted,
+    FileTooLarge,
+    NoActiveMentor,
+    QuotaExceeded,
+    ShareCodeRequired,
+    ShareGone,
+    UnsupportedFileType,
+)
+from .models import AccessEvent, Document, PendingBlob, Share, UserKey
+from .selectors import access_log_rows, archive_name, documents_with_metadata, manifest_entry
+from .streaming import ZipStream
+from .uploads import EncryptedUpload
+
+logger = logging.getLogger(__name__)
+
+Action = AccessEvent.Action
+Actor = AccessEvent.Actor
+
+
+def vault_storage():
+    """Where the encrypted blobs live (``STORAGES["vault"]``: files or object storage)."""
+    return storages["vault"]
+
+
+def access_event_record(
+    *, document: Document, action: str, actor: str, share: Share | None = None
+) -> AccessEvent:
+    """Append one line to the owner's access log."""
+    return AccessEvent.objects.create(
+        owner_id=document.owner_id,
+        document_id=document.id,
+        document_type=document.document_type,
+        share_id=share.id if share else None,
+        action=action,
+        actor=actor,
+    )
+
+
+def _vault_usage(owner) -> int:
+    return Document.objects.filter(owner=owner).aggregate(total=Sum("size"))["total"] or 0
+
+
+def _check_room(owner, size: int) -> None:
+    if size > settings.VAULT_MAX_FILE_SIZE:
+        raise FileTooLarge()
+    if _vault_usage(owner) + size > settings.VAULT_QUOTA:
+        raise QuotaExceeded()
+
+
+def _blob_name(document_id: uuid.UUID) -> str:
+    # No user in the name: the storage alone does not tell whose papers are whose.
+    return f"{document_id.hex[:2]}/{document_id.hex}.jvlt"
+
+
+def _blob_discard(blob_name: str) -> None:
+    vault_storage().delete(blob_name)
+    PendingBlob.objects.filter(blob_name=blob_name).delete()
+
+
+def _seal_metadata(secret_key: bytes, document_id: uuid.UUID, **fields: str) -> dict:
+    return {
+        f"encrypted_{name}": keys.seal_field(secret_key, document_id, name, value)
+        for name, value in fields.items()
+    }
+
+
+def document_create(
+    *,
+    owner,
+    upload: EncryptedUpload,
+    document_type: str,
+    title: str,
+    issue_date=None,
+    expiry_date=None,
+    tags: Iterable[str] = (),
+) -> Document:
+    """Store an encrypted upload as a new document of ``owner``.
+
+    Atomic: the blob is journaled as pending before it is written, and the journal line
+    goes in the same transaction as the document row. A crash at any point leaves either
+    a whole document or a pending blob that ``pending_blobs_clean_up`` deletes.
+    """
+    if upload.too_large:
+        raise FileTooLarge()
+    if upload.detected_content_type is None:
+        raise UnsupportedFileType()
+    _check_room(owner, upload.plaintext_size)
+    user_key = UserKey.objects.get(user=owner, id=upload.header.user_key_id)
+    secret = keys.user_secret(user_key)
+    document_id = upload.document_id
+    data_key = upload.data_key
+    blob_name = _blob_name(document_id)
+    PendingBlob.objects.create(blob_name=blob_name)
+    try:
+        stored_name = vault_storage().save(blob_name, upload)
+        if stored_name != blob_name:
+            raise RuntimeError(f"vault storage renamed {blob_name} to {stored_name}")
+        with transaction.atomic():
+            # Serialises a user's concurrent uploads, so that together they keep the quota.
+            UserKey.objects.select_for_update().get(pk=user_key.pk)
+            _check_room(owner, upload.plaintext_size)
+            document = Document.objects.create(
+                id=document_id,
+                owner=owner,
+                user_key=user_key,
+                document_type=document_type,
+                issue_date=issue_date,
+                expiry_date=expiry_date,
+                content_type=upload.detected_content_type,
+                size=upload.plaintext_size,
+                wrapped_data_key=keys.wrap_data_key(secret, document_id, data_key),
+                blob_name=blob_name,
+                **_seal_metadata(
+                    data_key,
+                    document_id,
+                    title=title,
+                    filename=upload.original_name or "",
+                    tags=json.dumps(list(tags)),
+                    sha256=upload.sha256,
+                ),
+            )
+            PendingBlob.objects.filter(blob_name=blob_name).delete()
+            access_event_record(document=document, action=Action.UPLOAD, actor=Actor.OWNER)
+    except Exception:
+        _blob_discard(blob_name)
+        raise
+    return document
+
+
+def document_update(*, document: Document, data: dict) -> Document:
+    """Change a document's type, dates, title or tags (the file itself never changes)."""
+    sealed = {}
+    if "title" in data or "tags" in data:
+        data_key = keys.data_key(keys.user_secret(document.user_key), document)
+        if "title" in data:
+            sealed |= _seal_metadata(data_key, document.id, title=data.pop("title"))
+        if "tags" in data:
+            sealed |= _seal_metadata(data_key, document.id, tags=json.dumps(data.pop("tags")))
+    changes = {**data, **sealed}
+    if not changes:
+        return document
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(document, name, value)
+        document.save(update_fields=[*changes, "updated_at"])
+        access_event_record(document=document, action=Action.UPDATE, actor=Actor.OWNER)
+    return document
+
+
+def document_delete(*, document: Document) -> None:
+    """Delete a document and its blob (the blob goes once the deletion is committed)."""
+    blob_name = document.blob_name
+    with transaction.atomic():
+        PendingBlob.objects.get_or_create(blob_name=blob_name)
+        access_event_record(document=document, action=Action.DELETE, actor=Actor.OWNER)
+        document.delete()
+        transaction.on_commit(lambda: _blob_discard(blob_name))
+
+
+def _plaintext(document: Document, data_key: bytes) -> Iterator[bytes]:
+    with vault_storage().open(document.blob_name, "rb") as blob:
+        yield from crypto.decrypt_stream(
+            blob, data_key, document_id=document.id, user_key_id=document.user_key_id
+        )
+
+
+def _verified_reader(document: Document) -> tuple[bytes, Iterator[bytes]]:
+    """Check the whole document first, then give a reader of its content.
+
+    The first pass authenticates every chunk and compares the SHA-256 recorded at upload
+    time, so a damaged document is refused before a single byte of it is sent.
+    """
+    try:
+        data_key = keys.data_key(keys.user_secret(document.user_key), document)
+        expected = keys.open_field(
+            data_key, document.id, "sha256", bytes(document.encrypted_sha256)
+        )
+        digest, size = crypto.verify_and_hash(_plaintext(document, data_key))
+        if digest != expected or size != document.size:
+            raise crypto.IntegrityError("content does not match its recorded SHA-256")
+    except (crypto.IntegrityError, FileNotFoundError) as error:
+        logger.error("Vault document %s failed its integrity check: %s", document.id, error)
+        raise DocumentCorrupted() from error
+    return data_key, _guarded(document, _plaintext(document, data_key))
+
+
+def _guarded(document: Document, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    # Between the check and the sending, a blob changed: the answer is cut, never wrong.
+    try:
+        yield from pieces
+    except crypto.IntegrityError:
+        logger.error("Vault document %s changed while it was being sent", document.id)
+        raise
+
+
+def document_content(
+    *, document: Document, action: str, actor: str, share: Share | None = None
+) -> Iterator[bytes]:
+    """The verified plaintext of ``document``, logged as ``action`` by ``actor``."""
+    _data_key, reader = _verified_reader(document)
+    access_event_record(document=document, action=action, actor=actor, share=share)
+    return reader
+
+
+# --- Shares ------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def share_link_create(
+    *, document: Document, hours: int | None = None, with_code: bool = False
+) -> tuple[Share, str, str]:
+    """A link to one document for a professional; returns (share, token, code).
+
+    The token and the code are shown once: only their hashes are kept.
+    """
+    hours = hours or settings.VAULT_SHARE_DEFAULT_HOURS
+    token = secrets.token_urlsafe(32)
+    code = f"{secrets.randbelow(10**6):06d}" if with_code else ""
+    with transaction.atomic():
+        share = Share.objects.create(
+            document=document,
+            kind=Share.Kind.LINK,
+            token_hash=_token_hash(token),
+            code_hash=make_password(code) if code else "",
+            expires_at=timezone.now() + timedelta(hours=hours),
+        )
+        access_event_record(document=document, action=Action.SHARE, actor=Actor.OWNER, share=share)
+    return share, token, code
+
+
+def share_with_mentor(*, document: Document, hours: int | None = None) -> Share:
+    """Share ``document`` with its owner's active mentor (until revoked or the match ends)."""
+    mentor = mentoring_selectors.active_mentor_for(document.owner)
+    if mentor is None:
+        raise NoActiveMentor()
+    with transaction.atomic():
+        share = Share.objects.create(
+            document=document,
+            kind=Share.Kind.MENTOR,
+            mentor=mentor,
+            expires_at=timezone.now() + timedelta(hours=hours) if hours else None,
+        )
+        access_event_record(document=document, action=Action.SHARE, actor=Actor.OWNER, share=share)
+    return share
+
+
+def share_revoke(*, share: Share, actor: str = Actor.OWNER) -> Share:
+    """Withdraw a share at once; revoking twice changes nothing."""
+    with transaction.atomic():
+        updated = Share.objects.filter(pk=share.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if updated:
+            access_event_record(
+                document=share.document, action=Action.REVOKE, actor=actor, share=share
+            )
+    share.refresh_from_db()
+    return share
+
+
+def shares_revoke_for_mentor(*, young_person, mentor) -> int:
+    """Revoke every share of ``young_person`` with ``mentor`` (when their match ends)."""
+    shares = Share.objects.filter(
+        document__owner=young_person, mentor=mentor, revoked_at__isnull=True
+    ).select_related("document")
+    count = 0
+    for share in shares:
+        share_revoke(share=share, actor=Actor.SYSTEM)
+        count += 1
+    return count
+
+
+def share_link_open(*, token: str, code: str | None) -> Share:
+    """The share behind ``token``, if it is still valid and ``code`` is right.
+
+    Wrong codes are counted: after ``VAULT_SHARE_CODE_ATTEMPTS`` the link is revoked.
+    """
+    share = (
+        Share.objects.select_related("document", "document__user_key")
+        .filter(kind=Share.Kind.LINK, token_hash=_token_hash(token))
+        .first()
+    )
+    if share is None:
+        raise Http404
+    if not share.is_usable():
+        raise ShareGone()
+    if share.code_hash and not (code and check_password(code, share.code_hash)):
+        Share.objects.filter(pk=share.pk).update(failed_code_attempts=F("failed_code_attempts") + 1)
+        share.refresh_from_db()
+        if share.failed_code_attempts >= settings.VAULT_SHARE_CODE_ATTEMPTS:
+            share_revoke(share=share, actor=Actor.SYSTEM)
+            raise ShareGone()
+        raise ShareCodeRequired()
+    return share
+
+
+def share_used(share: Share) -> None:
+    Share.objects.filter(pk=share.pk).update(
+        use_count=F("use_count") + 1, last_used_at=timezone.now()
+    )
+
+
+# --- The owner's rights ------------------------------------------------------------------
+
+
+def vault_export(*, owner, manifest_extra: dict | None = None) -> Iterator[bytes]:
+    """A zip of every document in its original format, plus ``manifest.json``, streamed.
+
+    Each document is checked before it is written; one that fails is listed in the
+    manifest as such instead of being sent damaged.
+    """
+    documents = documents_with_metadata(owner=owner, queryset=Document.objects.filter(owner=owner))
+    zip_stream = ZipStream()
+    entries = []
+    for index, document in enumerate(documents, start=1):
+        entry = manifest_entry(document)
+        try:
+            _data_key, reader = _verified_reader(document)
+        except DocumentCorrupted:
+            entries.append({**entry, "path": None, "integrity": "failed"})
+            continue
+        path = f"documents/{index:03d}-{archive_name(document)}"
+        yield from zip_stream.add_file(path, reader, modified=document.created_at)
+        access_event_record(document=document, action=Action.EXPORT, actor=Actor.OWNER)
+        entries.append({**entry, "path": path, "integrity": "verified"})
+    manifest = {
+        "generated_at": timezone.now().isoformat(),
+        **(manifest_extra or {}),
+        "documents": entries,
+        "access_log": access_log_rows(owner),
+    }
+    yield from zip_stream.add_bytes(
+        "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+    )
+    yield from zip_stream.close()
+
+
+def vault_erase(user) -> None:
+    """Crypto-shred ``user``'s vault: destroy their key, then their blobs.
+
+    Once the key row is gone, no copy of a blob (a backup, a replica) can be decrypted.
+    """
+    blob_names = list(Document.objects.filter(owner=user).values_list("blob_name", flat=True))
+    PendingBlob.objects.bulk_create(
+        [PendingBlob(blob_name=name) for name in blob_names], ignore_conflicts=True
+    )
+    Document.objects.filter(owner=user).delete()
+    UserKey.objects.filter(user=user).delete()
+
+    def discard_blobs():
+        for name in blob_names:
+            _blob_discard(name)
+
+    transaction.on_commit(discard_blobs)
+
+
+def pending_blobs_clean_up(*, older_than: timedelta | None = None) -> int:
+    """Delete the blobs a crash left without a document; returns how many went."""
+    if older_than is None:
+        older_than = timedelta(minutes=settings.VAULT_PENDING_BLOB_GRACE_MINUTES)
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for pending in PendingBlob.objects.filter(created_at__lt=cutoff).iterator():
+        if Document.objects.filter(blob_name=pending.blob_name).exists():
+            pending.delete()  # the document made it after all
+            continue
+        _blob_discard(pending.blob_name)
+        removed += 1
+    return removed
+
+
+def master_key_rotate() -> int:
+    """Re-wrap every user key under the keyring's current master key; returns how many."""
+    rotated = 0
+    for key_id in UserKey.objects.values_list("id", flat=True).iterator():
+        with transaction.atomic():
+            user_key = UserKey.objects.select_for_update().get(pk=key_id)
+            if keys.rewrap_user_key(user_key):
+                user_key.rotated_at = timezone.now()
+                user_key.save(update_fields=["master_key_version", "wrapped_key", "rotated_at"])
+                rotated += 1
+    return rotated

@@ -1,0 +1,140 @@
+"""Encrypt uploads while they arrive, so that only ciphertext ever touches the disk.
+
+Django's multipart parser hands each piece of the request body to
+:class:`EncryptingUploadHandler`, which encrypts it into a temporary file. The
+resulting :class:`EncryptedUpload` is what ``services.document_create`` stores.
+"""
+
+import uuid
+from typing import BinaryIO
+
+from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+
+from . import crypto
+from .file_types import HEAD_BYTES, TAIL_BYTES, detect_content_type
+
+FILE_FIELD = "file"
+
+
+class EncryptedUpload(TemporaryUploadedFile):
+    """An uploaded file already encrypted under its own fresh data key.
+
+    ``content_type`` is what the content turned out to be (None if not accepted), not
+    what the client declared; ``too_large`` says the file went past the size limit and
+    was not kept.
+    """
+
+    def __init__(self, *, original_name: str, header: crypto.BlobHeader, data_key: bytes):
+        super().__init__(f"{header.document_id}.jvlt", "application/octet-stream", 0, None)
+        self.original_name = original_name
+        self.header = header
+        self.data_key = data_key
+        self.detected_content_type: str | None = None
+        self.plaintext_size = 0
+        self.sha256 = ""
+        self.too_large = False
+
+    @property
+    def document_id(self) -> uuid.UUID:
+        return self.header.document_id
+
+
+class EncryptingUploadHandler(FileUploadHandler):
+    """Upload handler for the vault: encrypts the ``file`` field chunk by chunk.
+
+    Memory stays bounded (one encryption chunk plus one parser chunk), whatever the file
+    size. Past ``max_size`` bytes, the rest is read and dropped.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_size: int,
+        chunk_size: int,
+        user_key_id: uuid.UUID | None = None,
+        user_key_for=None,
+        request=None,
+    ):
+        super().__init__(request)
+        self.user_key_id = user_key_id
+        # Resolved when the file starts: the body may be read while the request is being
+        # authenticated (CSRF check of a browser session), before any view code runs.
+        self.user_key_for = user_key_for
+        self.max_size = max_size
+        self.encryption_chunk_size = chunk_size
+        self.upload: EncryptedUpload | None = None
+        self._active = False
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, file_name, *args, **kwargs)
+        # One document per request: any other file field, or a second "file", is ignored.
+        self._active = field_name == FILE_FIELD and self.upload is None
+        if self._active and self.user_key_id is None:
+            user_key = self.user_key_for(self.request.user)
+            self._active = user_key is not None
+            self.user_key_id = user_key.id if user_key else None
+        if not self._active:
+            return
+        header = crypto.BlobHeader(
+            document_id=uuid.uuid4(),
+            user_key_id=self.user_key_id,
+            chunk_size=self.encryption_chunk_size,
+        )
+        data_key = crypto.new_key()
+        self.upload = EncryptedUpload(original_name=file_name, header=header, data_key=data_key)
+        self._encryptor = crypto.ChunkEncryptor(data_key, header)
+        self._head = bytearray()
+        self._tail = b""
+        self.upload.write(self._encryptor.start())
+
+    def receive_data_chunk(self, raw_data, start):
+        if not self._active:
+            return None
+        upload = self.upload
+        if upload.too_large:
+            return None
+        if start + len(raw_data) > self.max_size:
+            upload.too_large = True
+            return None
+        if len(self._head) < HEAD_BYTES:
+            self._head += raw_data[: HEAD_BYTES - len(self._head)]
+        self._tail = (self._tail + raw_data)[-TAIL_BYTES:]
+        upload.write(self._encryptor.feed(raw_data))
+        return None
+
+    def file_complete(self, file_size):
+        if not self._active:
+            return None
+        self._active = False
+        upload = self.upload
+        if not upload.too_large:
+            upload.write(self._encryptor.finish())
+            upload.plaintext_size = self._encryptor.plaintext_size
+            upload.sha256 = self._encryptor.sha256.hexdigest()
+            upload.detected_content_type = detect_content_type(bytes(self._head), self._tail)
+        upload.flush()
+        upload.size = upload.tell()
+        upload.seek(0)
+        return upload
+
+
+def encrypt_file(
+    source: BinaryIO,
+    *,
+    file_name: str,
+    user_key_id: uuid.UUID,
+    max_size: int,
+    chunk_size: int = crypto.DEFAULT_CHUNK_SIZE,
+    read_size: int = 64 * 1024,
+) -> EncryptedUpload:
+    """Encrypt a file that did not come through an HTTP upload (demo data, commands)."""
+    handler = EncryptingUploadHandler(
+        user_key_id=user_key_id, max_size=max_size, chunk_size=chunk_size
+    )
+    handler.new_file(FILE_FIELD, file_name, "application/octet-stream", None)
+    position = 0
+    while data := source.read(read_size):
+        handler.receive_data_chunk(data, position)
+        position += len(data)
+    return handler.file_complete(position)
