@@ -118,7 +118,7 @@ class DocumentListView(generics.ListAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        documents = selectors.documents_with_metadata(owner=request.user, queryset=page)
+        documents = selectors.documents_with_metadata(owner=request.user, documents=page)
         return self.get_paginated_response(DocumentSerializer(documents, many=True).data)
 
     @extend_schema(

@@ -85,13 +85,13 @@ def write_keyring_file(keyring: Keyring, path: Path) -> None:
     os.replace(temporary, path)
 
 
-_cache: dict[tuple[str, str, float], Keyring] = {}
+_cache: dict[tuple, Keyring] = {}
 
 
 def load_keyring() -> Keyring:
     """The keyring configured in settings (generated on the embedded default if missing)."""
     if settings.VAULT_KEYRING:
-        cache_key = ("env", settings.VAULT_KEYRING, 0.0)
+        cache_key = ("env", settings.VAULT_KEYRING)
         if cache_key not in _cache:
             _cache[cache_key] = Keyring.from_json(settings.VAULT_KEYRING)
         return _cache[cache_key]
@@ -107,8 +107,9 @@ def load_keyring() -> Keyring:
             "read with it: back it up, and never use a generated keyring in production.",
             path,
         )
-    # Keyed on the file's modification time: a rotation by another process is picked up.
-    cache_key = ("file", str(path), path.stat().st_mtime)
+    # Keyed on the file's modification: a rotation by another process is picked up.
+    stat = path.stat()
+    cache_key = ("file", str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
     if cache_key not in _cache:
         _cache.clear()
         _cache[cache_key] = Keyring.from_json(path.read_text())

@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db.models import QuerySet
@@ -25,10 +26,10 @@ def documents_expiring(queryset: QuerySet[Document], days: int) -> QuerySet[Docu
     return queryset.filter(expiry_date__gte=today, expiry_date__lte=today + timedelta(days=days))
 
 
-def documents_with_metadata(*, owner, queryset: QuerySet[Document]) -> list[Document]:
-    """The documents of ``queryset`` with ``title``, ``file_name``, ``tags`` and ``sha256``
+def documents_with_metadata(*, owner, documents: Iterable[Document]) -> list[Document]:
+    """``owner``'s ``documents`` with ``title``, ``file_name``, ``tags`` and ``sha256``
     decrypted onto them. One unwrap of the owner's key for the whole list."""
-    documents = list(queryset.filter(owner=owner))
+    documents = [document for document in documents if document.owner_id == owner.pk]
     if not documents:
         return documents
     user_key = UserKey.objects.get(user=owner)
@@ -133,7 +134,7 @@ def shares_for_mentor(mentor) -> list[Share]:
 
 def personal_data_export(user) -> dict:
     """The vault's part of ``/api/v1/me/export/``: what is kept, and where to get the files."""
-    documents = documents_with_metadata(owner=user, queryset=documents_of(user))
+    documents = documents_with_metadata(owner=user, documents=documents_of(user))
     return {
         "files": "GET /api/v1/vault/export/ gives every document in its original format.",
         "documents": [manifest_entry(document) for document in documents],

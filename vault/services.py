@@ -29,7 +29,13 @@ from .exceptions import (
     UnsupportedFileType,
 )
 from .models import AccessEvent, Document, PendingBlob, Share, UserKey
-from .selectors import access_log_rows, archive_name, documents_with_metadata, manifest_entry
+from .selectors import (
+    access_log_rows,
+    archive_name,
+    documents_of,
+    documents_with_metadata,
+    manifest_entry,
+)
 from .streaming import ZipStream
 from .uploads import EncryptedUpload
 
@@ -146,6 +152,8 @@ def document_create(
     except Exception:
         _blob_discard(blob_name)
         raise
+    finally:
+        upload.close()  # the temporary file, moved into storage or left to delete
     return document
 
 
@@ -334,7 +342,7 @@ def vault_export(*, owner, manifest_extra: dict | None = None) -> Iterator[bytes
     Each document is checked before it is written; one that fails is listed in the
     manifest as such instead of being sent damaged.
     """
-    documents = documents_with_metadata(owner=owner, queryset=Document.objects.filter(owner=owner))
+    documents = documents_with_metadata(owner=owner, documents=documents_of(owner))
     zip_stream = ZipStream()
     entries = []
     for index, document in enumerate(documents, start=1):

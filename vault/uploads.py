@@ -96,6 +96,7 @@ class EncryptingUploadHandler(FileUploadHandler):
             return None
         if start + len(raw_data) > self.max_size:
             upload.too_large = True
+            upload.plaintext_size = start + len(raw_data)
             return None
         if len(self._head) < HEAD_BYTES:
             self._head += raw_data[: HEAD_BYTES - len(self._head)]
@@ -114,7 +115,8 @@ class EncryptingUploadHandler(FileUploadHandler):
             upload.sha256 = self._encryptor.sha256.hexdigest()
             upload.detected_content_type = detect_content_type(bytes(self._head), self._tail)
         upload.flush()
-        upload.size = upload.tell()
+        # What the client sent, as serializers and validators expect of an upload's size.
+        upload.size = max(file_size, upload.plaintext_size)
         upload.seek(0)
         return upload
 
