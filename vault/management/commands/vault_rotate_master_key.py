@@ -46,8 +46,7 @@ class Command(BaseCommand):
             write_keyring_file(keyring, Path(settings.VAULT_KEYRING_FILE))
             self.stdout.write(f"Master key version {keyring.current} added and made current.")
         rotated = services.master_key_rotate()
+        current = load_keyring().current
         self.stdout.write(
-            self.style.SUCCESS(
-                f"{rotated} user key(s) re-wrapped under master key version {load_keyring().current}."
-            )
+            self.style.SUCCESS(f"{rotated} user key(s) re-wrapped under master key {current}.")
         )
