@@ -5,13 +5,14 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from mentoring import selectors as mentoring_selectors
 
 from . import keys
+from .document_types import DocumentType
 from .file_types import ACCEPTED_TYPES
 from .models import AccessEvent, Document, Share, UserKey
 
@@ -151,3 +152,32 @@ def personal_data_export(user) -> dict:
         ],
         "access_log": access_log_rows(user),
     }
+
+
+def vault_usage(departement_codes=None) -> dict:
+    """Counts and sizes for the admin panel, never a title, a name or a person.
+
+    ``departement_codes`` limits the figures to young people of those départements
+    (None: everywhere).
+    """
+    documents = Document.objects.all()
+    if departement_codes is not None:
+        documents = documents.filter(owner__profile__departement__in=departement_codes)
+    by_type = {
+        row["document_type"]: row
+        for row in documents.values("document_type").annotate(
+            documents=Count("id"), total_size=Sum("size")
+        )
+    }
+    rows = [
+        {
+            "label": label,
+            "documents": by_type.get(value, {}).get("documents", 0),
+            "total_size": by_type.get(value, {}).get("total_size") or 0,
+        }
+        for value, label in DocumentType.choices
+    ]
+    totals = documents.aggregate(
+        documents=Count("id"), total_size=Sum("size"), owners=Count("owner", distinct=True)
+    )
+    return {"rows": rows, "totals": {**totals, "total_size": totals["total_size"] or 0}}
