@@ -45,7 +45,7 @@ class DocumentUploadSerializer(StrictFieldsMixin, _DocumentFieldsMixin):
 
 
 class DocumentUpdateSerializer(StrictFieldsMixin, _DocumentFieldsMixin):
-    pass
+    title = serializers.CharField(max_length=200)
 
 
 class DocumentSerializer(serializers.Serializer):

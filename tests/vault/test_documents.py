@@ -191,6 +191,7 @@ def test_details_change_and_are_logged(owner_client, young_person, make_document
         "2027-03-01",
     )
     assert owner_client.patch(f"{DOCUMENTS}{document.pk}/", {"size": 1}).status_code == 400
+    assert owner_client.patch(f"{DOCUMENTS}{document.pk}/", {"title": ""}).status_code == 400
     assert owner_client.get(f"{DOCUMENTS}{document.pk}/").json()["title"] == "Titre de séjour 2026"
     actions = list(AccessEvent.objects.values_list("action", flat=True))
     assert actions == ["update", "upload"]

@@ -16,6 +16,7 @@ from vault import crypto, keys, services
 from vault.keyring import Keyring, load_keyring
 from vault.models import Document, PendingBlob, UserKey
 from vault.services import vault_storage
+from vault.tasks import clean_up_pending_blobs
 
 from . import samples
 from .conftest import DOCUMENTS, read_content, upload
@@ -307,3 +308,19 @@ def test_decrypt_stream_refuses_an_appended_chunk():
     assert read(blob) == b"x" * 40
     with pytest.raises(crypto.IntegrityError):
         read(blob + blob[crypto.HEADER_SIZE : crypto.HEADER_SIZE + 12 + 16 + 16])
+
+
+def test_the_clean_up_is_a_periodic_task(owner_client, settings, monkeypatch):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "vault.tasks.clean_up_pending_blobs" in scheduled
+
+    def die(*args, **kwargs):
+        raise ProcessDied
+
+    monkeypatch.setattr(Document.objects, "create", die)
+    with pytest.raises(ProcessDied):
+        upload(owner_client, samples.pdf(8_000))
+    monkeypatch.undo()
+    settings.VAULT_PENDING_BLOB_GRACE_MINUTES = 0
+    assert clean_up_pending_blobs.apply().get() == 1
+    assert not any(Path(vault_storage().location).rglob("*.jvlt"))
