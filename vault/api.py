@@ -141,7 +141,6 @@ class DocumentListView(generics.ListAPIView):
         if not data.get("title"):
             data["title"] = str(DocumentType(data["document_type"]).label)
         document = services.document_create(owner=request.user, upload=upload, **data)
-        document = selectors.document_of_owner(request.user, document.pk)
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 

@@ -91,47 +91,57 @@ class BlobHeader:
 class ChunkEncryptor:
     """Encrypts a plaintext fed in pieces of any size, with bounded memory.
 
-    ``feed`` returns the ciphertext of the chunks completed so far, ``finish`` the rest.
-    It also counts the plaintext and computes its SHA-256 on the way.
+    ``feed`` returns the ciphertext pieces of the chunks completed so far, ``finish``
+    the rest; write them in order.
     """
 
     def __init__(self, data_key: bytes, header: BlobHeader):
         self._aead = AESGCM(data_key)
         self._header = header.pack()
         self._chunk_size = header.chunk_size
-        self._buffer = bytearray()
+        self._pending = bytearray()
         self._index = 0
         self._finished = False
-        self.sha256 = hashlib.sha256()
         self.plaintext_size = 0
 
     def start(self) -> bytes:
         """The header, to write before any chunk."""
         return self._header
 
-    def _seal_chunk(self, plaintext: bytes, *, final: bool) -> bytes:
+    def _seal_chunk(self, plaintext, *, final: bool) -> list[bytes]:
         nonce = os.urandom(NONCE_BYTES)
         associated = self._header + _CHUNK_POSITION.pack(self._index, int(final))
         self._index += 1
-        return nonce + self._aead.encrypt(nonce, plaintext, associated)
+        return [nonce, self._aead.encrypt(nonce, plaintext, associated)]
 
-    def feed(self, data: bytes) -> bytes:
+    def feed(self, data: bytes) -> list[bytes]:
         if self._finished:
             raise ValueError("encryptor already finished")
-        self.sha256.update(data)
         self.plaintext_size += len(data)
-        self._buffer += data
-        out = []
-        # Keep at least one byte back: only ``finish`` knows which chunk is the last.
-        while len(self._buffer) > self._chunk_size:
-            out.append(self._seal_chunk(bytes(self._buffer[: self._chunk_size]), final=False))
-            del self._buffer[: self._chunk_size]
-        return b"".join(out)
+        size = self._chunk_size
+        out: list[bytes] = []
+        view = memoryview(data)
+        pending = self._pending
+        # A chunk is sealed only once more data follows it: only ``finish`` knows which
+        # chunk is the last. Whole chunks are sealed straight from ``data``, uncopied.
+        if pending:
+            taken = min(len(view), size - len(pending))
+            pending += view[:taken]
+            view = view[taken:]
+            if not view:
+                return out
+            out += self._seal_chunk(pending, final=False)
+            pending.clear()
+        while len(view) > size:
+            out += self._seal_chunk(view[:size], final=False)
+            view = view[size:]
+        pending += view
+        return out
 
-    def finish(self) -> bytes:
+    def finish(self) -> list[bytes]:
         self._finished = True
-        last = self._seal_chunk(bytes(self._buffer), final=True)
-        self._buffer.clear()
+        last = self._seal_chunk(self._pending, final=True)
+        self._pending = bytearray()
         return last
 
 

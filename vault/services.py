@@ -149,6 +149,9 @@ def document_create(
             )
             PendingBlob.objects.filter(blob_name=blob_name).delete()
             access_event_record(document=document, action=Action.UPLOAD, actor=Actor.OWNER)
+        # What the owner just gave, so that the answer needs no decryption.
+        document.title, document.file_name = title, upload.original_name or ""
+        document.tags, document.sha256 = list(tags), upload.sha256
     except Exception:
         _blob_discard(blob_name)
         raise
@@ -317,7 +320,10 @@ def share_link_open(*, token: str, code: str | None) -> Share:
         raise Http404
     if not share.is_usable():
         raise ShareGone()
-    if share.code_hash and not (code and check_password(code, share.code_hash)):
+    if share.code_hash and not code:
+        # Not an attempt: a link preview, or the professional opening the link first.
+        raise ShareCodeRequired()
+    if share.code_hash and not check_password(code, share.code_hash):
         Share.objects.filter(pk=share.pk).update(failed_code_attempts=F("failed_code_attempts") + 1)
         share.refresh_from_db()
         if share.failed_code_attempts >= settings.VAULT_SHARE_CODE_ATTEMPTS:

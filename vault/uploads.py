@@ -5,6 +5,9 @@ Django's multipart parser hands each piece of the request body to
 resulting :class:`EncryptedUpload` is what ``services.document_create`` stores.
 """
 
+import hashlib
+import queue
+import threading
 import uuid
 from typing import BinaryIO
 
@@ -40,12 +43,58 @@ class EncryptedUpload(TemporaryUploadedFile):
         return self.header.document_id
 
 
-class EncryptingUploadHandler(FileUploadHandler):
-    """Upload handler for the vault: encrypts the ``file`` field chunk by chunk.
+class _Stage:
+    """Applies ``consume`` to each piece in a worker thread, then ``at_end`` after the last.
 
-    Memory stays bounded (one encryption chunk plus one parser chunk), whatever the file
-    size. Past ``max_size`` bytes, the rest is read and dropped.
+    AES-GCM, SHA-256 and file writes release the GIL: on two cores, hashing and
+    encryption mostly happen while Django's parser works on the next piece of the body.
+    The queue is short, so memory stays bounded whatever the file size.
     """
+
+    _FINISH = object()
+    _ABORT = object()
+
+    def __init__(self, name: str, consume, at_end=None):
+        self._consume = consume
+        self._at_end = at_end
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (piece := self._queue.get()) not in (self._FINISH, self._ABORT):
+                self._consume(piece)
+            if piece is self._FINISH and self._at_end is not None:
+                self._at_end()
+        except BaseException as error:  # handed to the request's thread in close()
+            self._error = error
+            while self._queue.get() not in (self._FINISH, self._ABORT):
+                pass  # keep draining, so that the parser never blocks on a full queue
+
+    def put(self, piece: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(piece)
+
+    def close(self, *, complete: bool) -> None:
+        self._queue.put(self._FINISH if complete else self._ABORT)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+class EncryptingUploadHandler(FileUploadHandler):
+    """Upload handler for the vault: encrypts the ``file`` field as it arrives.
+
+    Memory stays bounded (a few parser pieces and one encryption chunk), whatever the
+    file size. Past ``max_size`` bytes, the rest is read and dropped.
+    """
+
+    # The parser reads the body in pieces of this size: larger than Django's 64 KiB
+    # default, so that the parser's per-piece work does not dominate a large upload.
+    chunk_size = 1024 * 1024
 
     def __init__(
         self,
@@ -65,6 +114,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.encryption_chunk_size = chunk_size
         self.upload: EncryptedUpload | None = None
         self._active = False
+        self._stages: list[_Stage] = []
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
@@ -83,10 +133,25 @@ class EncryptingUploadHandler(FileUploadHandler):
         )
         data_key = crypto.new_key()
         self.upload = EncryptedUpload(original_name=file_name, header=header, data_key=data_key)
-        self._encryptor = crypto.ChunkEncryptor(data_key, header)
-        self._head = bytearray()
+        encryptor = crypto.ChunkEncryptor(data_key, header)
+        write = self.upload.write
+        write(encryptor.start())
+
+        def seal(piece):
+            for part in encryptor.feed(piece):
+                write(part)
+
+        def seal_last():
+            for part in encryptor.finish():
+                write(part)
+
+        self._digest = hashlib.sha256()
+        self._stages = [
+            _Stage("vault-seal", seal, seal_last),
+            _Stage("vault-hash", self._digest.update),
+        ]
+        self._head = b""
         self._tail = b""
-        self.upload.write(self._encryptor.start())
 
     def receive_data_chunk(self, raw_data, start):
         if not self._active:
@@ -100,8 +165,9 @@ class EncryptingUploadHandler(FileUploadHandler):
             return None
         if len(self._head) < HEAD_BYTES:
             self._head += raw_data[: HEAD_BYTES - len(self._head)]
-        self._tail = (self._tail + raw_data)[-TAIL_BYTES:]
-        upload.write(self._encryptor.feed(raw_data))
+        self._tail = (self._tail + raw_data[-TAIL_BYTES:])[-TAIL_BYTES:]
+        for stage in self._stages:
+            stage.put(raw_data)
         return None
 
     def file_complete(self, file_size):
@@ -109,16 +175,27 @@ class EncryptingUploadHandler(FileUploadHandler):
             return None
         self._active = False
         upload = self.upload
+        self._close_stages(complete=not upload.too_large)
         if not upload.too_large:
-            upload.write(self._encryptor.finish())
-            upload.plaintext_size = self._encryptor.plaintext_size
-            upload.sha256 = self._encryptor.sha256.hexdigest()
-            upload.detected_content_type = detect_content_type(bytes(self._head), self._tail)
+            upload.plaintext_size = file_size
+            upload.sha256 = self._digest.hexdigest()
+            upload.detected_content_type = detect_content_type(self._head, self._tail)
         upload.flush()
         # What the client sent, as serializers and validators expect of an upload's size.
         upload.size = max(file_size, upload.plaintext_size)
         upload.seek(0)
         return upload
+
+    def upload_interrupted(self):
+        # The client went away mid-upload: stop the worker and drop the temporary file.
+        self._close_stages(complete=False)
+        if self.upload is not None:
+            self.upload.close()
+
+    def _close_stages(self, *, complete: bool) -> None:
+        stages, self._stages = self._stages, []
+        for stage in stages:
+            stage.close(complete=complete)
 
 
 def encrypt_file(

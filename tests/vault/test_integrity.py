@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import logging
+import random
 import uuid
 from pathlib import Path
 
@@ -293,7 +294,7 @@ def test_decrypt_stream_refuses_an_appended_chunk():
     data_key = crypto.new_key()
     header = crypto.BlobHeader(document_id=uuid.uuid4(), user_key_id=uuid.uuid4(), chunk_size=16)
     encryptor = crypto.ChunkEncryptor(data_key, header)
-    blob = encryptor.start() + encryptor.feed(b"x" * 40) + encryptor.finish()
+    blob = b"".join([encryptor.start(), *encryptor.feed(b"x" * 40), *encryptor.finish()])
 
     def read(raw):
         return b"".join(
@@ -324,3 +325,30 @@ def test_the_clean_up_is_a_periodic_task(owner_client, settings, monkeypatch):
     settings.VAULT_PENDING_BLOB_GRACE_MINUTES = 0
     assert clean_up_pending_blobs.apply().get() == 1
     assert not any(Path(vault_storage().location).rglob("*.jvlt"))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pieces_of_any_size_encrypt_to_the_same_plaintext(seed):
+    generator = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
+    chunk_size = 64
+    plaintext = generator.randbytes(generator.randrange(0, chunk_size * 6))
+    header = crypto.BlobHeader(
+        document_id=uuid.uuid4(), user_key_id=uuid.uuid4(), chunk_size=chunk_size
+    )
+    data_key = crypto.new_key()
+    encryptor = crypto.ChunkEncryptor(data_key, header)
+    parts = [encryptor.start()]
+    position = 0
+    while position < len(plaintext):
+        size = generator.choice([1, chunk_size - 1, chunk_size, chunk_size + 1, 150])
+        parts += encryptor.feed(plaintext[position : position + size])
+        position += size
+    parts += encryptor.finish()
+    blob = b"".join(parts)
+    chunks = max(1, -(-len(plaintext) // chunk_size))
+    assert len(blob) == crypto.HEADER_SIZE + chunks * 28 + len(plaintext)
+    decrypted = crypto.decrypt_stream(
+        io.BytesIO(blob), data_key, document_id=header.document_id, user_key_id=header.user_key_id
+    )
+    assert b"".join(decrypted) == plaintext
+    assert encryptor.plaintext_size == len(plaintext)
