@@ -316,7 +316,11 @@ class SharedLinkView(APIView):
     )
     def get(self, request: Request, token: str) -> Response:
         share = services.share_link_open(token=token, code=_share_code(request))
-        return Response(SharedDocumentSerializer(_shared_view(share)).data)
+        document = _shared_view(share)
+        services.share_details_viewed(share=share, actor=Actor.SHARE_LINK)
+        return Response(
+            SharedDocumentSerializer(document).data, headers={"Cache-Control": "no-store"}
+        )
 
 
 class SharedLinkContentView(SharedLinkView):

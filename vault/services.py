@@ -280,6 +280,14 @@ def share_with_mentor(*, document: Document, hours: int | None = None) -> Share:
     return share
 
 
+def share_details_viewed(*, share: Share, actor: str) -> None:
+    """Someone opened a shared document's details (title, type, dates): logged, counted."""
+    access_event_record(
+        document=share.document, action=Action.SHARE_ACCESS, actor=actor, share=share
+    )
+    share_used(share)
+
+
 def share_revoke(*, share: Share, actor: str = Actor.OWNER) -> Share:
     """Withdraw a share at once; revoking twice changes nothing."""
     with transaction.atomic():
@@ -320,20 +328,37 @@ def share_link_open(*, token: str, code: str | None) -> Share:
         raise Http404
     if not share.is_usable():
         raise ShareGone()
-    if share.code_hash and not code:
-        # Not an attempt: a link preview, or the professional opening the link first.
-        raise ShareCodeRequired()
-    if share.code_hash and not check_password(code, share.code_hash):
-        Share.objects.filter(pk=share.pk).update(failed_code_attempts=F("failed_code_attempts") + 1)
-        share.refresh_from_db()
-        if share.failed_code_attempts >= settings.VAULT_SHARE_CODE_ATTEMPTS:
-            share_revoke(share=share, actor=Actor.SYSTEM)
-            raise ShareGone()
-        raise ShareCodeRequired()
+    if share.code_hash:
+        _check_share_code(share, code)
     return share
 
 
+def _check_share_code(share: Share, code: str | None) -> None:
+    if not code:
+        # Not an attempt: a link preview, or the professional opening the link first.
+        raise ShareCodeRequired()
+    with transaction.atomic():
+        # Under the row's lock, so that guesses sent at once are counted one by one.
+        locked = Share.objects.select_for_update().get(pk=share.pk)
+        if not locked.is_usable():
+            outcome = "gone"
+        elif check_password(code, locked.code_hash):
+            outcome = "right"
+        else:
+            locked.failed_code_attempts += 1
+            locked.save(update_fields=["failed_code_attempts"])
+            outcome = "wrong"
+            if locked.failed_code_attempts >= settings.VAULT_SHARE_CODE_ATTEMPTS:
+                share_revoke(share=locked, actor=Actor.SYSTEM)
+                outcome = "gone"
+    if outcome == "gone":
+        raise ShareGone()
+    if outcome == "wrong":
+        raise ShareCodeRequired()
+
+
 def share_used(share: Share) -> None:
+    """Count one use of ``share`` (shown to the owner with the share)."""
     Share.objects.filter(pk=share.pk).update(
         use_count=F("use_count") + 1, last_used_at=timezone.now()
     )

@@ -1,14 +1,19 @@
 """Sharing a document: links for professionals, and shares with one's mentor."""
 
 import secrets
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
 from vault import services
+from vault.exceptions import ShareCodeRequired, ShareGone
 from vault.models import AccessEvent, Share
 
 from . import samples
@@ -165,8 +170,9 @@ def test_an_expired_link_is_gone(owner, api_client, document):
     Share.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     for content in (False, True):
         assert_error(open_link(api_client, new["token"], content=content), 410, "share_gone")
-    assert Share.objects.get().use_count == 0
-    assert share_events(document) == []
+    # Only the opening before the expiry counts and is in the owner's log.
+    assert Share.objects.get().use_count == 1
+    assert share_events(document) == [("share_link", uuid.UUID(new["id"]))]
     assert owner.get(f"{shares_url(document)}{new['id']}/").json()["is_active"] is False
 
 
@@ -188,7 +194,9 @@ def test_a_link_with_a_code_needs_the_right_code(owner, api_client, document, co
     assert read_content(by_query) == content
     by_header = open_link(api_client, token, content=True, HTTP_X_SHARE_CODE=code)
     assert read_content(by_header) == content
-    assert Share.objects.get().use_count == 2
+    # Details and file alike: every opening with the right code is counted and logged.
+    assert Share.objects.get().use_count == 4
+    assert len(share_events(document)) == 4
 
 
 def test_five_wrong_codes_revoke_the_link(owner, api_client, document):
@@ -411,3 +419,32 @@ def test_a_mentor_never_sees_the_vault_itself(mentor_share, client_for, mentor, 
         response = client.get(url)
         assert_error(response, 403, "permission_denied")
         assert b"Attestation CAF" not in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guesses_sent_at_once_are_counted_one_by_one(young_person, make_document):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL's row locks")
+    document = make_document(young_person)
+    share, token, code = services.share_link_create(document=document, with_code=True)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    barrier = threading.Barrier(8)
+
+    def guess(_):
+        barrier.wait()
+        try:
+            services.share_link_open(token=token, code=wrong)
+            return "open"
+        except ShareGone:
+            return "gone"
+        except ShareCodeRequired:
+            return "wrong"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(guess, range(8)))
+    assert sorted(outcomes) == ["gone"] * 4 + ["wrong"] * 4
+    share.refresh_from_db()
+    assert share.failed_code_attempts == 5
+    assert share.revoked_at is not None
