@@ -34,10 +34,12 @@ COPY locale/ locale/
 # Static files are collected into the image (served by WhiteNoise from gunicorn). The
 # production settings demand a secret and allowed hosts: dummy values, for this step only.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost EMAIL_URL=consolemail:// \
+    VAULT_KEYRING_FILE=/run/secrets/vault-keyring \
     python manage.py collectstatic --noinput
 
-# Runtime state (uploaded media on a volume, beat schedule) is the only writable place.
-RUN mkdir -p /app/var/media \
+# Runtime state (uploaded media and vault blobs on volumes, beat schedule) is the only
+# writable place.
+RUN mkdir -p /app/var/media /app/var/vault \
     && chown -R jalon:jalon /app/var
 
 USER jalon

@@ -17,7 +17,8 @@ in memory by the benchmark itself. For 1, 10 and 50 MB PDF files (1 MB = 2**20 b
 
 Prints MB/s (best of a few runs), the ratios encrypted/unencrypted, and the upload ratio
 the vault would get if raw AES-GCM and SHA-256 ran one after the other in the request's
-thread (the vault runs them in worker threads, overlapping the parsing of the body). Then the growth of the process's peak RSS (``VmHWM``, reset through
+thread (the vault runs them in worker threads, overlapping the parsing of the body).
+Then the growth of the process's peak RSS (``VmHWM``, reset through
 ``/proc/self/clear_refs``) and tracemalloc's peak during one upload and one download of
 a 100 MB file, encrypted and not, next to a calibration (the body read into memory).
 

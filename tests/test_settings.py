@@ -1,5 +1,7 @@
 """Production mode: refuses to start without its secrets, and passes ``check --deploy``."""
 
+import base64
+import json
 import os
 import secrets
 import subprocess
@@ -39,7 +41,7 @@ def test_production_passes_the_deployment_checklist():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="jalon.example.org",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
-        VAULT_KEYRING_FILE="/run/secrets/vault-keyring.json",
+        VAULT_KEYRING=_new_keyring(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -56,6 +58,25 @@ def test_production_refuses_to_start_without_a_mail_server():
     )
     assert result.returncode != 0
     assert "EMAIL_URL" in result.stderr
+
+
+def _new_keyring() -> str:
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    return json.dumps({"current": "1", "keys": {"1": key}})
+
+
+def test_production_checks_fail_when_the_keyring_file_is_missing(tmp_path):
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="jalon.example.org",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+        VAULT_KEYRING_FILE=str(tmp_path / "missing-keyring.json"),
+    )
+    assert result.returncode != 0
+    assert "vault.E001" in result.stderr
+    assert not (tmp_path / "missing-keyring.json").exists()  # never generated in production
 
 
 def test_production_refuses_to_start_without_a_vault_keyring():

@@ -10,16 +10,25 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from accounts.scoping import departements_for_user, user_sees_all_departements
 
 from . import selectors
 from .models import Document
 
+# Partner organisations propose offers; they have no business with the vault's figures.
+_ROLES_SEEING_USAGE = {Role.DEPARTEMENT_STAFF, Role.COORDINATOR, Role.NATIONAL_EDITOR}
+
 
 @admin.register(Document)
 class VaultUsageAdmin(admin.ModelAdmin):
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
+        user = request.user
+        return bool(
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or user.role in _ROLES_SEEING_USAGE)
+        )
 
     def has_view_permission(self, request, obj=None) -> bool:
         return obj is None and self.has_module_permission(request)

@@ -9,7 +9,7 @@ class VaultConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
 
-        from . import selectors, services
+        from . import checks, selectors, services  # noqa: F401 - checks register themselves
 
         personal_data.register_exporter("vault", selectors.personal_data_export)
         personal_data.register_eraser("vault", services.vault_erase)

@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from accounts.roles import Role
+
 from . import samples
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,9 @@ def test_people_without_the_admin_cannot_see_the_figures(documents, young_person
     for user in (young_person, mentor):
         status, _page_content = _page(user)
         assert status == 302  # to the login page
+
+
+def test_partner_organisations_do_not_see_the_vaults_figures(documents, make_user):
+    partner = make_user("asso@example.org", Role.PARTNER, departements=["93"])
+    status, _page_content = _page(partner)
+    assert status == 403
