@@ -63,6 +63,8 @@ def file_response(pieces, document: Document, *, inline: bool) -> StreamingHttpR
         not inline, selectors.archive_name(document)
     )
     response["Cache-Control"] = "no-store"
+    # Shown inline, a document must never run anything in the API's origin.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

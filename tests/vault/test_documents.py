@@ -38,6 +38,7 @@ def test_every_accepted_format_comes_back_byte_for_byte(owner_client, content_ty
     assert read_content(download) == content
     assert download["Content-Type"] == content_type
     assert download["Cache-Control"] == "no-store"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["Content-Length"] == str(len(content))
 
