@@ -104,15 +104,22 @@ class DocumentListView(generics.ListAPIView):
     def initialize_request(self, request, *args, **kwargs):
         if request.method == "POST":
             # Set before anything reads the body: the file is encrypted as it arrives.
-            request.upload_handlers = [
-                EncryptingUploadHandler(
-                    request=request,
-                    user_key_for=_young_person_key,
-                    max_size=settings.VAULT_MAX_FILE_SIZE,
-                    chunk_size=settings.VAULT_CHUNK_SIZE,
-                )
-            ]
+            self.upload_handler = EncryptingUploadHandler(
+                request=request,
+                user_key_for=_young_person_key,
+                max_size=settings.VAULT_MAX_FILE_SIZE,
+                chunk_size=settings.VAULT_CHUNK_SIZE,
+            )
+            request.upload_handlers = [self.upload_handler]
         return super().initialize_request(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            # A malformed or cut body stops the parser without telling the handler.
+            if handler := getattr(self, "upload_handler", None):
+                handler.abort()
 
     def get_queryset(self):
         return selectors.documents_of(self.request.user)
@@ -133,7 +140,10 @@ class DocumentListView(generics.ListAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django's parser refuses such a body itself
         if declared > settings.VAULT_MAX_FILE_SIZE + _FORM_OVERHEAD:
             raise FileTooLarge()  # before reading a byte of a hopeless upload
         serializer = DocumentUploadSerializer(data=request.data)

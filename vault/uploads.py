@@ -5,6 +5,7 @@ Django's multipart parser hands each piece of the request body to
 resulting :class:`EncryptedUpload` is what ``services.document_create`` stores.
 """
 
+import contextlib
 import hashlib
 import queue
 import threading
@@ -53,6 +54,9 @@ class _Stage:
 
     _FINISH = object()
     _ABORT = object()
+    # A request thread that never says it is done (it died, or a bug) does not keep the
+    # worker, its queue and the temporary file alive for ever.
+    IDLE_TIMEOUT_SECONDS = 300
 
     def __init__(self, name: str, consume, at_end=None):
         self._consume = consume
@@ -62,16 +66,29 @@ class _Stage:
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
-    def _run(self) -> None:
+    def _next(self):
         try:
-            while (piece := self._queue.get()) not in (self._FINISH, self._ABORT):
+            return self._queue.get(timeout=self.IDLE_TIMEOUT_SECONDS)
+        except queue.Empty:
+            return self._ABORT
+
+    def _run(self) -> None:
+        piece = None
+        try:
+            while (piece := self._next()) not in (self._FINISH, self._ABORT):
                 self._consume(piece)
             if piece is self._FINISH and self._at_end is not None:
                 self._at_end()
-        except BaseException as error:  # handed to the request's thread in close()
+        except BaseException as error:  # handed to the request's thread in put()/close()
             self._error = error
-            while self._queue.get() not in (self._FINISH, self._ABORT):
-                pass  # keep draining, so that the parser never blocks on a full queue
+            # Keep draining until the end marker, so that the parser never blocks on a
+            # full queue; unless the marker was already taken (``at_end`` failed).
+            while piece not in (self._FINISH, self._ABORT):
+                piece = self._next()
+
+    @property
+    def failed(self) -> bool:
+        return self._error is not None
 
     def put(self, piece: bytes) -> None:
         if self._error is not None:
@@ -79,8 +96,8 @@ class _Stage:
         self._queue.put(piece)
 
     def close(self, *, complete: bool) -> None:
-        self._queue.put(self._FINISH if complete else self._ABORT)
-        self._thread.join()
+        self._queue.put(self._FINISH if complete and self._error is None else self._ABORT)
+        self._thread.join(timeout=self.IDLE_TIMEOUT_SECONDS)
         if self._error is not None:
             raise self._error
 
@@ -166,8 +183,12 @@ class EncryptingUploadHandler(FileUploadHandler):
         if len(self._head) < HEAD_BYTES:
             self._head += raw_data[: HEAD_BYTES - len(self._head)]
         self._tail = (self._tail + raw_data[-TAIL_BYTES:])[-TAIL_BYTES:]
-        for stage in self._stages:
-            stage.put(raw_data)
+        try:
+            for stage in self._stages:
+                stage.put(raw_data)
+        except BaseException:
+            self.abort()
+            raise
         return None
 
     def file_complete(self, file_size):
@@ -175,7 +196,11 @@ class EncryptingUploadHandler(FileUploadHandler):
             return None
         self._active = False
         upload = self.upload
-        self._close_stages(complete=not upload.too_large)
+        try:
+            self._close_stages(complete=not upload.too_large)
+        except BaseException:
+            upload.close()
+            raise
         if not upload.too_large:
             upload.plaintext_size = file_size
             upload.sha256 = self._digest.hexdigest()
@@ -187,15 +212,34 @@ class EncryptingUploadHandler(FileUploadHandler):
         return upload
 
     def upload_interrupted(self):
-        # The client went away mid-upload: stop the worker and drop the temporary file.
-        self._close_stages(complete=False)
-        if self.upload is not None:
-            self.upload.close()
+        # Django's parser stopped mid-file (the client went away).
+        self.abort()
+
+    def abort(self) -> None:
+        """Stop a file still being received: end the workers, delete its temporary file.
+
+        Harmless once the file is complete, so the view calls it whatever happened: the
+        parser does not call the handler back when it fails on a malformed body.
+        """
+        if not self._active:
+            return
+        self._active = False
+        # The upload is dropped anyway, and its cause answered by the request.
+        with contextlib.suppress(Exception):
+            self._close_stages(complete=False)
+        self.upload.close()
 
     def _close_stages(self, *, complete: bool) -> None:
+        """Close every stage, even after one failed; then raise the first error."""
         stages, self._stages = self._stages, []
+        first_error = None
         for stage in stages:
-            stage.close(complete=complete)
+            try:
+                stage.close(complete=complete)
+            except BaseException as error:
+                first_error = first_error or error
+        if first_error is not None:
+            raise first_error
 
 
 def encrypt_file(
