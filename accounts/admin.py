@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Departement, DepartementContact, User
+from .roles import ADMIN_ROLES
 from .scoping import DepartementScopedModelAdmin
 
 
@@ -99,3 +102,36 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.user_apply_role(user=obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, _perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        # Erasing an account takes everything that is the person's (services.user_erase),
+        # including rows such as vault documents that no admin may delete one by one.
+        return deleted, model_count, set(), protected
+
+    def delete_model(self, request, obj):
+        services.user_erase(user=obj)  # the vault's keys and blobs go too
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.user_erase(user=user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not _is_admin_account(obj):
+            fields.append("email")
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and not _is_admin_account(user):
+            # Whoever sets a young person's password can sign in as them and open their
+            # vault: their credentials stay theirs (resets go through their e-mail).
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+def _is_admin_account(user: User) -> bool:
+    return user.is_superuser or user.role in ADMIN_ROLES

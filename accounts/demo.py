@@ -88,7 +88,8 @@ def load_demo_data() -> list[User]:
     """Create (or reset) the demo accounts, profiles and contacts. Idempotent."""
     users = []
     for email, role, first_name, codes in DEMO_ACCOUNTS:
-        User.objects.filter(email=email).delete()
+        for existing in User.objects.filter(email=email):
+            services.user_erase(user=existing)  # with their vault, keys and blobs
         is_superuser = role == "superuser"
         users.append(
             services.user_create(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,5 +12,10 @@ class VaultConfig(AppConfig):
 
         from . import checks, selectors, services  # noqa: F401 - checks register themselves
 
+        pre_delete.connect(
+            services.journal_blob_of_deleted_document,
+            sender="vault.Document",
+            dispatch_uid="vault-journal-deleted-blob",
+        )
         personal_data.register_exporter("vault", selectors.personal_data_export)
         personal_data.register_eraser("vault", services.vault_erase)

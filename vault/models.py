@@ -39,7 +39,7 @@ class Document(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_documents"
     )
-    user_key = models.ForeignKey(UserKey, on_delete=models.PROTECT, related_name="+")
+    user_key = models.ForeignKey(UserKey, on_delete=models.CASCADE, related_name="+")
     document_type = models.CharField(
         _("document type"), max_length=32, choices=DocumentType.choices
     )

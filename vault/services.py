@@ -81,8 +81,22 @@ def _blob_name(document_id: uuid.UUID) -> str:
 
 
 def _blob_discard(blob_name: str) -> None:
-    vault_storage().delete(blob_name)
+    """Delete a blob, then its journal line; on failure the line stays for the clean-up."""
+    try:
+        vault_storage().delete(blob_name)
+    except Exception:
+        logger.warning("Vault blob %s could not be deleted yet", blob_name, exc_info=True)
+        return
     PendingBlob.objects.filter(blob_name=blob_name).delete()
+
+
+def journal_blob_of_deleted_document(sender, instance: Document, **kwargs) -> None:
+    """``pre_delete`` receiver: whatever deletes a document (its owner, the account's
+    erasure, an admin, a cascade), its blob is journaled, then deleted after the commit.
+    """
+    blob_name = instance.blob_name
+    PendingBlob.objects.get_or_create(blob_name=blob_name)
+    transaction.on_commit(lambda: _blob_discard(blob_name), robust=True)
 
 
 def _seal_metadata(secret_key: bytes, document_id: uuid.UUID, **fields: str) -> dict:
@@ -118,7 +132,9 @@ def document_create(
     document_id = upload.document_id
     data_key = upload.data_key
     blob_name = _blob_name(document_id)
+    tags = list(tags)
     PendingBlob.objects.create(blob_name=blob_name)
+    stored_name = None
     try:
         stored_name = vault_storage().save(blob_name, upload)
         if stored_name != blob_name:
@@ -143,17 +159,24 @@ def document_create(
                     document_id,
                     title=title,
                     filename=upload.original_name or "",
-                    tags=json.dumps(list(tags)),
+                    tags=json.dumps(tags),
                     sha256=upload.sha256,
                 ),
             )
-            PendingBlob.objects.filter(blob_name=blob_name).delete()
+            journaled, _ = PendingBlob.objects.filter(blob_name=blob_name).delete()
+            if not journaled:
+                raise RuntimeError(f"the clean-up took {blob_name} before it was recorded")
             access_event_record(document=document, action=Action.UPLOAD, actor=Actor.OWNER)
         # What the owner just gave, so that the answer needs no decryption.
         document.title, document.file_name = title, upload.original_name or ""
-        document.tags, document.sha256 = list(tags), upload.sha256
+        document.tags, document.sha256 = tags, upload.sha256
     except Exception:
-        _blob_discard(blob_name)
+        if stored_name not in (None, blob_name):
+            # Never touch what already had this name: only the copy made here goes.
+            vault_storage().delete(stored_name)
+            PendingBlob.objects.filter(blob_name=blob_name).delete()
+        else:
+            _blob_discard(blob_name)
         raise
     finally:
         upload.close()  # the temporary file, moved into storage or left to delete
@@ -182,12 +205,9 @@ def document_update(*, document: Document, data: dict) -> Document:
 
 def document_delete(*, document: Document) -> None:
     """Delete a document and its blob (the blob goes once the deletion is committed)."""
-    blob_name = document.blob_name
     with transaction.atomic():
-        PendingBlob.objects.get_or_create(blob_name=blob_name)
         access_event_record(document=document, action=Action.DELETE, actor=Actor.OWNER)
-        document.delete()
-        transaction.on_commit(lambda: _blob_discard(blob_name))
+        document.delete()  # journal_blob_of_deleted_document takes care of the blob
 
 
 def _plaintext(document: Document, data_key: bytes) -> Iterator[bytes]:
@@ -403,19 +423,13 @@ def vault_erase(user) -> None:
     """Crypto-shred ``user``'s vault: destroy their key, then their blobs.
 
     Once the key row is gone, no copy of a blob (a backup, a replica) can be decrypted.
+    Locking the key first makes an upload in flight either finish before (and be
+    erased with the rest) or fail after (its key is gone).
     """
-    blob_names = list(Document.objects.filter(owner=user).values_list("blob_name", flat=True))
-    PendingBlob.objects.bulk_create(
-        [PendingBlob(blob_name=name) for name in blob_names], ignore_conflicts=True
-    )
-    Document.objects.filter(owner=user).delete()
-    UserKey.objects.filter(user=user).delete()
-
-    def discard_blobs():
-        for name in blob_names:
-            _blob_discard(name)
-
-    transaction.on_commit(discard_blobs)
+    with transaction.atomic():
+        UserKey.objects.select_for_update().filter(user=user).first()
+        Document.objects.filter(owner=user).delete()  # blobs journaled, deleted on commit
+        UserKey.objects.filter(user=user).delete()
 
 
 def pending_blobs_clean_up(*, older_than: timedelta | None = None) -> int:
@@ -424,12 +438,26 @@ def pending_blobs_clean_up(*, older_than: timedelta | None = None) -> int:
         older_than = timedelta(minutes=settings.VAULT_PENDING_BLOB_GRACE_MINUTES)
     cutoff = timezone.now() - older_than
     removed = 0
-    for pending in PendingBlob.objects.filter(created_at__lt=cutoff).iterator():
-        if Document.objects.filter(blob_name=pending.blob_name).exists():
-            pending.delete()  # the document made it after all
-            continue
-        _blob_discard(pending.blob_name)
-        removed += 1
+    for pending_id in PendingBlob.objects.filter(created_at__lt=cutoff).values_list(
+        "id", flat=True
+    ):
+        with transaction.atomic():
+            # An upload still finishing holds this line's lock: leave it to the upload.
+            pending = PendingBlob.objects.select_for_update(skip_locked=True).filter(pk=pending_id)
+            blob_name = pending.values_list("blob_name", flat=True).first()
+            if blob_name is None:
+                continue
+            has_document = Document.objects.filter(blob_name=blob_name).exists()
+            # Taking the line away first: an upload that commits later finds it gone
+            # and fails, instead of keeping a document whose blob is deleted here.
+            pending.delete()
+        if not has_document:
+            try:
+                vault_storage().delete(blob_name)
+            except Exception:
+                PendingBlob.objects.get_or_create(blob_name=blob_name)  # next time
+                raise
+            removed += 1
     return removed
 
 

@@ -91,3 +91,38 @@ def test_partner_organisations_do_not_see_the_vaults_figures(documents, make_use
     partner = make_user("asso@example.org", Role.PARTNER, departements=["93"])
     status, _page_content = _page(partner)
     assert status == 403
+
+
+def test_a_young_persons_credentials_cannot_be_set_in_the_admin(
+    documents, young_person, staff_93, superuser
+):
+    client = Client()
+    client.force_login(superuser)
+    url = f"/admin/accounts/user/{young_person.pk}/"
+    assert client.get(f"{url}password/").status_code == 403
+    response = client.post(
+        f"{url}password/", {"password1": "N3w-passw0rd!", "password2": "N3w-passw0rd!"}
+    )
+    assert response.status_code == 403
+    young_person.refresh_from_db()
+    assert young_person.check_password("correct-horse-battery-42")
+    assert 'name="email"' not in client.get(f"{url}change/").content.decode()
+    # Staff accounts are the superuser's to manage.
+    assert client.get(f"/admin/accounts/user/{staff_93.pk}/password/").status_code == 200
+
+
+def test_deleting_an_account_in_the_admin_shreds_its_vault(
+    documents, young_person, superuser, django_capture_on_commit_callbacks
+):
+    from vault.models import Document, UserKey
+    from vault.services import vault_storage
+
+    blob = documents[0].blob_name
+    client = Client()
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/accounts/user/{young_person.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not UserKey.objects.filter(user_id=young_person.pk).exists()
+    assert not Document.objects.filter(owner_id=young_person.pk).exists()
+    assert not vault_storage().exists(blob)

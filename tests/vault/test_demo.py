@@ -32,3 +32,11 @@ def client_for_demo(user):
     client = APIClient()
     client.credentials(HTTP_X_SESSION_TOKEN=login_token(client, user.email, DEMO_PASSWORD))
     return client
+
+
+def test_demo_data_reloads_over_a_filled_vault():
+    for _ in range(2):
+        call_command("load_demo_data", stdout=io.StringIO())
+        call_command("load_demo_vault", stdout=io.StringIO())
+    aminata = User.objects.get(email="jeune.93@demo.jalon.fr")
+    assert Document.objects.filter(owner=aminata).count() == 3
