@@ -104,9 +104,7 @@ class UserAdmin(DjangoUserAdmin):
         services.user_apply_role(user=obj)
 
     def get_deleted_objects(self, objs, request):
-        deleted, model_count, _perms_needed, protected = super().get_deleted_objects(
-            objs, request
-        )
+        deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
         # Erasing an account takes everything that is the person's (services.user_erase),
         # including rows such as vault documents that no admin may delete one by one.
         return deleted, model_count, set(), protected

@@ -55,16 +55,20 @@ CORRUPTED = OpenApiResponse(
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The original file.")
 
 
-def file_response(pieces, document: Document, *, inline: bool) -> StreamingHttpResponse:
+def file_response(
+    pieces, document: Document, *, inline: bool, shared: bool = False
+) -> StreamingHttpResponse:
     """Stream a document's plaintext, never stored by browsers or proxies."""
     response = StreamingHttpResponse(pieces, content_type=document.content_type)
     response["Content-Length"] = str(document.size)
     response["Content-Disposition"] = content_disposition_header(
-        not inline, selectors.archive_name(document)
+        not inline, selectors.archive_name(document, with_file_name=not shared)
     )
     response["Cache-Control"] = "no-store"
-    # Shown inline, a document must never run anything in the API's origin.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if document.content_type != "application/pdf":
+        # Shown inline, an image must never run anything in the API's origin. (Browsers'
+        # PDF viewers show a blank page under a sandbox; a PDF is checked to be one.)
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
@@ -346,7 +350,7 @@ class SharedLinkContentView(SharedLinkView):
             document=document, action=Action.SHARE_ACCESS, actor=Actor.SHARE_LINK, share=share
         )
         services.share_used(share)
-        return file_response(pieces, document, inline=True)
+        return file_response(pieces, document, inline=True, shared=True)
 
 
 class MentorSharedListView(APIView):
@@ -371,4 +375,4 @@ class MentorSharedContentView(APIView):
             document=document, action=Action.SHARE_ACCESS, actor=Actor.MENTOR, share=share
         )
         services.share_used(share)
-        return file_response(pieces, document, inline=True)
+        return file_response(pieces, document, inline=True, shared=True)

@@ -35,6 +35,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 MAGIC = b"JALONVLT"
 FORMAT_VERSION = 1
 DEFAULT_CHUNK_SIZE = 256 * 1024
+# A header may not ask a reader to hold more than this in memory for one chunk.
+MAX_CHUNK_SIZE = 16 * 1024 * 1024
 KEY_BYTES = 32
 NONCE_BYTES = 12
 TAG_BYTES = 16
@@ -83,7 +85,7 @@ class BlobHeader:
         if len(raw) != HEADER_SIZE:
             raise IntegrityError("blob shorter than its header")
         magic, version, chunk_size, document_id, user_key_id = _HEADER.unpack(raw)
-        if magic != MAGIC or version != FORMAT_VERSION or chunk_size <= 0:
+        if magic != MAGIC or version != FORMAT_VERSION or not 0 < chunk_size <= MAX_CHUNK_SIZE:
             raise IntegrityError("not a vault blob of a known format")
         return cls(uuid.UUID(bytes=document_id), uuid.UUID(bytes=user_key_id), chunk_size, version)
 

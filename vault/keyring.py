@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,14 +76,30 @@ class Keyring:
         return cls(current=current, keys=keys)
 
 
-def write_keyring_file(keyring: Keyring, path: Path) -> None:
-    """Write ``keyring`` to ``path``, readable by its owner only, replacing it atomically."""
+def write_keyring_file(keyring: Keyring, path: Path, *, replace: bool = True) -> bool:
+    """Write ``keyring`` to ``path``, readable by its owner only, atomically and durably.
+
+    With ``replace=False`` an existing file wins (two processes generating a keyring at
+    once keep the same one); returns whether this call's keyring was written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(keyring.to_json())
-    os.replace(temporary, path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w") as handle:  # mkstemp: mode 600 from the start
+            handle.write(keyring.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(temporary, path)
+            return True
+        try:
+            os.link(temporary, path)  # fails if the file exists: first writer wins
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 _cache: dict[tuple, Keyring] = {}
@@ -101,12 +118,13 @@ def load_keyring() -> Keyring:
     if not path.exists():
         if not settings.VAULT_KEYRING_AUTOCREATE:
             raise ImproperlyConfigured(f"The vault keyring file {path} does not exist.")
-        write_keyring_file(Keyring(current="1", keys={"1": crypto.new_key()}), path)
-        logger.warning(
-            "Generated a new local vault keyring at %s. Documents in the vault can only be "
-            "read with it: back it up, and never use a generated keyring in production.",
-            path,
-        )
+        generated = Keyring(current="1", keys={"1": crypto.new_key()})
+        if write_keyring_file(generated, path, replace=False):
+            logger.warning(
+                "Generated a new local vault keyring at %s. Documents in the vault can only "
+                "be read with it: back it up, and never use a generated keyring in production.",
+                path,
+            )
     # Keyed on the file's modification: a rotation by another process is picked up.
     stat = path.stat()
     cache_key = ("file", str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)

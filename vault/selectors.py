@@ -1,6 +1,7 @@
 """Reads on the vault. Metadata is decrypted here, for the owner's eyes only."""
 
 import json
+import logging
 import re
 from collections.abc import Iterable
 from datetime import timedelta
@@ -11,10 +12,12 @@ from django.utils import timezone
 
 from mentoring import selectors as mentoring_selectors
 
-from . import keys
+from . import crypto, keys
 from .document_types import DocumentType
 from .file_types import ACCEPTED_TYPES
 from .models import AccessEvent, Document, Share, UserKey
+
+logger = logging.getLogger(__name__)
 
 
 def documents_of(owner) -> QuerySet[Document]:
@@ -41,15 +44,27 @@ def documents_with_metadata(*, owner, documents: Iterable[Document]) -> list[Doc
 
 
 def decrypt_metadata(document: Document, secret: bytes) -> Document:
-    data_key = keys.data_key(secret, document)
+    """Put the document's title, file name, tags and SHA-256 on it, decrypted.
 
-    def field(name: str) -> str:
-        return keys.open_field(data_key, document.id, name, getattr(document, f"encrypted_{name}"))
+    A document whose fields fail authentication is marked ``damaged`` (and logged)
+    instead of failing the list, the export or the account's export with it.
+    """
+    try:
+        data_key = keys.data_key(secret, document)
 
-    document.title = field("title")
-    document.file_name = field("filename")
-    document.tags = json.loads(field("tags"))
-    document.sha256 = field("sha256")
+        def field(name: str) -> str:
+            sealed = getattr(document, f"encrypted_{name}")
+            return keys.open_field(data_key, document.id, name, sealed)
+
+        document.title = field("title")
+        document.file_name = field("filename")
+        document.tags = json.loads(field("tags"))
+        document.sha256 = field("sha256")
+        document.damaged = False
+    except crypto.IntegrityError:
+        logger.error("Vault document %s: its details failed authentication", document.id)
+        document.title, document.file_name, document.tags, document.sha256 = "", "", [], ""
+        document.damaged = True
     return document
 
 
@@ -61,9 +76,14 @@ def document_of_owner(owner, document_id) -> Document:
     return decrypt_metadata(document, keys.user_secret(document.user_key))
 
 
-def archive_name(document: Document) -> str:
-    """A safe file name for the document in an export or a download."""
-    stem = re.sub(r"[^\w.-]+", "_", document.file_name or document.title).strip("._")[:80]
+def archive_name(document: Document, *, with_file_name: bool = True) -> str:
+    """A safe file name for the document in an export or a download.
+
+    Without ``with_file_name`` (what others receive through a share), it is made from
+    the title only: an original name can say more than its owner chose to share.
+    """
+    original = document.file_name if with_file_name else ""
+    stem = re.sub(r"[^\w.-]+", "_", original or document.title).strip("._")[:80]
     extension = ACCEPTED_TYPES[document.content_type]
     if not stem.lower().endswith(f".{extension}"):
         stem = f"{stem or document.document_type}.{extension}"
@@ -83,6 +103,7 @@ def manifest_entry(document: Document) -> dict:
         "expiry_date": document.expiry_date.isoformat() if document.expiry_date else None,
         "tags": document.tags,
         "created_at": document.created_at.isoformat(),
+        "damaged": document.damaged,
     }
 
 

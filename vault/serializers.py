@@ -23,6 +23,10 @@ class _DocumentFieldsMixin(serializers.Serializer):
         required=False,
     )
 
+    def validate_tags(self, tags):
+        # In a multipart form, tags arrive as one field per tag; keep them distinct.
+        return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
+
     def validate(self, attrs):
         issue = attrs.get("issue_date", getattr(self.instance, "issue_date", None))
         expiry = attrs.get("expiry_date", getattr(self.instance, "expiry_date", None))
@@ -38,10 +42,6 @@ class DocumentUploadSerializer(StrictFieldsMixin, _DocumentFieldsMixin):
     """A ``multipart/form-data`` upload: the file and what the young person says of it."""
 
     file = serializers.FileField(allow_empty_file=False, use_url=False)
-
-    def validate_tags(self, tags):
-        # In a multipart form, tags arrive as one field per tag; keep them distinct.
-        return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
 
 
 class DocumentUpdateSerializer(StrictFieldsMixin, _DocumentFieldsMixin):
@@ -60,6 +60,9 @@ class DocumentSerializer(serializers.Serializer):
     issue_date = serializers.DateField(allow_null=True)
     expiry_date = serializers.DateField(allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
+    damaged = serializers.BooleanField(
+        help_text="The stored details failed their integrity check; the file is not sent."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

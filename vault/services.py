@@ -169,7 +169,7 @@ def document_create(
             access_event_record(document=document, action=Action.UPLOAD, actor=Actor.OWNER)
         # What the owner just gave, so that the answer needs no decryption.
         document.title, document.file_name = title, upload.original_name or ""
-        document.tags, document.sha256 = tags, upload.sha256
+        document.tags, document.sha256, document.damaged = tags, upload.sha256, False
     except Exception:
         if stored_name not in (None, blob_name):
             # Never touch what already had this name: only the copy made here goes.

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -60,6 +61,12 @@ def _flatten_field_errors(detail: Any, path: str = "") -> Iterator[tuple[str, di
         )
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+    default_detail = gettext_lazy("The request is too large.")
+
+
 def field_errors(detail: Any) -> dict[str, list[dict]]:
     """Turn DRF's nested validation detail into ``{"a.b": [{"code", "message"}]}``."""
     fields: dict[str, list[dict]] = {}
@@ -70,7 +77,11 @@ def field_errors(detail: Any) -> dict[str, list[dict]]:
 
 def api_exception_handler(exc: Exception, context: dict) -> Response:
     """DRF exception handler: every exception becomes an answer in the error format."""
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(_("The request has too many fields."), "too_many_fields")
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

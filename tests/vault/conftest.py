@@ -61,7 +61,9 @@ def active_match(monkeypatch):
         pairs[young_person.pk] = mentor
 
         def end():
+            # What mentoring does when a match ends: the mentor's shares go with it.
             pairs.pop(young_person.pk, None)
+            services.shares_revoke_for_mentor(young_person=young_person, mentor=mentor)
 
         return end
 

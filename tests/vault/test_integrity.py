@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from vault import crypto, keys, services
-from vault.keyring import Keyring, load_keyring
+from vault.keyring import Keyring, load_keyring, write_keyring_file
 from vault.models import Document, PendingBlob, UserKey
 from vault.services import vault_storage
 from vault.tasks import clean_up_pending_blobs
@@ -352,3 +352,23 @@ def test_pieces_of_any_size_encrypt_to_the_same_plaintext(seed):
     )
     assert b"".join(decrypted) == plaintext
     assert encryptor.plaintext_size == len(plaintext)
+
+
+def test_a_forged_chunk_size_is_refused_before_anything_is_read(owner_client, stored, caplog):
+    document, _content, path = stored
+    blob = bytearray(path.read_bytes())
+    blob[9:13] = (0xFFFFFFFF).to_bytes(4, "big")  # the header's chunk size
+    path.write_bytes(blob)
+    with pytest.raises(crypto.IntegrityError, match="known format"):
+        crypto.BlobHeader.unpack(bytes(blob[: crypto.HEADER_SIZE]))
+    _refused(owner_client, document, caplog)
+
+
+def test_two_processes_generating_the_keyring_keep_the_same_one(settings, tmp_path):
+    path = tmp_path / "vault-keyring.json"
+    first = Keyring(current="1", keys={"1": b"a" * 32})
+    second = Keyring(current="1", keys={"1": b"b" * 32})
+    assert write_keyring_file(first, path, replace=False) is True
+    assert write_keyring_file(second, path, replace=False) is False
+    assert Keyring.from_json(path.read_text()) == first
+    assert [p.name for p in tmp_path.iterdir()] == ["vault-keyring.json"]

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from vault import crypto
+from vault import crypto, services
 from vault.models import Document, PendingBlob
 from vault.uploads import encrypt_file
 
@@ -112,3 +112,26 @@ def test_a_body_cut_short_leaves_nothing(young_person, client_for, upload_dir):
     )
     assert 400 <= response.status_code < 500
     _nothing_left(upload_dir)
+
+
+def test_too_many_fields_or_too_big_a_field_are_4xx(young_person, client_for, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = client_for(young_person)
+    response = upload(client, samples.pdf(), tags=[f"t{i}" for i in range(10)])
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "too_many_fields"
+    response = upload(client, samples.pdf(), title="x" * 5000)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    assert not Document.objects.exists()
+
+
+def test_a_shared_file_is_named_after_its_title_not_its_original_name(
+    young_person, make_document, api_client
+):
+    document = make_document(young_person, name="passeport-aminata-diallo.pdf", title="Passeport")
+    _share, token, _code = services.share_link_create(document=document)
+    response = api_client.get(f"/api/v1/vault/shared/{token}/content/")
+    assert "Passeport.pdf" in response["Content-Disposition"]
+    assert "diallo" not in response["Content-Disposition"]
