@@ -138,6 +138,15 @@ def assert_no_leak(response, owned):
     assert str(owned.document.id).encode() not in content
 
 
+def assert_refused_and_unchanged(client, endpoint, owned, status, code):
+    """The request is refused in the error format, leaks nothing and changes nothing."""
+    before = snapshot(owned)
+    response = call(client, endpoint, owned)
+    assert_error(response, status, code)
+    assert_no_leak(response, owned)
+    assert snapshot(owned) == before
+
+
 @pytest.mark.parametrize("endpoint", YOUNG_PERSON_ENDPOINTS)
 def test_the_owner_reaches_every_endpoint_of_their_vault(owned, client_for, young_person, endpoint):
     response = call(client_for(young_person), endpoint, owned)
@@ -152,11 +161,7 @@ def test_the_owner_reaches_every_endpoint_of_their_vault(owned, client_for, youn
 def test_another_young_person_gets_404_on_the_owners_objects(
     owned, client_for, other_young_person, endpoint
 ):
-    before = snapshot(owned)
-    response = call(client_for(other_young_person), endpoint, owned)
-    assert_error(response, 404, "not_found")
-    assert_no_leak(response, owned)
-    assert snapshot(owned) == before
+    assert_refused_and_unchanged(client_for(other_young_person), endpoint, owned, 404, "not_found")
 
 
 def test_a_document_of_someone_else_looks_like_one_that_does_not_exist(
@@ -215,20 +220,12 @@ def test_another_young_persons_upload_goes_to_their_own_vault(
 @pytest.mark.parametrize("role", ["young_person", "other_young_person"])
 @pytest.mark.parametrize("endpoint", MENTOR_ENDPOINTS)
 def test_young_people_have_no_shared_with_me(owned, client, endpoint):
-    before = snapshot(owned)
-    response = call(client, endpoint, owned)
-    assert_error(response, 403, "permission_denied")
-    assert_no_leak(response, owned)
-    assert snapshot(owned) == before
+    assert_refused_and_unchanged(client, endpoint, owned, 403, "permission_denied")
 
 
 @pytest.mark.parametrize("endpoint", YOUNG_PERSON_ENDPOINTS)
 def test_a_mentor_has_no_way_into_a_vault(owned, client_for, mentor, endpoint):
-    before = snapshot(owned)
-    response = call(client_for(mentor), endpoint, owned)
-    assert_error(response, 403, "permission_denied")
-    assert_no_leak(response, owned)
-    assert snapshot(owned) == before
+    assert_refused_and_unchanged(client_for(mentor), endpoint, owned, 403, "permission_denied")
 
 
 def test_a_mentor_without_an_active_match_gets_no_shared_document(owned, client_for, mentor):
@@ -247,18 +244,10 @@ def test_a_mentor_without_an_active_match_gets_no_shared_document(owned, client_
 @pytest.mark.parametrize("role", STAFF_ROLES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_staff_and_admins_have_no_way_into_a_vault(owned, client, endpoint):
-    before = snapshot(owned)
-    response = call(client, endpoint, owned)
-    assert_error(response, 403, "permission_denied")
-    assert_no_leak(response, owned)
-    assert snapshot(owned) == before
+    assert_refused_and_unchanged(client, endpoint, owned, 403, "permission_denied")
 
 
 @pytest.mark.parametrize("role", ["anonymous"])
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_anonymous_requests_get_401(owned, client, endpoint):
-    before = snapshot(owned)
-    response = call(client, endpoint, owned)
-    assert_error(response, 401, "not_authenticated")
-    assert_no_leak(response, owned)
-    assert snapshot(owned) == before
+    assert_refused_and_unchanged(client, endpoint, owned, 401, "not_authenticated")

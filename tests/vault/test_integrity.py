@@ -221,16 +221,20 @@ class ProcessDied(BaseException):
     """Stands for the process being killed: nothing in the service catches it."""
 
 
-def test_a_crash_between_blob_and_row_leaves_nothing_after_clean_up(
-    owner_client, young_person, monkeypatch
-):
+def _upload_and_die_before_the_row(client, monkeypatch) -> None:
     def die(*args, **kwargs):
         raise ProcessDied
 
     monkeypatch.setattr(Document.objects, "create", die)
     with pytest.raises(ProcessDied):
-        upload(owner_client, samples.pdf(8_000))
+        upload(client, samples.pdf(8_000))
     monkeypatch.undo()
+
+
+def test_a_crash_between_blob_and_row_leaves_nothing_after_clean_up(
+    owner_client, young_person, monkeypatch
+):
+    _upload_and_die_before_the_row(owner_client, monkeypatch)
     assert not Document.objects.exists()
     pending = PendingBlob.objects.get()
     assert vault_storage().exists(pending.blob_name)  # the orphan a crash leaves
@@ -315,13 +319,7 @@ def test_the_clean_up_is_a_periodic_task(owner_client, settings, monkeypatch):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "vault.tasks.clean_up_pending_blobs" in scheduled
 
-    def die(*args, **kwargs):
-        raise ProcessDied
-
-    monkeypatch.setattr(Document.objects, "create", die)
-    with pytest.raises(ProcessDied):
-        upload(owner_client, samples.pdf(8_000))
-    monkeypatch.undo()
+    _upload_and_die_before_the_row(owner_client, monkeypatch)
     settings.VAULT_PENDING_BLOB_GRACE_MINUTES = 0
     assert clean_up_pending_blobs.apply().get() == 1
     assert not any(Path(vault_storage().location).rglob("*.jvlt"))
