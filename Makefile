@@ -22,6 +22,7 @@ run: install
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py load_demo_catalogue
 	$(BIN)/python manage.py load_demo_vault
+	$(BIN)/python manage.py load_demo_mentoring
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A backend worker --beat --pool=solo --loglevel=INFO \
 		--schedule var/celerybeat-schedule & \

@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
 from . import services
+from .roles import Role
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,6 +13,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return request.path.startswith("/_allauth/")
 
     def save_user(self, request, user, form, commit=True):
+        # A young person unless they signed up as a volunteer mentor (accounts.forms).
+        user.role = form.cleaned_data.get("account_type") or Role.YOUNG_PERSON
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             services.young_person_profile_ensure(user=user)

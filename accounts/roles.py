@@ -46,7 +46,10 @@ _CATALOGUE_CURATION = (
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.YOUNG_PERSON: frozenset(),
     Role.MENTOR: frozenset(),
-    Role.COORDINATOR: frozenset({"accounts.view_departement", "accounts.view_departementcontact"}),
+    Role.COORDINATOR: frozenset(
+        {"accounts.view_departement", "accounts.view_departementcontact"}
+        | _crud("mentoring", "mentorprofile", "view", "change")
+    ),
     Role.DEPARTEMENT_STAFF: frozenset(
         {"accounts.view_departement"}
         | _crud("accounts", "departementcontact", *_ALL)

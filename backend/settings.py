@@ -275,6 +275,7 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"  # account_type: mentor or not
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
@@ -318,6 +319,12 @@ VAULT_SHARE_MAX_HOURS = 7 * 24
 VAULT_SHARE_CODE_ATTEMPTS = 5
 # A blob journaled this long ago without its document is what a crash left behind.
 VAULT_PENDING_BLOB_GRACE_MINUTES = 60
+
+# --- Mentoring --------------------------------------------------------------------------
+# A mentor stays matchable this long after their honourability check (work with minors).
+MENTORING_HONOURABILITY_MAX_AGE_DAYS = env.int(
+    "MENTORING_HONOURABILITY_MAX_AGE_DAYS", default=3 * 365
+)
 
 # --- E-mail -----------------------------------------------------------------------------
 if PRODUCTION or "EMAIL_URL" in env:

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("services_catalog.urls")),
     path("", include("vault.urls")),
+    path("", include("mentoring.urls")),
 ]
 
 urlpatterns = [
