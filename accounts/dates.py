@@ -7,3 +7,20 @@ def age_on(birth_date: date, today: date) -> int:
     """Age in whole years on ``today`` (a 29 February birthday passes on 1 March)."""
     before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
     return today.year - birth_date.year - before_birthday
+
+
+# The bands used wherever an exact age would say too much (a mentor's view, figures).
+AGE_BANDS = ((16, 17, "16-17"), (18, 20, "18-20"), (21, 25, "21-25"))
+
+
+def age_band(birth_date: date | None, today: date) -> str | None:
+    """ "16-17", "18-20", "21-25", "26+", "<16" or None when the birth date is unknown."""
+    if birth_date is None:
+        return None
+    age = age_on(birth_date, today)
+    if age < 16:
+        return "<16"
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return "26+"

@@ -49,6 +49,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(
         {"accounts.view_departement", "accounts.view_departementcontact"}
         | _crud("mentoring", "mentorprofile", "view", "change")
+        | _crud("mentoring", "mentoringrequest", "view", "change")
+        | _crud("mentoring", "match", "view", "change")
+        | _crud("mentoring", "departementmentoring", *_ALL)
     ),
     Role.DEPARTEMENT_STAFF: frozenset(
         {"accounts.view_departement"}

@@ -392,6 +392,12 @@ SPECTACULAR_SETTINGS = {
         "EntryStatusEnum": "services_catalog.models.Entry.Status",
         "DemarcheStatusEnum": "services_catalog.models.Demarche.Status",
         "ShareKindEnum": "vault.models.Share.Kind",
+        "DomainEnum": "mentoring.vocabulary.Domain",
+        "GenderEnum": "mentoring.vocabulary.Gender",
+        "MeetingModeEnum": "mentoring.vocabulary.MeetingMode",
+        "MatchStatusEnum": "mentoring.models.Match.Status",
+        "MentoringRequestStatusEnum": "mentoring.models.MentoringRequest.Status",
+        "MentorStatusEnum": "mentoring.models.MentorProfile.Status",
     },
     # Swagger UI served from our own static files: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

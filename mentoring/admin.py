@@ -1,7 +1,11 @@
 """Mentoring in the admin panel: each département's coordinator vets its mentors."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,7 +13,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.scoping import DepartementScopedAdminMixin
 
 from . import selectors, services
-from .models import MentorProfile
+from .exceptions import MatchConflict
+from .models import DepartementMentoring, Match, MentoringRequest, MentorProfile
 
 Status = MentorProfile.Status
 
@@ -99,3 +104,123 @@ class MentorProfileAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Suspend the selected mentors"), permissions=["change"])
     def suspend(self, request, queryset):
         self._decide(request, queryset, Status.SUSPENDED)
+
+
+@admin.register(DepartementMentoring)
+class DepartementMentoringAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["departement", "pairing"]
+
+
+@admin.register(MentoringRequest)
+class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
+    """The waiting list; a request's page proposes mentors, the coordinator confirms one."""
+
+    list_display = ["__str__", "departement", "status", "created_at", "waiting_days"]
+    list_filter = ["status", ("departement", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["young_person", "departement"]
+    readonly_fields = [
+        "young_person",
+        "departement",
+        "status",
+        "needs",
+        "languages",
+        "commune_code",
+        "meeting_mode",
+        "preferred_gender",
+        "availability",
+        "created_at",
+        "closed_at",
+    ]
+    fields = readonly_fields
+    change_form_template = "admin/mentoring/mentoringrequest/change_form.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # young people ask from the app
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("days waiting"))
+    def waiting_days(self, obj: MentoringRequest) -> int | None:
+        if obj.status != MentoringRequest.Status.WAITING:
+            return None
+        return (timezone.now() - obj.created_at).days
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/confirm/<int:mentor_id>/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="mentoring_mentoringrequest_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        proposals = []
+        if obj is not None and obj.status == MentoringRequest.Status.WAITING:
+            found = selectors.proposals_for(obj, limit=10)
+            profiles = selectors.mentor_profiles_by_user([p.mentor_id for p in found])
+            proposals = [(profiles[p.mentor_id], p.score) for p in found]
+        extra_context = {**(extra_context or {}), "proposals": proposals}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def confirm_view(self, request, object_id, mentor_id):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method != "POST":
+            raise PermissionDenied
+        mentor = MentorProfile.objects.filter(
+            user_id=mentor_id, departement_id=obj.departement_id
+        ).first()
+        try:
+            if mentor is None:
+                raise MatchConflict("mentor_not_matchable")
+            services.match_create(request=obj, mentor=mentor.user, origin=Match.Origin.COORDINATOR)
+            self.message_user(request, _("The pair is confirmed."))
+        except MatchConflict as refused:
+            self.message_user(request, str(refused.detail), level=messages.ERROR)
+        return redirect("admin:mentoring_mentoringrequest_change", object_id)
+
+
+@admin.register(Match)
+class MatchAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
+    departement_lookup = "request__departement"
+    list_display = ["__str__", "status", "origin", "proposed_at", "activated_at", "end_reason"]
+    list_filter = ["status", "end_reason"]
+    list_select_related = ["young_person", "mentor"]
+    readonly_fields = [
+        "young_person",
+        "mentor",
+        "status",
+        "origin",
+        "score",
+        "proposed_at",
+        "activated_at",
+        "ended_at",
+        "end_reason",
+        "young_person_feedback",
+        "mentor_feedback",
+    ]
+    fields = readonly_fields
+    actions = ["end_for_safety"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("End the selected matches (safety)"), permissions=["change"])
+    def end_for_safety(self, request, queryset):
+        ended = 0
+        for match in queryset.exclude(status=Match.Status.ENDED):
+            services.match_end(match=match, by=request.user, reason=Match.EndReason.SAFETY)
+            ended += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d match ended.", "%(count)d matches ended.", ended)
+            % {"count": ended},
+        )

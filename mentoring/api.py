@@ -1,18 +1,30 @@
-"""API of mentoring: a volunteer's application."""
+"""API of mentoring: applications, requests, proposals and matches."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.permissions import IsMentor
+from accounts.models import User
+from backend.api.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
 from . import selectors, services
-from .exceptions import AlreadyApplied
-from .serializers import MentorApplicationSerializer
+from .exceptions import AlreadyApplied, MatchConflict
+from .models import Match
+from .serializers import (
+    FeedbackSerializer,
+    MatchEndSerializer,
+    MatchSerializer,
+    MentorApplicationSerializer,
+    PickSerializer,
+    ProposalSerializer,
+    RequestSerializer,
+)
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; nothing was changed."),
@@ -58,3 +70,159 @@ class MentorApplicationView(APIView):
         serializer.is_valid(raise_exception=True)
         profile = services.mentor_apply(user=request.user, data=dict(serializer.validated_data))
         return Response(MentorApplicationSerializer(profile).data)
+
+
+class MyRequestView(APIView):
+    """The young person's request for a mentor: read, make, withdraw."""
+
+    permission_classes = [IsYoungPerson]
+
+    def _current(self, request):
+        mentoring_request = selectors.current_request_of(request.user)
+        if mentoring_request is None:
+            raise Http404
+        return mentoring_request
+
+    @extend_schema(responses={200: RequestSerializer, 404: ErrorSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        return Response(RequestSerializer(self._current(request)).data)
+
+    @extend_schema(
+        request=RequestSerializer,
+        responses={201: RequestSerializer, 409: ErrorSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.request_create(
+            young_person=request.user, data=dict(serializer.validated_data)
+        )
+        return Response(RequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, 404: ErrorSerializer, 409: ErrorSerializer, **ERRORS})
+    def delete(self, request: Request) -> Response:
+        services.request_withdraw(request=self._current(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyProposalsView(APIView):
+    """The mentors who fit the waiting request best, each score explained."""
+
+    permission_classes = [IsYoungPerson]
+
+    @extend_schema(responses={200: ProposalSerializer(many=True), 404: ErrorSerializer})
+    def get(self, request: Request) -> Response:
+        mentoring_request = selectors.current_request_of(request.user)
+        if mentoring_request is None or mentoring_request.status != "waiting":
+            raise Http404
+        proposals = selectors.proposals_for(mentoring_request)
+        profiles = selectors.mentor_profiles_by_user([p.mentor_id for p in proposals])
+        data = [
+            {
+                "mentor": profiles[p.mentor_id],
+                "score": {"total": p.score.total, "parts": p.score.parts},
+            }
+            for p in proposals
+        ]
+        return Response(ProposalSerializer(data, many=True).data)
+
+
+class PickView(APIView):
+    """The young person picks a proposed mentor, who then accepts or declines."""
+
+    permission_classes = [IsYoungPerson]
+
+    @extend_schema(
+        request=PickSerializer,
+        responses={201: MatchSerializer, 409: ErrorSerializer, 404: ErrorSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PickSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        mentoring_request = selectors.current_request_of(request.user)
+        if mentoring_request is None:
+            raise Http404
+        if selectors.pairing_of(mentoring_request.departement_id) != "young_person_picks":
+            raise MatchConflict("pairing_by_coordinator")
+        proposed = {p.mentor_id for p in selectors.proposals_for(mentoring_request)}
+        if serializer.validated_data["mentor"] not in proposed:
+            raise MatchConflict("not_compatible")
+        match = services.match_create(
+            request=mentoring_request,
+            mentor=User.objects.get(pk=serializer.validated_data["mentor"]),
+            origin=Match.Origin.YOUNG_PERSON,
+        )
+        return Response(
+            MatchSerializer(match, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MatchListView(generics.ListAPIView):
+    """The signed-in person's matches, as mentee or as mentor."""
+
+    serializer_class = MatchSerializer
+    queryset = Match.objects.none()  # for the schema; get_queryset gives the user's
+
+    def get_queryset(self):
+        return selectors.matches_of(self.request.user)
+
+
+def _match_of(request: Request, match_id: int) -> Match:
+    return generics.get_object_or_404(selectors.matches_of(request.user), pk=match_id)
+
+
+class MatchDetailView(APIView):
+    @extend_schema(responses={200: MatchSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, match_id: int) -> Response:
+        match = _match_of(request, match_id)
+        return Response(MatchSerializer(match, context={"request": request}).data)
+
+
+class MatchActionView(APIView):
+    """``accept`` and ``decline`` (the mentor), ``pause``, ``resume``, ``end``, ``feedback``."""
+
+    @extend_schema(
+        request=MatchEndSerializer,
+        responses={
+            200: MatchSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def post(self, request: Request, match_id: int, action: str) -> Response:
+        match = _match_of(request, match_id)
+        is_mentor = request.user.pk == match.mentor_id
+        if action in ("accept", "decline") and not is_mentor:
+            raise PermissionDenied(_("Only the mentor answers a proposal."))
+        if action == "accept":
+            match = services.match_accept(match=match)
+        elif action == "decline":
+            data = _valid(FeedbackSerializer, request)
+            match = services.match_decline(match=match, feedback=data.get("feedback", ""))
+        elif action == "pause":
+            match = services.match_pause(match=match)
+        elif action == "resume":
+            match = services.match_resume(match=match)
+        elif action == "end":
+            data = _valid(MatchEndSerializer, request)
+            match = services.match_end(
+                match=match,
+                by=request.user,
+                reason=data["reason"],
+                feedback=data.get("feedback", ""),
+            )
+        else:  # feedback
+            data = _valid(FeedbackSerializer, request)
+            match = services.match_feedback(
+                match=match, by=request.user, feedback=data.get("feedback", "")
+            )
+        match = _match_of(request, match.pk)
+        return Response(MatchSerializer(match, context={"request": request}).data)
+
+
+def _valid(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

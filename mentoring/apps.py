@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
+
+    def ready(self):
+        from accounts import personal_data
+
+        from . import selectors, services
+
+        personal_data.register_exporter("mentoring", selectors.personal_data_export)
+        personal_data.register_eraser("mentoring", services.mentoring_erase)

@@ -85,3 +85,138 @@ class MentorProfile(models.Model):
                     )
                 }
             )
+
+
+class DepartementMentoring(models.Model):
+    """How a département pairs mentors and young people."""
+
+    class Pairing(models.TextChoices):
+        COORDINATOR = "coordinator", _("The coordinator confirms each pair")
+        YOUNG_PERSON_PICKS = (
+            "young_person_picks",
+            _("The young person picks a proposal, the mentor accepts"),
+        )
+
+    departement = models.OneToOneField(
+        Departement, on_delete=models.CASCADE, primary_key=True, related_name="mentoring"
+    )
+    pairing = models.CharField(
+        _("pairing"), max_length=32, choices=Pairing.choices, default=Pairing.COORDINATOR
+    )
+
+    class Meta:
+        verbose_name = _("mentoring setting")
+        verbose_name_plural = _("mentoring settings")
+
+    def __str__(self) -> str:
+        return f"{self.departement_id}: {self.get_pairing_display()}"
+
+
+class MentoringRequest(models.Model):
+    """A young person asking for a mentor: their needs and what they wish."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for a mentor")
+        MATCHED = "matched", _("Matched")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    young_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_requests"
+    )
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.WAITING
+    )
+    needs = models.JSONField(_("needs"), default=list)
+    languages = models.JSONField(_("languages spoken"), default=list)
+    commune_code = models.CharField(
+        _("INSEE commune code"), max_length=5, validators=[commune_code_validator]
+    )
+    latitude = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    meeting_mode = models.CharField(
+        _("meetings"), max_length=16, choices=MeetingMode.choices, default=MeetingMode.BOTH
+    )
+    preferred_gender = models.CharField(
+        _("mentor's gender wished"), max_length=16, choices=Gender.choices, blank=True
+    )
+    availability = models.JSONField(_("weekly availability"), default=list)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mentoring request")
+        verbose_name_plural = _("mentoring requests")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["young_person"],
+                condition=models.Q(status="waiting"),
+                name="mentoring_one_waiting_request_per_young_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.young_person.first_name or '—'} ({self.get_status_display()})"
+
+
+class Match(models.Model):
+    """A pair: proposed, then active, maybe paused, and one day ended."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, waiting for the mentor")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", _("Ended")
+
+    class EndReason(models.TextChoices):
+        DECLINED = "declined", _("The mentor declined")
+        GOALS_REACHED = "goals_reached", _("Goals reached")
+        YOUNG_PERSON_LEFT = "young_person_left", _("The young person stopped")
+        MENTOR_LEFT = "mentor_left", _("The mentor stopped")
+        MISMATCH = "mismatch", _("Not the right pair")
+        SAFETY = "safety", _("Ended by the coordinator for safety")
+        ACCOUNT_CLOSED = "account_closed", _("An account was closed")
+        OTHER = "other", _("Other")
+
+    class Origin(models.TextChoices):
+        COORDINATOR = "coordinator", _("Confirmed by the coordinator")
+        YOUNG_PERSON = "young_person", _("Picked by the young person")
+        BULK = "bulk", _("Bulk matching")
+
+    request = models.ForeignKey(MentoringRequest, on_delete=models.CASCADE, related_name="matches")
+    young_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="matches_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="matches_as_mentor"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices)
+    score = models.JSONField(_("score and its parts"), default=dict)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=32, choices=EndReason.choices, blank=True
+    )
+    young_person_feedback = models.TextField(_("young person's feedback"), blank=True)
+    mentor_feedback = models.TextField(_("mentor's feedback"), blank=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ["-proposed_at"]
+        constraints = [
+            # One match at a time per young person, whatever the race (PostgreSQL and
+            # SQLite both enforce partial unique indexes).
+            models.UniqueConstraint(
+                fields=["young_person"],
+                condition=models.Q(status__in=["proposed", "active", "paused"]),
+                name="mentoring_one_current_match_per_young_person",
+            )
+        ]
+        indexes = [models.Index(fields=["mentor", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.young_person.first_name or '—'} & {self.mentor.first_name or '—'}"

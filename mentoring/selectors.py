@@ -3,21 +3,122 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import MentorProfile
+from .matching import MentorCandidate, Proposal, RequestNeeds, propose
+from .models import DepartementMentoring, Match, MentoringRequest, MentorProfile
 
 
 def active_mentor_for(young_person):
-    """The mentor of ``young_person``'s active match, or None.
+    """The mentor of ``young_person``'s active match, or None (paused matches give none).
 
-    Matches arrive with the mentoring capability; until then nobody has an active mentor,
-    and the vault's tests stand in for a match by replacing this function. Ending a match
-    must call ``vault.services.shares_revoke_for_mentor``: a share is not tied to one
-    match, so without it a later match with the same mentor would show old shares again.
+    The vault asks this before showing a mentor what their mentee shared. Ending a match
+    revokes those shares (``services.match_end``).
     """
-    return None
+    match = (
+        Match.objects.filter(young_person=young_person, status=Match.Status.ACTIVE)
+        .select_related("mentor")
+        .first()
+    )
+    return match.mentor if match else None
+
+
+CURRENT_MATCH_STATUSES = (Match.Status.PROPOSED, Match.Status.ACTIVE, Match.Status.PAUSED)
+
+
+def pairing_of(departement_id: str) -> str:
+    """How ``departement_id`` pairs people (the coordinator confirms, by default)."""
+    setting = DepartementMentoring.objects.filter(departement_id=departement_id).first()
+    return setting.pairing if setting else DepartementMentoring.Pairing.COORDINATOR
+
+
+def _as_float(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def mentor_candidates(departement_id: str, today: date | None = None) -> list[MentorCandidate]:
+    """The département's matchable mentors, with their free places, for the matcher."""
+    profiles = (
+        matchable_mentors(today)
+        .filter(departement_id=departement_id)
+        .annotate(
+            taken=Count(
+                "user__matches_as_mentor",
+                filter=Q(user__matches_as_mentor__status__in=CURRENT_MATCH_STATUSES),
+            )
+        )
+        .order_by("user_id")
+    )
+    return [mentor_candidate(profile, taken=profile.taken) for profile in profiles]
+
+
+def mentor_candidate(profile: MentorProfile, *, taken: int) -> MentorCandidate:
+    return MentorCandidate(
+        id=profile.user_id,
+        domains=frozenset(profile.domains),
+        languages=frozenset(profile.languages),
+        latitude=_as_float(profile.latitude),
+        longitude=_as_float(profile.longitude),
+        commune_code=profile.commune_code,
+        max_distance_km=profile.max_distance_km,
+        meeting_mode=profile.meeting_mode,
+        availability=frozenset(profile.availability),
+        gender=profile.gender,
+        free_slots=max(0, profile.capacity - taken),
+    )
+
+
+def request_needs(request: MentoringRequest) -> RequestNeeds:
+    profile = getattr(request.young_person, "profile", None)
+    return RequestNeeds(
+        id=request.pk,
+        needs=frozenset(request.needs),
+        languages=frozenset(request.languages),
+        latitude=_as_float(request.latitude),
+        longitude=_as_float(request.longitude),
+        commune_code=request.commune_code,
+        meeting_mode=request.meeting_mode,
+        preferred_gender=request.preferred_gender,
+        availability=frozenset(request.availability),
+        waiting_since=timezone.localdate(request.created_at),
+        birth_date=profile.birth_date if profile else None,
+    )
+
+
+def proposals_for(request: MentoringRequest, *, limit: int = 5) -> list[Proposal]:
+    """The best mentors for ``request`` with room for a mentee, with their score's parts."""
+    return propose(request_needs(request), mentor_candidates(request.departement_id), limit=limit)
+
+
+def current_request_of(young_person) -> MentoringRequest | None:
+    """The young person's waiting request, or else their latest one."""
+    requests = MentoringRequest.objects.filter(young_person=young_person)
+    return (
+        requests.filter(status=MentoringRequest.Status.WAITING).first()
+        or requests.order_by("-created_at").first()
+    )
+
+
+def matches_of(user) -> QuerySet[Match]:
+    """The matches ``user`` is in, as mentee or as mentor, current ones first."""
+    return (
+        Match.objects.filter(Q(young_person=user) | Q(mentor=user))
+        .select_related("young_person", "young_person__profile", "mentor", "request")
+        .order_by("ended_at", "-proposed_at")
+    )
+
+
+def waiting_requests(departement_id: str) -> QuerySet[MentoringRequest]:
+    """Requests still waiting, with no proposal pending: the département's waiting list."""
+    return (
+        MentoringRequest.objects.filter(
+            departement_id=departement_id, status=MentoringRequest.Status.WAITING
+        )
+        .exclude(matches__status__in=CURRENT_MATCH_STATUSES)
+        .select_related("young_person", "young_person__profile")
+        .order_by("created_at", "pk")
+    )
 
 
 def honourability_valid_since(today: date | None = None) -> date:
@@ -45,3 +146,65 @@ def matchable_mentors(today: date | None = None) -> QuerySet[MentorProfile]:
 
 def mentor_profile_of(user) -> MentorProfile | None:
     return MentorProfile.objects.filter(user=user).select_related("departement").first()
+
+
+def mentor_profiles_by_user(user_ids: list[int]) -> dict[int, MentorProfile]:
+    profiles = MentorProfile.objects.filter(user_id__in=user_ids).select_related("user")
+    return {profile.user_id: profile for profile in profiles}
+
+
+def personal_data_export(user) -> dict:
+    """Mentoring's part of ``/api/v1/me/export/``."""
+    profile = mentor_profile_of(user)
+    return {
+        "mentor_application": (
+            {
+                "departement": profile.departement_id,
+                "organisation": profile.organisation,
+                "domains": profile.domains,
+                "languages": profile.languages,
+                "commune_code": profile.commune_code,
+                "max_distance_km": profile.max_distance_km,
+                "meeting_mode": profile.meeting_mode,
+                "availability": profile.availability,
+                "capacity": profile.capacity,
+                "status": profile.status,
+                "honourability_checked_on": (
+                    profile.honourability_checked_on.isoformat()
+                    if profile.honourability_checked_on
+                    else None
+                ),
+                "applied_at": profile.applied_at.isoformat(),
+            }
+            if profile
+            else None
+        ),
+        "requests": list(
+            MentoringRequest.objects.filter(young_person=user).values(
+                "needs",
+                "languages",
+                "commune_code",
+                "meeting_mode",
+                "preferred_gender",
+                "availability",
+                "status",
+                "created_at",
+                "closed_at",
+            )
+        ),
+        "matches": [_match_export(match, user) for match in matches_of(user)],
+    }
+
+
+def _match_export(match: Match, user) -> dict:
+    as_mentor = match.mentor_id == user.pk
+    return {
+        "role": "mentor" if as_mentor else "mentee",
+        "with": (match.young_person if as_mentor else match.mentor).first_name,
+        "status": match.status,
+        "proposed_at": match.proposed_at.isoformat(),
+        "activated_at": match.activated_at.isoformat() if match.activated_at else None,
+        "ended_at": match.ended_at.isoformat() if match.ended_at else None,
+        "end_reason": match.end_reason,
+        "my_feedback": match.mentor_feedback if as_mentor else match.young_person_feedback,
+    }

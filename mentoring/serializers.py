@@ -2,20 +2,38 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.dates import age_band
 from accounts.models import Language
 from accounts.serializers import DepartementCodeField
 from backend.api.serializers import StrictFieldsMixin
 
 from . import selectors
-from .models import MentorProfile
+from .models import Match, MentoringRequest, MentorProfile
 from .vocabulary import AVAILABILITY_SLOTS, Domain
 
 
 def _distinct(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))  # drop repeats, keep the person's order
+
+
+def _rounded_position(values: dict) -> dict:
+    # Kept to about a kilometre: enough for distances, not an address.
+    for name in ("latitude", "longitude"):
+        if values.get(name) is not None:
+            values[name] = Decimal(str(round(values[name], 2)))
+    return values
+
+
+def _float_position(data: dict) -> dict:
+    for name in ("latitude", "longitude"):
+        if data.get(name) is not None:
+            data[name] = float(data[name])
+    return data
 
 
 class MentorApplicationSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -73,26 +91,160 @@ class MentorApplicationSerializer(StrictFieldsMixin, serializers.ModelSerializer
     def get_matchable(self, profile: MentorProfile) -> bool:
         return selectors.mentor_is_matchable(profile)
 
-    def validate_domains(self, value):
-        return _distinct(value)
-
-    def validate_languages(self, value):
-        return _distinct(value)
-
-    def validate_availability(self, value):
-        return _distinct(value)
+    validate_domains = staticmethod(_distinct)
+    validate_languages = staticmethod(_distinct)
+    validate_availability = staticmethod(_distinct)
 
     def to_internal_value(self, data):
-        # Kept to about a kilometre: enough for distances, not an address.
-        values = super().to_internal_value(data)
-        for name in ("latitude", "longitude"):
-            if values.get(name) is not None:
-                values[name] = Decimal(str(round(values[name], 2)))
-        return values
+        return _rounded_position(super().to_internal_value(data))
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
-        for name in ("latitude", "longitude"):
-            if data.get(name) is not None:
-                data[name] = float(data[name])
-        return data
+        return _float_position(super().to_representation(instance))
+
+
+class RequestSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A young person's request for a mentor."""
+
+    needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=Domain.choices),
+        min_length=1,
+        max_length=len(Domain.choices),
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices),
+        min_length=1,
+        max_length=len(Language.choices),
+    )
+    availability = serializers.ListField(
+        child=serializers.ChoiceField(choices=AVAILABILITY_SLOTS),
+        min_length=1,
+        max_length=len(AVAILABILITY_SLOTS),
+    )
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, required=False, allow_null=True
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = MentoringRequest
+        fields = [
+            "id",
+            "needs",
+            "languages",
+            "commune_code",
+            "latitude",
+            "longitude",
+            "meeting_mode",
+            "preferred_gender",
+            "availability",
+            "status",
+            "status_label",
+            "created_at",
+        ]
+        read_only_fields = ["id", "status", "created_at"]
+
+    validate_needs = staticmethod(_distinct)
+    validate_languages = staticmethod(_distinct)
+    validate_availability = staticmethod(_distinct)
+
+    def to_internal_value(self, data):
+        return _rounded_position(super().to_internal_value(data))
+
+    def to_representation(self, instance):
+        return _float_position(super().to_representation(instance))
+
+
+class MentorSummarySerializer(serializers.Serializer):
+    """What a young person sees of a mentor: no e-mail, no exact place."""
+
+    id = serializers.IntegerField(source="user_id")
+    first_name = serializers.CharField(source="user.first_name")
+    organisation = serializers.CharField()
+    domains = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+    meeting_mode = serializers.CharField()
+    commune_code = serializers.CharField()
+
+
+class ScoreSerializer(serializers.Serializer):
+    total = serializers.FloatField()
+    parts = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text=_("domains, language, distance, availability, preference"),
+    )
+
+
+class ProposalSerializer(serializers.Serializer):
+    mentor = MentorSummarySerializer()
+    score = ScoreSerializer()
+
+
+class PickSerializer(StrictFieldsMixin, serializers.Serializer):
+    mentor = serializers.IntegerField(min_value=1)
+
+
+class MenteeSerializer(serializers.Serializer):
+    """What a mentor sees of their mentee: never the birth date, the profile or the vault."""
+
+    first_name = serializers.CharField()
+    age_band = serializers.CharField(allow_null=True)
+    commune_code = serializers.CharField()
+    needs = serializers.ListField(child=serializers.CharField())
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    """A match, seen by one of its two members (the other side in summary)."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    mentor = serializers.SerializerMethodField()
+    mentee = serializers.SerializerMethodField()
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "status",
+            "status_label",
+            "my_role",
+            "mentor",
+            "mentee",
+            "score",
+            "proposed_at",
+            "activated_at",
+            "ended_at",
+            "end_reason",
+        ]
+
+    def get_my_role(self, match: Match) -> str:
+        return "mentor" if self.context["request"].user.pk == match.mentor_id else "mentee"
+
+    @extend_schema_field(MentorSummarySerializer(allow_null=True))
+    def get_mentor(self, match: Match):
+        profile = MentorProfile.objects.filter(user_id=match.mentor_id).first()
+        return MentorSummarySerializer(profile).data if profile else None
+
+    @extend_schema_field(MenteeSerializer)
+    def get_mentee(self, match: Match):
+        person = match.young_person
+        profile = getattr(person, "profile", None)
+        return MenteeSerializer(
+            {
+                "first_name": person.first_name,
+                "age_band": age_band(profile.birth_date if profile else None, timezone.localdate()),
+                "commune_code": match.request.commune_code,
+                "needs": match.request.needs,
+            }
+        ).data
+
+
+class MatchEndSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=[c for c in Match.EndReason.choices if c[0] not in ("declined", "account_closed")]
+    )
+    feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class FeedbackSerializer(StrictFieldsMixin, serializers.Serializer):
+    feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True)

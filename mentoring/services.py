@@ -1,12 +1,17 @@
 """Writes on mentoring. Views, admin actions, commands and tasks all call these."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import MentorProfile
-from .selectors import honourability_valid_since
+from vault import services as vault_services
+
+from . import matching, selectors
+from .exceptions import MatchConflict
+from .models import Match, MentoringRequest, MentorProfile
+from .selectors import CURRENT_MATCH_STATUSES, honourability_valid_since
 
 Status = MentorProfile.Status
 
@@ -81,3 +86,186 @@ def mentor_decide(
     profile.full_clean()
     profile.save()
     return profile
+
+
+# --- Requests and matches -----------------------------------------------------------------
+
+REQUEST_FIELDS = (
+    "needs",
+    "languages",
+    "commune_code",
+    "latitude",
+    "longitude",
+    "meeting_mode",
+    "preferred_gender",
+    "availability",
+)
+
+
+@transaction.atomic
+def request_create(*, young_person, data: dict) -> MentoringRequest:
+    """A young person asks for a mentor (one waiting request at a time)."""
+    profile = getattr(young_person, "profile", None)
+    if profile is None or profile.departement_id is None:
+        raise MatchConflict("no_departement")
+    if (
+        MentoringRequest.objects.filter(
+            young_person=young_person, status=MentoringRequest.Status.WAITING
+        ).exists()
+        or Match.objects.filter(
+            young_person=young_person, status__in=CURRENT_MATCH_STATUSES
+        ).exists()
+    ):
+        raise MatchConflict("already_matched")
+    request = MentoringRequest(young_person=young_person, departement_id=profile.departement_id)
+    for name in REQUEST_FIELDS:
+        if name in data:
+            setattr(request, name, data[name])
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_withdraw(*, request: MentoringRequest) -> MentoringRequest:
+    """The young person no longer waits; a proposal waiting for its mentor goes too."""
+    if request.status != MentoringRequest.Status.WAITING:
+        raise MatchConflict("request_not_waiting")
+    for match in request.matches.filter(status=Match.Status.PROPOSED):
+        _end(match, reason=Match.EndReason.YOUNG_PERSON_LEFT)
+    request.status = MentoringRequest.Status.WITHDRAWN
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+def match_create(*, request: MentoringRequest, mentor, origin: str) -> Match:
+    """Pair ``request`` with ``mentor``, within the mentor's capacity, race-safe.
+
+    The coordinator's confirmation and bulk matching make the match active at once; a
+    young person's pick waits for the mentor to accept. The mentor's row is locked while
+    their places are counted, so two confirmations at once never exceed the capacity.
+    """
+    try:
+        with transaction.atomic():
+            request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+            if request.status != MentoringRequest.Status.WAITING:
+                raise MatchConflict("request_not_waiting")
+            profile = MentorProfile.objects.select_for_update().filter(user=mentor).first()
+            if profile is None or not selectors.mentor_is_matchable(profile):
+                raise MatchConflict("mentor_not_matchable")
+            if profile.departement_id != request.departement_id:
+                raise MatchConflict("not_compatible")
+            taken = Match.objects.filter(mentor=mentor, status__in=CURRENT_MATCH_STATUSES).count()
+            candidate = selectors.mentor_candidate(profile, taken=taken)
+            if candidate.free_slots <= 0:
+                raise MatchConflict("mentor_full")
+            score = matching.score(selectors.request_needs(request), candidate)
+            if score is None:
+                raise MatchConflict("not_compatible")
+            now = timezone.now()
+            active = origin != Match.Origin.YOUNG_PERSON
+            match = Match.objects.create(
+                request=request,
+                young_person=request.young_person,
+                mentor=mentor,
+                status=Match.Status.ACTIVE if active else Match.Status.PROPOSED,
+                origin=origin,
+                score={"total": score.total, "parts": score.parts},
+                proposed_at=now,
+                activated_at=now if active else None,
+            )
+            if active:
+                _close_request(request, now)
+            return match
+    except IntegrityError as error:  # the young person got a match meanwhile
+        raise MatchConflict("already_matched") from error
+
+
+def _close_request(request: MentoringRequest, now) -> None:
+    request.status = MentoringRequest.Status.MATCHED
+    request.closed_at = now
+    request.save(update_fields=["status", "closed_at"])
+
+
+def _locked(match: Match, *allowed: str) -> Match:
+    match = Match.objects.select_for_update().select_related("request").get(pk=match.pk)
+    if match.status not in allowed:
+        raise MatchConflict("wrong_status")
+    return match
+
+
+@transaction.atomic
+def match_accept(*, match: Match) -> Match:
+    """The mentor accepts a young person's pick: the match becomes active."""
+    match = _locked(match, Match.Status.PROPOSED)
+    now = timezone.now()
+    match.status, match.activated_at = Match.Status.ACTIVE, now
+    match.save(update_fields=["status", "activated_at"])
+    _close_request(match.request, now)
+    return match
+
+
+@transaction.atomic
+def match_decline(*, match: Match, feedback: str = "") -> Match:
+    """The mentor declines a pick: the young person may pick someone else."""
+    match = _locked(match, Match.Status.PROPOSED)
+    match.mentor_feedback = feedback
+    return _end(match, reason=Match.EndReason.DECLINED)
+
+
+@transaction.atomic
+def match_pause(*, match: Match) -> Match:
+    match = _locked(match, Match.Status.ACTIVE)
+    match.status = Match.Status.PAUSED
+    match.save(update_fields=["status"])
+    return match
+
+
+@transaction.atomic
+def match_resume(*, match: Match) -> Match:
+    match = _locked(match, Match.Status.PAUSED)
+    match.status = Match.Status.ACTIVE
+    match.save(update_fields=["status"])
+    return match
+
+
+@transaction.atomic
+def match_end(*, match: Match, by, reason: str, feedback: str = "") -> Match:
+    """End a match, with a reason and the feedback of whoever ends it.
+
+    The mentor loses what the young person shared with them in the vault.
+    """
+    match = _locked(match, Match.Status.ACTIVE, Match.Status.PAUSED, Match.Status.PROPOSED)
+    if by.pk == match.young_person_id:
+        match.young_person_feedback = feedback
+    elif by.pk == match.mentor_id:
+        match.mentor_feedback = feedback
+    return _end(match, reason=reason)
+
+
+def _end(match: Match, *, reason: str) -> Match:
+    match.status = Match.Status.ENDED
+    match.end_reason = reason
+    match.ended_at = timezone.now()
+    match.save()
+    vault_services.shares_revoke_for_mentor(young_person=match.young_person, mentor=match.mentor)
+    return match
+
+
+@transaction.atomic
+def match_feedback(*, match: Match, by, feedback: str) -> Match:
+    """Either side may leave (or change) their feedback on an ended match."""
+    match = _locked(match, Match.Status.ENDED)
+    field = "young_person_feedback" if by.pk == match.young_person_id else "mentor_feedback"
+    setattr(match, field, feedback)
+    match.save(update_fields=[field])
+    return match
+
+
+def mentoring_erase(user) -> None:
+    """Before an account goes: end its current matches, so the other side is told why."""
+    for match in Match.objects.filter(
+        Q(young_person=user) | Q(mentor=user), status__in=CURRENT_MATCH_STATUSES
+    ):
+        _end(match, reason=Match.EndReason.ACCOUNT_CLOSED)
