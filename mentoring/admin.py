@@ -1,5 +1,7 @@
 """Mentoring in the admin panel: each département's coordinator vets its mentors."""
 
+from collections import Counter
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,6 +135,7 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
     ]
     fields = readonly_fields
     change_form_template = "admin/mentoring/mentoringrequest/change_form.html"
+    actions = ["bulk_match"]
 
     def has_add_permission(self, request) -> bool:
         return False  # young people ask from the app
@@ -145,6 +148,31 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
         if obj.status != MentoringRequest.Status.WAITING:
             return None
         return (timezone.now() - obj.created_at).days
+
+    @admin.action(
+        description=_("Bulk-match the waiting lists of the selected requests' départements"),
+        permissions=["change"],
+    )
+    def bulk_match(self, request, queryset):
+        for departement_id in sorted(set(queryset.values_list("departement_id", flat=True))):
+            report = services.bulk_match(departement_id=departement_id)
+            self.message_user(
+                request,
+                _(
+                    "%(departement)s: %(matched)d pair(s) made, %(waiting)d request(s) still "
+                    "waiting (%(reasons)s)."
+                )
+                % {
+                    "departement": departement_id,
+                    "matched": len(report.matched),
+                    "waiting": len(report.unmatched) + len(report.refused),
+                    "reasons": ", ".join(
+                        f"{reason}: {count}"
+                        for reason, count in sorted(Counter(report.unmatched.values()).items())
+                    )
+                    or "—",
+                },
+            )
 
     def get_urls(self):
         return [

@@ -1,11 +1,14 @@
 """Writes on mentoring. Views, admin actions, commands and tasks all call these."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from vault import services as vault_services
 
 from . import matching, selectors
@@ -269,3 +272,54 @@ def mentoring_erase(user) -> None:
         Q(young_person=user) | Q(mentor=user), status__in=CURRENT_MATCH_STATUSES
     ):
         _end(match, reason=Match.EndReason.ACCOUNT_CLOSED)
+
+
+@dataclass
+class BulkReport:
+    """What a bulk matching run did: pairs made, and who is left waiting, and why."""
+
+    departement: str
+    planned: dict[int, int]  # request id -> mentor id, as the optimiser chose
+    matched: list[Match]
+    unmatched: dict[int, str]  # request id -> reason
+    refused: dict[int, str]  # request id -> conflict code (the situation changed meanwhile)
+    total_score: float
+
+
+def bulk_match(*, departement_id: str, dry_run: bool = False) -> BulkReport:
+    """Match a département's whole waiting list at once (``matching.bulk_assign``).
+
+    Priority goes to those waiting longest or turning 18 soonest. Each pair is then made
+    with ``match_create``, so capacities hold even if someone confirms a pair meanwhile.
+    """
+    today = timezone.localdate()
+    waiting = {request.pk: request for request in selectors.waiting_requests(departement_id)}
+    result = matching.bulk_assign(
+        [selectors.request_needs(request) for request in waiting.values()],
+        selectors.mentor_candidates(departement_id, today),
+        today=today,
+    )
+    matched, refused = [], {}
+    if not dry_run:
+        mentors = {
+            user.pk: user for user in User.objects.filter(pk__in=result.assignments.values())
+        }
+        for request_id, mentor_id in sorted(result.assignments.items()):
+            try:
+                matched.append(
+                    match_create(
+                        request=waiting[request_id],
+                        mentor=mentors[mentor_id],
+                        origin=Match.Origin.BULK,
+                    )
+                )
+            except MatchConflict as conflict:
+                refused[request_id] = conflict.detail.code
+    return BulkReport(
+        departement=departement_id,
+        planned=dict(result.assignments),
+        matched=matched,
+        unmatched=dict(result.unmatched),
+        refused=refused,
+        total_score=result.total_score,
+    )
