@@ -52,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("mentoring", "mentoringrequest", "view", "change")
         | _crud("mentoring", "match", "view", "change")
         | _crud("mentoring", "departementmentoring", *_ALL)
+        | _crud("mentoring", "conversationreport", "view", "change")
     ),
     Role.DEPARTEMENT_STAFF: frozenset(
         {"accounts.view_departement"}

@@ -368,6 +368,7 @@ REST_FRAMEWORK = {
         "vault_upload": env.str("API_THROTTLE_VAULT_UPLOAD", default="120/hour"),
         "vault_export": "10/hour",
         "vault_share_link": "60/minute",
+        "messages": env.str("API_THROTTLE_MESSAGES", default="30/minute"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "backend.api.exceptions.api_exception_handler",

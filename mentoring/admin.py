@@ -8,15 +8,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoping import DepartementScopedAdminMixin
 
-from . import selectors, services
+from . import conversations, selectors, services
 from .exceptions import MatchConflict
-from .models import DepartementMentoring, Match, MentoringRequest, MentorProfile
+from .models import (
+    ConversationReport,
+    DepartementMentoring,
+    Match,
+    MentoringRequest,
+    MentorProfile,
+)
 
 Status = MentorProfile.Status
 
@@ -251,4 +259,68 @@ class MatchAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
             request,
             ngettext("%(count)d match ended.", "%(count)d matches ended.", ended)
             % {"count": ended},
+        )
+
+
+@admin.register(ConversationReport)
+class ConversationReportAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
+    """The coordinator's queue of reported conversations: the only staff access to messages."""
+
+    departement_lookup = "conversation__match__request__departement"
+    list_display = ["__str__", "created_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
+    fields = [
+        "conversation",
+        "reporter",
+        "reason",
+        "created_at",
+        "transcript",
+        "resolved_at",
+        "resolution_note",
+    ]
+    readonly_fields = [
+        "conversation",
+        "reporter",
+        "reason",
+        "created_at",
+        "transcript",
+        "resolved_at",
+    ]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("messages"))
+    def transcript(self, report: ConversationReport):
+        conversation = report.conversation
+        messages_ = conversations.with_bodies(conversation, conversation.messages.all())
+        match = conversation.match
+        names = {
+            match.young_person_id: match.young_person.first_name or _("young person"),
+            match.mentor_id: match.mentor.first_name or _("mentor"),
+        }
+        return format_html_join(
+            "",
+            "<p{}><strong>{}</strong> · {} — {}</p>",
+            (
+                (
+                    mark_safe(' style="background:#fff3cd"')
+                    if message.pk == report.message_id
+                    else "",
+                    names.get(message.sender_id, "?"),
+                    timezone.localtime(message.created_at).strftime("%d/%m/%Y %H:%M"),
+                    message.body,
+                )
+                for message in messages_
+            ),
+        )
+
+    @admin.action(description=_("Mark as resolved"), permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        queryset.filter(resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=request.user
         )

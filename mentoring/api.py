@@ -5,15 +5,17 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
 from backend.api.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
-from . import selectors, services
+from . import conversations, selectors, services
 from .exceptions import AlreadyApplied, MatchConflict
 from .models import Match
 from .serializers import (
@@ -21,10 +23,16 @@ from .serializers import (
     MatchEndSerializer,
     MatchSerializer,
     MentorApplicationSerializer,
+    MessageCreateSerializer,
+    MessageSerializer,
+    MessagesQuerySerializer,
     PickSerializer,
     ProposalSerializer,
+    ReportSerializer,
     RequestSerializer,
 )
+
+POLL_LIMIT = 200  # messages at most per poll: the app polls again for the rest
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; nothing was changed."),
@@ -226,3 +234,89 @@ def _valid(serializer_class, request: Request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class MessageCursorPagination(CursorPagination):
+    """Newest first; the cursor pages back in time, never skipping or repeating."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+class MessagesView(APIView):
+    """The messages of a match: read (with a cursor, or ``since`` to poll) and send."""
+
+    throttle_scope = "messages"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(ScopedRateThrottle())
+        return throttles
+
+    @extend_schema(
+        parameters=[MessagesQuerySerializer],
+        responses={200: MessageSerializer(many=True), 404: ErrorSerializer},
+    )
+    def get(self, request: Request, match_id: int) -> Response:
+        match = _match_of(request, match_id)
+        query = MessagesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        conversation = conversations.conversation_of(match)
+        context = {"request": request}
+        since = query.validated_data.get("since")
+        if since is not None:
+            found = conversations.messages_of(conversation, since=since)[:POLL_LIMIT]
+            messages = conversations.with_bodies(conversation, found)
+            return Response(MessageSerializer(messages, many=True, context=context).data)
+        paginator = MessageCursorPagination()
+        page = paginator.paginate_queryset(
+            conversations.messages_of(conversation), request, view=self
+        )
+        messages = conversations.with_bodies(conversation, page)
+        return paginator.get_paginated_response(
+            MessageSerializer(messages, many=True, context=context).data
+        )
+
+    @extend_schema(
+        request=MessageCreateSerializer,
+        responses={201: MessageSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request: Request, match_id: int) -> Response:
+        match = _match_of(request, match_id)
+        data = _valid(MessageCreateSerializer, request)
+        message = conversations.message_send(match=match, sender=request.user, body=data["body"])
+        message.body = data["body"]
+        return Response(
+            MessageSerializer(message, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MessagesReadView(APIView):
+    """Read receipts: the other member's messages so far are marked read."""
+
+    @extend_schema(request=None, responses={204: None, 404: ErrorSerializer})
+    def post(self, request: Request, match_id: int) -> Response:
+        match = _match_of(request, match_id)
+        conversations.messages_mark_read(
+            conversation=conversations.conversation_of(match), reader=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReportView(APIView):
+    """Report the conversation (optionally one message): the coordinator will read it."""
+
+    @extend_schema(request=ReportSerializer, responses={201: None, 404: ErrorSerializer})
+    def post(self, request: Request, match_id: int) -> Response:
+        match = _match_of(request, match_id)
+        data = _valid(ReportSerializer, request)
+        message = None
+        if "message" in data:
+            conversation = conversations.conversation_of(match)
+            message = generics.get_object_or_404(conversation.messages, pk=data["message"])
+        conversations.conversation_report(
+            match=match, reporter=request.user, reason=data["reason"], message=message
+        )
+        return Response(status=status.HTTP_201_CREATED)

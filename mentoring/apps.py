@@ -8,8 +8,10 @@ class MentoringConfig(AppConfig):
 
     def ready(self):
         from accounts import personal_data
+        from vault import keyring
 
-        from . import selectors, services
+        from . import conversations, selectors, services
 
         personal_data.register_exporter("mentoring", selectors.personal_data_export)
+        keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
         personal_data.register_eraser("mentoring", services.mentoring_erase)

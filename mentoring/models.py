@@ -1,5 +1,7 @@
 """Mentoring: volunteer mentors vetted by their département's coordinator."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -220,3 +222,71 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.young_person.first_name or '—'} & {self.mentor.first_name or '—'}"
+
+
+class Conversation(models.Model):
+    """The messages of one match, encrypted with a key of their own.
+
+    The key is wrapped by the vault's master keyring (``vault/keyring.py``), like the
+    vault's user keys, and re-wrapped by the same rotation command.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="conversation")
+    master_key_version = models.CharField(max_length=32)
+    wrapped_key = models.BinaryField()
+    reported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self) -> str:
+        return str(self.match)
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    encrypted_body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
+
+
+class ConversationReport(models.Model):
+    """A member reported the conversation: it joins the coordinator's queue."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution_note = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("reported conversation")
+        verbose_name_plural = _("reported conversations")
+        ordering = ["resolved_at", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.conversation} ({self.created_at:%Y-%m-%d})"

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from .conversations import with_bodies
 from .matching import MentorCandidate, Proposal, RequestNeeds, propose
-from .models import DepartementMentoring, Match, MentoringRequest, MentorProfile
+from .models import Conversation, DepartementMentoring, Match, MentoringRequest, MentorProfile
 
 
 def active_mentor_for(young_person):
@@ -207,4 +208,15 @@ def _match_export(match: Match, user) -> dict:
         "ended_at": match.ended_at.isoformat() if match.ended_at else None,
         "end_reason": match.end_reason,
         "my_feedback": match.mentor_feedback if as_mentor else match.young_person_feedback,
+        "messages": _messages_export(match, user),
     }
+
+
+def _messages_export(match: Match, user) -> list[dict]:
+    conversation = Conversation.objects.filter(match=match).first()
+    if conversation is None:
+        return []
+    return [
+        {"mine": m.sender_id == user.pk, "body": m.body, "at": m.created_at.isoformat()}
+        for m in with_bodies(conversation, conversation.messages.all())
+    ]

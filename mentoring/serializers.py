@@ -13,6 +13,7 @@ from accounts.serializers import DepartementCodeField
 from backend.api.serializers import StrictFieldsMixin
 
 from . import selectors
+from .conversations import MAX_MESSAGE_LENGTH
 from .models import Match, MentoringRequest, MentorProfile
 from .vocabulary import AVAILABILITY_SLOTS, Domain
 
@@ -248,3 +249,30 @@ class MatchEndSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class FeedbackSerializer(StrictFieldsMixin, serializers.Serializer):
     feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    mine = serializers.SerializerMethodField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+    def get_mine(self, message) -> bool:
+        return message.sender_id == self.context["request"].user.pk
+
+
+class MessageCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_MESSAGE_LENGTH, trim_whitespace=True)
+
+
+class MessagesQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(
+        required=False,
+        help_text=_("Only the messages after this moment, oldest first (for polling)."),
+    )
+
+
+class ReportSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    message = serializers.IntegerField(min_value=1, required=False)

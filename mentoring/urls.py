@@ -23,6 +23,21 @@ urlpatterns = [
         name="mentoring-match",
     ),
     re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/messages/$",
+        api.MessagesView.as_view(),
+        name="mentoring-messages",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/messages/read/$",
+        api.MessagesReadView.as_view(),
+        name="mentoring-messages-read",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/report/$",
+        api.ReportView.as_view(),
+        name="mentoring-report",
+    ),
+    re_path(
         r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/"
         r"(?P<action>accept|decline|pause|resume|end|feedback)/$",
         api.MatchActionView.as_view(),

@@ -10,7 +10,7 @@ class VaultConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
 
-        from . import checks, selectors, services  # noqa: F401 - checks register themselves
+        from . import checks, keyring, selectors, services  # noqa: F401 - checks register
 
         pre_delete.connect(
             services.journal_blob_of_deleted_document,
@@ -19,3 +19,4 @@ class VaultConfig(AppConfig):
         )
         personal_data.register_exporter("vault", selectors.personal_data_export)
         personal_data.register_eraser("vault", services.vault_erase)
+        keyring.register_rewrapper("user keys", services.master_key_rotate)

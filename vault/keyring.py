@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,19 @@ def write_keyring_file(keyring: Keyring, path: Path, *, replace: bool = True) ->
 
 
 _cache: dict[tuple, Keyring] = {}
+
+# Other apps that wrap keys with this keyring (mentoring's conversation keys) register
+# here, so that one rotation command re-wraps every key.
+_rewrappers: dict[str, Callable[[], int]] = {}
+
+
+def register_rewrapper(name: str, rewrap_all: Callable[[], int]) -> None:
+    """``rewrap_all()`` re-wraps ``name`` under the current master key; returns how many."""
+    _rewrappers[name] = rewrap_all
+
+
+def rewrappers() -> dict[str, Callable[[], int]]:
+    return dict(_rewrappers)
 
 
 def load_keyring() -> Keyring:

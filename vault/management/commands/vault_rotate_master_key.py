@@ -5,8 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from vault import services
-from vault.keyring import load_keyring, write_keyring_file
+from vault.keyring import load_keyring, rewrappers, write_keyring_file
 
 
 class Command(BaseCommand):
@@ -45,8 +44,9 @@ class Command(BaseCommand):
             keyring = keyring.with_new_version()
             write_keyring_file(keyring, Path(settings.VAULT_KEYRING_FILE))
             self.stdout.write(f"Master key version {keyring.current} added and made current.")
-        rotated = services.master_key_rotate()
         current = load_keyring().current
-        self.stdout.write(
-            self.style.SUCCESS(f"{rotated} user key(s) re-wrapped under master key {current}.")
-        )
+        for name, rewrap_all in rewrappers().items():
+            rotated = rewrap_all()
+            self.stdout.write(
+                self.style.SUCCESS(f"{rotated} {name} re-wrapped under master key {current}.")
+            )
