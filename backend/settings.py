@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vault.tasks.clean_up_pending_blobs",
         "schedule": timedelta(minutes=30),
     },
+    "dispatch-due-reminders": {
+        "task": "mentoring.tasks.dispatch_due_reminders",
+        # How often due reminders are looked for: the latest a reminder can be.
+        "schedule": env.float("REMINDERS_DISPATCH_SECONDS", default=30.0),
+    },
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": timedelta(hours=6),
@@ -325,6 +330,14 @@ VAULT_PENDING_BLOB_GRACE_MINUTES = 60
 MENTORING_HONOURABILITY_MAX_AGE_DAYS = env.int(
     "MENTORING_HONOURABILITY_MAX_AGE_DAYS", default=3 * 365
 )
+
+# Push notifications: "recording" (stored in the database; development and tests),
+# "fcm" (Firebase Cloud Messaging) or "none".
+PUSH_BACKEND = env.str("PUSH_BACKEND", default="none" if PRODUCTION else "recording")
+FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
+FCM_TOKEN_FILE = env.str("FCM_TOKEN_FILE", default="")
+# Reminders: a channel that fails is retried this many times, further apart each time.
+REMINDERS_MAX_ATTEMPTS = 5
 
 # --- E-mail -----------------------------------------------------------------------------
 if PRODUCTION or "EMAIL_URL" in env:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,4 +15,16 @@ class MentoringConfig(AppConfig):
 
         personal_data.register_exporter("mentoring", selectors.personal_data_export)
         keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
+        post_save.connect(
+            _schedule_document_reminders,
+            sender="vault.Document",
+            dispatch_uid="mentoring-document-expiry-reminders",
+        )
         personal_data.register_eraser("mentoring", services.mentoring_erase)
+
+
+def _schedule_document_reminders(sender, instance, **kwargs) -> None:
+    # A paper with an expiry date is announced ahead, whatever saved it (upload, change).
+    from .reminders import schedule_document
+
+    schedule_document(instance)

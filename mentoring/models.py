@@ -290,3 +290,194 @@ class ConversationReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation} ({self.created_at:%Y-%m-%d})"
+
+
+DEFAULT_REMINDER_OFFSETS = [24 * 60, 60]  # minutes before: the day before, and an hour before
+
+
+def _default_offsets() -> list[int]:
+    return list(DEFAULT_REMINDER_OFFSETS)
+
+
+class Meeting(models.Model):
+    """A meeting of a mentor and their mentee, proposed by one, accepted by the other."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    reminder_offsets = models.JSONField(default=_default_offsets)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.match} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Appointment(models.Model):
+    """A young person's own appointment (mission locale, CAF, prefecture, doctor...)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    reminder_offsets = models.JSONField(default=_default_offsets)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """One reminder to one person, due at one moment, delivered once on each channel."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        APPOINTMENT = "appointment", _("Appointment")
+        DOCUMENT_EXPIRY = "document_expiry", _("Document expiring")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True)
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, null=True, blank=True)
+    document = models.ForeignKey(
+        "vault.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    offset_minutes = models.PositiveIntegerField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "due_at"])]
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_at:%Y-%m-%d %H:%M} ({self.state})"
+
+
+class ReminderDelivery(models.Model):
+    """A reminder on one channel: the idempotency key makes a second send impossible."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=16)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "channel"], name="mentoring_one_delivery_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
+class Device(models.Model):
+    """A phone that receives push notifications for its user."""
+
+    class Platform(models.TextChoices):
+        ANDROID = "android", "Android"
+        IOS = "ios", "iOS"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices"
+    )
+    platform = models.CharField(max_length=16, choices=Platform.choices)
+    token = models.CharField(max_length=512, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.platform} device {self.pk}"
+
+
+class Notification(models.Model):
+    """The in-app inbox: every reminder delivered, and what else the app should show."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    reminder = models.OneToOneField(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notification"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RecordedSend(models.Model):
+    """What the recording push backend delivered (tests, demo, benchmarks): one row per
+    idempotency key, and ``calls`` counts every attempt."""
+
+    channel = models.CharField(max_length=16)
+    idempotency_key = models.CharField(max_length=100)
+    recipient = models.TextField(blank=True)
+    title = models.CharField(max_length=200)
+    calls = models.PositiveIntegerField(default=1)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "idempotency_key"], name="mentoring_recorded_send_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.idempotency_key

@@ -14,7 +14,15 @@ from backend.api.serializers import StrictFieldsMixin
 
 from . import selectors
 from .conversations import MAX_MESSAGE_LENGTH
-from .models import Match, MentoringRequest, MentorProfile
+from .models import (
+    Appointment,
+    Device,
+    Match,
+    Meeting,
+    MentoringRequest,
+    MentorProfile,
+    Notification,
+)
 from .vocabulary import AVAILABILITY_SLOTS, Domain
 
 
@@ -276,3 +284,89 @@ class MessagesQuerySerializer(serializers.Serializer):
 class ReportSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
     message = serializers.IntegerField(min_value=1, required=False)
+
+
+REMINDER_OFFSETS = serializers.ListField(
+    child=serializers.IntegerField(min_value=5, max_value=90 * 24 * 60),
+    max_length=5,
+    required=False,
+    help_text=_("Minutes before the start; 1440 (the day before) and 60 unless told otherwise."),
+)
+
+
+class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    reminder_offsets = REMINDER_OFFSETS
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, required=False)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "title",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "notes",
+            "reminder_offsets",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    validate_reminder_offsets = staticmethod(lambda value: sorted(set(value), reverse=True))
+
+
+class MeetingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    reminder_offsets = REMINDER_OFFSETS
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=12 * 60, required=False)
+    proposed_by_me = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "match",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "video_url",
+            "status",
+            "proposed_by_me",
+            "reminder_offsets",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "match", "status", "updated_at"]
+
+    validate_reminder_offsets = staticmethod(lambda value: sorted(set(value), reverse=True))
+
+    def get_proposed_by_me(self, meeting) -> bool:
+        return meeting.proposed_by_id == self.context["request"].user.pk
+
+    def validate(self, attrs):
+        place = attrs.get("place", getattr(self.instance, "place", ""))
+        video = attrs.get("video_url", getattr(self.instance, "video_url", ""))
+        if not (place or video):
+            raise serializers.ValidationError(
+                {"place": [_("Say where you meet, or give a video link.")]}, code="required"
+            )
+        return attrs
+
+
+class DeviceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Device
+        fields = ["id", "platform", "token", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"token": {"validators": []}}  # re-registering a token is fine
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "created_at", "read_at"]
+
+
+class NotificationsReadSerializer(StrictFieldsMixin, serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500
+    )

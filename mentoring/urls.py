@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import api
+from . import api, api_agenda
 
 urlpatterns = [
     path(
@@ -36,6 +36,50 @@ urlpatterns = [
         r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/report/$",
         api.ReportView.as_view(),
         name="mentoring-report",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/meetings/$",
+        api_agenda.MatchMeetingsView.as_view(),
+        name="mentoring-match-meetings",
+    ),
+    re_path(
+        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/$",
+        api_agenda.MeetingDetailView.as_view(),
+        name="mentoring-meeting",
+    ),
+    re_path(
+        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/ics/$",
+        api_agenda.MeetingIcsView.as_view(),
+        name="mentoring-meeting-ics",
+    ),
+    re_path(
+        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/"
+        r"(?P<action>accept|decline|reschedule|cancel)/$",
+        api_agenda.MeetingActionView.as_view(),
+        name="mentoring-meeting-action",
+    ),
+    path("me/appointments/", api_agenda.AppointmentListView.as_view(), name="me-appointments"),
+    re_path(
+        r"^me/appointments/(?P<appointment_id>[0-9]{1,18})/$",
+        api_agenda.AppointmentDetailView.as_view(),
+        name="me-appointment",
+    ),
+    re_path(
+        r"^me/appointments/(?P<appointment_id>[0-9]{1,18})/ics/$",
+        api_agenda.AppointmentIcsView.as_view(),
+        name="me-appointment-ics",
+    ),
+    path("me/devices/", api_agenda.DeviceListView.as_view(), name="me-devices"),
+    re_path(
+        r"^me/devices/(?P<device_id>[0-9]{1,18})/$",
+        api_agenda.DeviceDetailView.as_view(),
+        name="me-device",
+    ),
+    path("me/notifications/", api_agenda.NotificationListView.as_view(), name="me-notifications"),
+    path(
+        "me/notifications/read/",
+        api_agenda.NotificationsReadView.as_view(),
+        name="me-notifications-read",
     ),
     re_path(
         r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/"

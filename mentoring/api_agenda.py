@@ -1,0 +1,186 @@
+"""API of meetings, appointments, devices and the notifications inbox."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.api.permissions import IsYoungPerson
+from backend.api.serializers import ErrorSerializer
+
+from . import agenda, ics, selectors
+from .api import _match_of, _valid
+from .models import Appointment, Device, Meeting, Notification
+from .serializers import (
+    AppointmentSerializer,
+    DeviceSerializer,
+    MeetingSerializer,
+    NotificationSerializer,
+    NotificationsReadSerializer,
+)
+
+ICS = OpenApiResponse(OpenApiTypes.BINARY, description="An iCalendar (.ics) file.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not one of yours.")
+
+
+class AppointmentListView(generics.ListAPIView):
+    """The young person's own appointments; ``POST`` adds one (reminders follow)."""
+
+    permission_classes = [IsYoungPerson]
+    serializer_class = AppointmentSerializer
+    queryset = Appointment.objects.none()  # for the schema
+
+    def get_queryset(self):
+        return Appointment.objects.filter(owner=self.request.user)
+
+    @extend_schema(request=AppointmentSerializer, responses={201: AppointmentSerializer})
+    def post(self, request: Request) -> Response:
+        data = _valid(AppointmentSerializer, request)
+        appointment = agenda.appointment_save(owner=request.user, data=dict(data))
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class AppointmentDetailView(APIView):
+    permission_classes = [IsYoungPerson]
+
+    def _get(self, request, appointment_id) -> Appointment:
+        return generics.get_object_or_404(
+            Appointment.objects.filter(owner=request.user), pk=appointment_id
+        )
+
+    @extend_schema(responses={200: AppointmentSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, appointment_id: int) -> Response:
+        return Response(AppointmentSerializer(self._get(request, appointment_id)).data)
+
+    @extend_schema(request=AppointmentSerializer, responses={200: AppointmentSerializer})
+    def patch(self, request: Request, appointment_id: int) -> Response:
+        appointment = self._get(request, appointment_id)
+        serializer = AppointmentSerializer(appointment, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        appointment = agenda.appointment_save(
+            owner=request.user, data=dict(serializer.validated_data), appointment=appointment
+        )
+        return Response(AppointmentSerializer(appointment).data)
+
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def delete(self, request: Request, appointment_id: int) -> Response:
+        agenda.appointment_delete(appointment=self._get(request, appointment_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AppointmentIcsView(AppointmentDetailView):
+    @extend_schema(responses={(200, "text/calendar"): ICS, 404: NOT_FOUND})
+    def get(self, request: Request, appointment_id: int):
+        appointment = self._get(request, appointment_id)
+        return ics.ics_response(ics.appointment_ics(appointment), "rendez-vous.ics")
+
+
+class MatchMeetingsView(APIView):
+    """The meetings of a match; ``POST`` proposes one to the other member."""
+
+    @extend_schema(responses={200: MeetingSerializer(many=True), 404: NOT_FOUND})
+    def get(self, request: Request, match_id: int) -> Response:
+        match = _match_of(request, match_id)
+        meetings = match.meetings.all()
+        return Response(MeetingSerializer(meetings, many=True, context={"request": request}).data)
+
+    @extend_schema(request=MeetingSerializer, responses={201: MeetingSerializer})
+    def post(self, request: Request, match_id: int) -> Response:
+        match = _match_of(request, match_id)
+        serializer = MeetingSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        meeting = agenda.meeting_propose(
+            match=match, by=request.user, data=dict(serializer.validated_data)
+        )
+        return Response(
+            MeetingSerializer(meeting, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _meeting_of(request: Request, meeting_id: int) -> Meeting:
+    meetings = Meeting.objects.filter(match__in=selectors.matches_of(request.user))
+    return generics.get_object_or_404(meetings.select_related("match"), pk=meeting_id)
+
+
+class MeetingDetailView(APIView):
+    @extend_schema(responses={200: MeetingSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, meeting_id: int) -> Response:
+        meeting = _meeting_of(request, meeting_id)
+        return Response(MeetingSerializer(meeting, context={"request": request}).data)
+
+
+class MeetingActionView(APIView):
+    """``accept``, ``decline``, ``reschedule`` (new time or place), ``cancel``."""
+
+    @extend_schema(request=MeetingSerializer, responses={200: MeetingSerializer})
+    def post(self, request: Request, meeting_id: int, action: str) -> Response:
+        meeting = _meeting_of(request, meeting_id)
+        if action in ("accept", "decline"):
+            meeting = agenda.meeting_answer(
+                meeting=meeting, by=request.user, accept=action == "accept"
+            )
+        elif action == "reschedule":
+            serializer = MeetingSerializer(
+                meeting, data=request.data, partial=True, context={"request": request}
+            )
+            serializer.is_valid(raise_exception=True)
+            meeting = agenda.meeting_reschedule(
+                meeting=meeting, by=request.user, data=dict(serializer.validated_data)
+            )
+        else:
+            meeting = agenda.meeting_cancel(meeting=meeting)
+        return Response(MeetingSerializer(meeting, context={"request": request}).data)
+
+
+class MeetingIcsView(APIView):
+    @extend_schema(responses={(200, "text/calendar"): ICS, 404: NOT_FOUND})
+    def get(self, request: Request, meeting_id: int):
+        meeting = _meeting_of(request, meeting_id)
+        return ics.ics_response(ics.meeting_ics(meeting, for_user=request.user), "rencontre.ics")
+
+
+class DeviceListView(generics.ListAPIView):
+    """The phones that receive this account's push notifications; ``POST`` adds one."""
+
+    serializer_class = DeviceSerializer
+    queryset = Device.objects.none()  # for the schema
+    pagination_class = None
+
+    def get_queryset(self):
+        return Device.objects.filter(user=self.request.user)
+
+    @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
+    def post(self, request: Request) -> Response:
+        data = _valid(DeviceSerializer, request)
+        device = agenda.device_register(user=request.user, **data)
+        return Response(DeviceSerializer(device).data, status=status.HTTP_201_CREATED)
+
+
+class DeviceDetailView(APIView):
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def delete(self, request: Request, device_id: int) -> Response:
+        generics.get_object_or_404(Device.objects.filter(user=request.user), pk=device_id).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationListView(generics.ListAPIView):
+    """The inbox: reminders delivered, newest first."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+
+class NotificationsReadView(APIView):
+    """Mark notifications read: ``{"ids": [...]}``, or all of them without ``ids``."""
+
+    @extend_schema(request=NotificationsReadSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = _valid(NotificationsReadSerializer, request)
+        agenda.notifications_mark_read(user=request.user, ids=data.get("ids"))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,258 @@
+"""Reminders: scheduled as rows, sent exactly once by a periodic Celery task.
+
+**Times.** Due times are stored in UTC. An offset of whole days is counted on the
+Paris wall clock: "the day before" a 10:00 meeting is 10:00 the day before, even across
+a daylight-saving change. Other offsets (an hour before) are real time.
+
+**Exactly once.** ``dispatch`` claims due rows under ``SELECT ... FOR UPDATE SKIP
+LOCKED``: two workers never take the same reminder, a retried task finds nothing left
+to take. Each (reminder, channel) has a delivery row with a unique idempotency key,
+marked sent as soon as the channel accepted it; a reminder claimed again (its worker
+died) only resends the channels not marked sent, with the same key, which the provider
+uses to deliver once. The in-app notification is one row per reminder (unique).
+A channel that fails is retried later, further apart each time, up to
+``REMINDERS_MAX_ATTEMPTS``.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from . import channels
+from .models import Appointment, Meeting, Notification, Reminder, ReminderDelivery
+
+logger = logging.getLogger(__name__)
+
+DAY_MINUTES = 24 * 60
+# Residence permits take months to renew: warned earlier than other papers.
+DOCUMENT_OFFSETS_DAYS = {"residence_permit": (90, 30)}
+DOCUMENT_DEFAULT_OFFSETS_DAYS = (30,)
+DOCUMENT_REMINDER_TIME = time(9, 0)  # Paris time, on the day
+STALE_CLAIM = timedelta(minutes=10)
+BATCH = 500
+
+State = Reminder.State
+
+
+def due_time(starts_at: datetime, offset_minutes: int) -> datetime:
+    """When a reminder ``offset_minutes`` before ``starts_at`` is due (see the module)."""
+    if offset_minutes % DAY_MINUTES:
+        return starts_at - timedelta(minutes=offset_minutes)
+    paris = timezone.get_default_timezone()
+    local = timezone.localtime(starts_at, paris).replace(tzinfo=None)
+    wall = local - timedelta(days=offset_minutes // DAY_MINUTES)
+    return timezone.make_aware(wall, paris)
+
+
+def _replace(existing, user, kind: str, plan: list[tuple[int, datetime]], **target) -> None:
+    """Cancel ``existing`` pending reminders and schedule ``plan`` [(offset, due_at)]."""
+    existing.filter(state=State.PENDING).update(state=State.CANCELLED)
+    now = timezone.now()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(user=user, kind=kind, offset_minutes=offset, due_at=due, **target)
+            for offset, due in plan
+            if due > now
+        ]
+    )
+
+
+@transaction.atomic
+def schedule_appointment(appointment: Appointment) -> None:
+    plan = [(o, due_time(appointment.starts_at, o)) for o in appointment.reminder_offsets]
+    _replace(
+        Reminder.objects.filter(appointment=appointment),
+        appointment.owner,
+        Reminder.Kind.APPOINTMENT,
+        plan,
+        appointment=appointment,
+    )
+
+
+@transaction.atomic
+def schedule_meeting(meeting: Meeting) -> None:
+    """Both members are reminded of an accepted meeting; of nothing otherwise."""
+    existing = Reminder.objects.filter(meeting=meeting)
+    existing.filter(state=State.PENDING).update(state=State.CANCELLED)
+    if meeting.status != Meeting.Status.ACCEPTED:
+        return
+    plan = [(o, due_time(meeting.starts_at, o)) for o in meeting.reminder_offsets]
+    for member in (meeting.match.young_person, meeting.match.mentor):
+        _replace(Reminder.objects.none(), member, Reminder.Kind.MEETING, plan, meeting=meeting)
+
+
+@transaction.atomic
+def schedule_document(document) -> None:
+    """A document with an expiry date is announced ahead (90 and 30 days for a permit)."""
+    existing = Reminder.objects.filter(document=document)
+    if document.expiry_date is None:
+        existing.filter(state=State.PENDING).update(state=State.CANCELLED)
+        return
+    moment = timezone.make_aware(
+        datetime.combine(document.expiry_date, DOCUMENT_REMINDER_TIME),
+        timezone.get_default_timezone(),
+    )
+    days = DOCUMENT_OFFSETS_DAYS.get(document.document_type, DOCUMENT_DEFAULT_OFFSETS_DAYS)
+    plan = [(d * DAY_MINUTES, due_time(moment, d * DAY_MINUTES)) for d in days]
+    _replace(existing, document.owner, Reminder.Kind.DOCUMENT_EXPIRY, plan, document=document)
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+@dataclass
+class DispatchStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+
+def _compose(reminder: Reminder) -> channels.Outgoing | None:
+    """The reminder's words (French), or None if what it reminds of is gone or off."""
+    with override(settings.LANGUAGE_CODE):
+        key = f"reminder-{reminder.pk}"
+        if reminder.kind == Reminder.Kind.APPOINTMENT and reminder.appointment:
+            item = reminder.appointment
+            when = timezone.localtime(item.starts_at)
+            return channels.Outgoing(
+                _("Reminder: %(title)s") % {"title": item.title},
+                _("%(title)s on %(day)s at %(time)s. %(place)s")
+                % {
+                    "title": item.title,
+                    "day": when.strftime("%d/%m/%Y"),
+                    "time": when.strftime("%H:%M"),
+                    "place": item.place,
+                },
+                key,
+            )
+        if reminder.kind == Reminder.Kind.MEETING and reminder.meeting:
+            meeting = reminder.meeting
+            if meeting.status != Meeting.Status.ACCEPTED:
+                return None
+            when = timezone.localtime(meeting.starts_at)
+            return channels.Outgoing(
+                _("Reminder: meeting with your mentoring partner"),
+                _("Meeting on %(day)s at %(time)s. %(place)s")
+                % {
+                    "day": when.strftime("%d/%m/%Y"),
+                    "time": when.strftime("%H:%M"),
+                    "place": meeting.place or meeting.video_url,
+                },
+                key,
+            )
+        if reminder.kind == Reminder.Kind.DOCUMENT_EXPIRY and reminder.document:
+            document = reminder.document
+            return channels.Outgoing(
+                _("A document expires soon"),
+                _("Your %(type)s expires on %(day)s: think of renewing it.")
+                % {
+                    "type": document.get_document_type_display().lower(),
+                    "day": document.expiry_date.strftime("%d/%m/%Y"),
+                },
+                key,
+            )
+    return None
+
+
+def _channels_for(user) -> list:
+    profile = getattr(user, "profile", None)
+    wanted = []
+    if profile is None or profile.notify_by_push:
+        wanted.append(channels.push_backend())
+    if profile is not None and profile.notify_by_email:
+        wanted.append(channels.email_backend())
+    return wanted
+
+
+def _claim(now: datetime, worker: str, batch: int) -> list[int]:
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(state=State.PENDING, due_at__lte=now)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("due_at", "id")
+            .values_list("id", flat=True)[:batch]
+        )
+        Reminder.objects.filter(id__in=ids).update(
+            state=State.SENDING, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
+        )
+    return ids
+
+
+def _release_stale_claims(now: datetime) -> int:
+    """Reminders claimed by a worker that died: back in the queue (sent channels stay sent)."""
+    return Reminder.objects.filter(state=State.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        state=State.PENDING
+    )
+
+
+def _deliver(reminder: Reminder, now: datetime, stats: DispatchStats) -> None:
+    message = _compose(reminder)
+    if message is None:
+        Reminder.objects.filter(pk=reminder.pk).update(state=State.CANCELLED)
+        stats.cancelled += 1
+        return
+    failures = []
+    for backend in _channels_for(reminder.user):
+        delivery, _created = ReminderDelivery.objects.get_or_create(
+            reminder=reminder,
+            channel=backend.channel,
+            defaults={"idempotency_key": f"{message.idempotency_key}-{backend.channel}"},
+        )
+        if delivery.state == ReminderDelivery.State.SENT:
+            continue
+        channel_message = channels.Outgoing(message.title, message.body, delivery.idempotency_key)
+        try:
+            backend.send(reminder.user, channel_message)
+        except Exception as error:  # a provider's failure: retried later
+            logger.warning("Reminder %s on %s failed: %s", reminder.pk, backend.channel, error)
+            failures.append(f"{backend.channel}: {error}")
+            ReminderDelivery.objects.filter(pk=delivery.pk).update(
+                state=ReminderDelivery.State.FAILED,
+                attempts=F("attempts") + 1,
+                last_error=str(error)[:1000],
+            )
+            continue
+        ReminderDelivery.objects.filter(pk=delivery.pk).update(
+            state=ReminderDelivery.State.SENT, attempts=F("attempts") + 1, sent_at=now
+        )
+    Notification.objects.get_or_create(
+        reminder=reminder,
+        defaults={"user_id": reminder.user_id, "title": message.title, "body": message.body},
+    )
+    if not failures:
+        Reminder.objects.filter(pk=reminder.pk).update(state=State.SENT, sent_at=now)
+        stats.sent += 1
+    elif reminder.attempts >= settings.REMINDERS_MAX_ATTEMPTS:
+        Reminder.objects.filter(pk=reminder.pk).update(
+            state=State.FAILED, last_error="\n".join(failures)
+        )
+        stats.failed += 1
+    else:
+        backoff = timedelta(minutes=2**reminder.attempts)
+        Reminder.objects.filter(pk=reminder.pk).update(
+            state=State.PENDING, next_attempt_at=now + backoff, last_error="\n".join(failures)
+        )
+        stats.retried += 1
+
+
+def dispatch(*, now: datetime | None = None, worker: str = "", batch: int = BATCH) -> DispatchStats:
+    """Send every reminder due at ``now``; safe to run in several workers at once."""
+    now = now or timezone.now()
+    stats = DispatchStats()
+    _release_stale_claims(now)
+    while ids := _claim(now, worker, batch):
+        reminders = Reminder.objects.filter(id__in=ids).select_related(
+            "user", "user__profile", "appointment", "meeting", "document"
+        )
+        for reminder in reminders.order_by("due_at", "id"):
+            _deliver(reminder, now, stats)
+    return stats

@@ -1,0 +1,270 @@
+"""Reminders: due at the right wall-clock time, sent once on each channel, never lost."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from mentoring import agenda, reminders
+from mentoring.channels import RecordingPushBackend
+from mentoring.models import Appointment, Notification, RecordedSend, Reminder, ReminderDelivery
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+APPOINTMENTS = "/api/v1/me/appointments/"
+
+
+def paris(*args) -> datetime:
+    return datetime(*args, tzinfo=PARIS)
+
+
+@pytest.mark.parametrize(
+    ("starts", "offset", "due"),
+    [
+        # Spring forward (29 March 2026): the day before is 23 real hours earlier.
+        (paris(2026, 3, 29, 10, 0), 1440, paris(2026, 3, 28, 10, 0)),
+        (paris(2026, 3, 29, 10, 0), 60, paris(2026, 3, 29, 9, 0)),
+        # Fall back (25 October 2026): the day before is 25 real hours earlier.
+        (paris(2026, 10, 25, 10, 0), 1440, paris(2026, 10, 24, 10, 0)),
+        (paris(2026, 10, 25, 3, 30), 90, datetime(2026, 10, 25, 2, 0, tzinfo=PARIS, fold=1)),
+    ],
+)
+def test_due_times_keep_the_wall_clock_across_daylight_saving(starts, offset, due):
+    assert reminders.due_time(starts, offset) == due
+
+
+def test_the_day_before_a_dst_change_is_23_real_hours(young_person):
+    appointment = agenda.appointment_save(
+        owner=young_person,
+        data={"title": "Préfecture", "starts_at": paris(2027, 3, 28, 10, 0)},
+    )
+    due = {r.offset_minutes: r.due_at for r in Reminder.objects.filter(appointment=appointment)}
+    assert timezone.localtime(due[1440], PARIS).hour == 10
+    assert appointment.starts_at - due[1440] == timedelta(hours=23)
+
+
+@pytest.fixture
+def client(young_person, client_for):
+    return client_for(young_person)
+
+
+def test_an_appointment_gets_its_reminders_and_follows_changes(client, young_person):
+    start = timezone.now() + timedelta(days=3)
+    response = client.post(
+        APPOINTMENTS,
+        {"title": "Mission locale", "starts_at": start.isoformat(), "place": "Bobigny"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    appointment = Appointment.objects.get()
+    pending = Reminder.objects.filter(appointment=appointment, state="pending")
+    assert sorted(r.offset_minutes for r in pending) == [60, 1440]
+
+    later = start + timedelta(days=1)
+    client.patch(
+        f"{APPOINTMENTS}{appointment.pk}/", {"starts_at": later.isoformat()}, format="json"
+    )
+    assert Reminder.objects.filter(appointment=appointment, state="cancelled").count() == 2
+    assert {r.due_at for r in pending.all()} == {
+        reminders.due_time(later, 1440),
+        later - timedelta(hours=1),
+    }
+    assert client.delete(f"{APPOINTMENTS}{appointment.pk}/").status_code == 204
+    assert not Reminder.objects.exists()
+
+
+def test_bad_appointments_change_nothing(client):
+    for body in (
+        {"title": "", "starts_at": timezone.now().isoformat()},
+        {"title": "CAF"},
+        {"title": "CAF", "starts_at": "demain"},
+        {"title": "CAF", "starts_at": timezone.now().isoformat(), "reminder_offsets": [1]},
+        {"title": "CAF", "starts_at": timezone.now().isoformat(), "colour": "red"},
+    ):
+        assert client.post(APPOINTMENTS, body, format="json").status_code == 400
+    assert not Appointment.objects.exists()
+
+
+def test_appointments_are_their_owners_only(
+    client, young_person, other_young_person, client_for, mentor, staff_93
+):
+    agenda.appointment_save(
+        owner=young_person, data={"title": "Médecin", "starts_at": timezone.now()}
+    )
+    appointment = Appointment.objects.get()
+    for user in (other_young_person, mentor, staff_93):
+        other = client_for(user)
+        assert other.get(f"{APPOINTMENTS}{appointment.pk}/").status_code in (403, 404)
+        assert other.delete(f"{APPOINTMENTS}{appointment.pk}/").status_code in (403, 404)
+    assert Appointment.objects.exists()
+
+
+def _due_appointment(owner, minutes_ahead=61):
+    """An appointment whose one-hour reminder is due ``minutes_ahead - 60`` minutes from now."""
+    return agenda.appointment_save(
+        owner=owner,
+        data={
+            "title": "CAF",
+            "starts_at": timezone.now() + timedelta(minutes=minutes_ahead),
+            "reminder_offsets": [60],
+        },
+    )
+
+
+def test_a_due_reminder_is_sent_once_on_each_channel(young_person):
+    _due_appointment(young_person, minutes_ahead=90)  # its reminder is due in 30 minutes
+    assert reminders.dispatch().sent == 0  # not yet
+    later = timezone.now() + timedelta(minutes=31)
+    stats = reminders.dispatch(now=later)
+    assert stats.sent == 1
+    assert RecordedSend.objects.get().calls == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [young_person.email]
+    assert Notification.objects.get(user=young_person).title == "Rappel : CAF"
+    # The task runs again (beat, a retry): nothing is sent twice.
+    assert reminders.dispatch(now=later + timedelta(minutes=1)).sent == 0
+    assert (RecordedSend.objects.get().calls, len(mail.outbox)) == (1, 1)
+    assert Notification.objects.count() == 1
+
+
+def test_a_failed_channel_is_retried_later_without_resending_the_others(young_person, monkeypatch):
+    _due_appointment(young_person)
+    real_send = RecordingPushBackend.send
+    calls = []
+
+    def flaky(self, user, message):
+        calls.append(message.idempotency_key)
+        if len(calls) == 1:
+            raise ConnectionError("push provider unreachable")
+        return real_send(self, user, message)
+
+    monkeypatch.setattr(RecordingPushBackend, "send", flaky)
+    now = timezone.now() + timedelta(minutes=2)
+    stats = reminders.dispatch(now=now)
+    assert stats.retried == 1
+    reminder = Reminder.objects.get()
+    assert reminder.state == "pending" and reminder.next_attempt_at > now
+    assert len(mail.outbox) == 1  # e-mail went through
+    assert reminders.dispatch(now=now + timedelta(seconds=30)).sent == 0  # backing off
+    stats = reminders.dispatch(now=reminder.next_attempt_at)
+    assert stats.sent == 1
+    assert len(mail.outbox) == 1  # not resent
+    assert RecordedSend.objects.get().calls == 1
+    assert calls[0] == calls[1]  # the same idempotency key on the retry
+
+
+def test_a_channel_failing_every_time_ends_failed_not_lost(young_person, monkeypatch, settings):
+    settings.REMINDERS_MAX_ATTEMPTS = 2
+    _due_appointment(young_person)
+
+    def down(self, user, message):
+        raise ConnectionError("down")
+
+    monkeypatch.setattr(RecordingPushBackend, "send", down)
+    moment = timezone.now() + timedelta(minutes=2)
+    reminders.dispatch(now=moment)
+    reminders.dispatch(now=moment + timedelta(hours=1))
+    reminder = Reminder.objects.get()
+    assert reminder.state == "failed"
+    assert "down" in reminder.last_error
+    assert Notification.objects.count() == 1  # the inbox still has it
+
+
+def test_a_worker_dying_mid_send_does_not_send_twice(young_person):
+    _due_appointment(young_person)
+    reminder = Reminder.objects.get()
+    # As left by a worker that sent the push, then died before finishing.
+    Reminder.objects.filter(pk=reminder.pk).update(
+        state="sending", claimed_at=timezone.now() - timedelta(hours=1), attempts=1
+    )
+    ReminderDelivery.objects.create(
+        reminder=reminder,
+        channel="push",
+        idempotency_key=f"reminder-{reminder.pk}-push",
+        state="sent",
+    )
+    stats = reminders.dispatch(now=timezone.now() + timedelta(minutes=2))
+    assert stats.sent == 1
+    assert not RecordedSend.objects.exists()  # the push was not sent again
+    assert len(mail.outbox) == 1  # the e-mail, which had not gone, did
+
+
+def test_cancelled_items_send_nothing(young_person):
+    appointment = _due_appointment(young_person)
+    agenda.appointment_delete(appointment=appointment)
+    assert reminders.dispatch(now=timezone.now() + timedelta(minutes=2)).sent == 0
+    assert not mail.outbox
+
+
+def test_document_expiry_reminders(young_person, make_document):
+    expiry = timezone.localdate() + timedelta(days=120)
+    permit = make_document(young_person, document_type="residence_permit", expiry_date=expiry)
+    passport = make_document(young_person, document_type="passport", expiry_date=expiry)
+    permit_due = sorted(
+        timezone.localtime(r.due_at) for r in Reminder.objects.filter(document=permit)
+    )
+    assert [d.date() for d in permit_due] == [
+        expiry - timedelta(days=90),
+        expiry - timedelta(days=30),
+    ]
+    assert all(d.hour == 9 for d in permit_due)
+    assert Reminder.objects.filter(document=passport).count() == 1
+
+    stats = reminders.dispatch(now=permit_due[0] + timedelta(minutes=1))
+    assert stats.sent == 1
+    notification = Notification.objects.get()
+    assert "titre de séjour" in notification.body  # the type, in French
+    assert "Relevé" not in notification.body  # never the document's own title
+
+
+def test_notifications_inbox(young_person, client, other_young_person, client_for):
+    _due_appointment(young_person)
+    reminders.dispatch(now=timezone.now() + timedelta(minutes=2))
+    inbox = client.get("/api/v1/me/notifications/").json()
+    assert inbox["count"] == 1 and inbox["results"][0]["read_at"] is None
+    assert client_for(other_young_person).get("/api/v1/me/notifications/").json()["count"] == 0
+    assert client.post("/api/v1/me/notifications/read/", {}, format="json").status_code == 204
+    assert client.get("/api/v1/me/notifications/").json()["results"][0]["read_at"] is not None
+
+
+def test_devices_register_once_and_follow_their_owner(client, young_person, mentor, client_for):
+    body = {"platform": "android", "token": "fcm-token-123"}
+    assert client.post("/api/v1/me/devices/", body, format="json").status_code == 201
+    assert client.post("/api/v1/me/devices/", body, format="json").status_code == 201
+    assert client.get("/api/v1/me/devices/").json()[0]["token"] == "fcm-token-123"
+    # The phone changes hands: the token now notifies its new user only.
+    client_for(mentor).post("/api/v1/me/devices/", body, format="json")
+    assert client.get("/api/v1/me/devices/").json() == []
+    bad = client.post("/api/v1/me/devices/", {"platform": "nokia", "token": "x"}, format="json")
+    assert bad.status_code == 400
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent workers need PostgreSQL's row locks"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_dispatchers_at_once_send_each_reminder_once(young_person):
+    for _ in range(120):
+        _due_appointment(young_person)
+    barrier = threading.Barrier(4)
+    moment = timezone.now() + timedelta(minutes=2)
+
+    def run(worker):
+        barrier.wait()
+        try:
+            return reminders.dispatch(now=moment, worker=f"w{worker}", batch=10).sent
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sent = sum(pool.map(run, range(4)))
+    assert sent == 120
+    assert RecordedSend.objects.count() == 120
+    assert set(RecordedSend.objects.values_list("calls", flat=True)) == {1}
+    assert Notification.objects.count() == 120
+    assert len(mail.outbox) == 120
