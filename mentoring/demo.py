@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from accounts.models import Departement, User
 
-from . import services
+from . import agenda, conversations, services
+from .models import Match
 
 DEMO_MENTORS = {
     "mentor.93@demo.jalon.fr": {
@@ -41,8 +42,58 @@ DEMO_MENTORS = {
 }
 
 
+def _demo_pair(mentor: User) -> None:
+    """Aminata (93) paired with the 93 mentor: a few messages, a meeting, an appointment."""
+    young = User.objects.filter(email="jeune.93@demo.jalon.fr").first()
+    if young is None or Match.objects.filter(young_person=young).exists():
+        return
+    profile = young.profile
+    profile.commune_code = profile.commune_code or "93008"
+    profile.save()
+    request = services.request_create(
+        young_person=young,
+        data={
+            "needs": ["housing", "admin_procedures"],
+            "languages": ["fr", "ar"],
+            "commune_code": "93008",
+            "latitude": Decimal("48.90"),
+            "longitude": Decimal("2.45"),
+            "meeting_mode": "both",
+            "availability": ["wed_evening", "sat_morning"],
+        },
+    )
+    match = services.match_create(request=request, mentor=mentor, origin=Match.Origin.COORDINATOR)
+    conversations.message_send(
+        match=match, sender=mentor, body="Bonjour Aminata, ravi de faire ta connaissance !"
+    )
+    conversations.message_send(
+        match=match, sender=young, body="Bonjour ! Je cherche un logement pour septembre."
+    )
+    soon = timezone.localtime() + timedelta(days=6)
+    meeting = agenda.meeting_propose(
+        match=match,
+        by=mentor,
+        data={
+            "starts_at": soon.replace(hour=18, minute=30, second=0, microsecond=0),
+            "place": "Médiathèque de Bobigny",
+        },
+    )
+    agenda.meeting_answer(meeting=meeting, by=young, accept=True)
+    agenda.appointment_save(
+        owner=young,
+        data={
+            "title": "Mission locale de Bobigny",
+            "starts_at": (timezone.localtime() + timedelta(days=3)).replace(
+                hour=10, minute=0, second=0, microsecond=0
+            ),
+            "place": "Mission locale, Bobigny",
+            "notes": "Apporter le titre de séjour et le RIB.",
+        },
+    )
+
+
 def load_demo_mentoring() -> int:
-    """Give the demo mentors their application; returns how many were (re)made."""
+    """Give the demo mentors their application and 93 a pair; returns applications made."""
     made = 0
     coordinator = User.objects.filter(email="coordination.93@demo.jalon.fr").first()
     for email, spec in DEMO_MENTORS.items():
@@ -61,4 +112,7 @@ def load_demo_mentoring() -> int:
                 honourability_checked_on=timezone.localdate() - timedelta(days=30),
             )
         made += 1
+    mentor_93 = User.objects.filter(email="mentor.93@demo.jalon.fr").first()
+    if mentor_93 is not None:
+        _demo_pair(mentor_93)
     return made

@@ -202,6 +202,9 @@ def _locked(match: Match, *allowed: str) -> Match:
 def match_accept(*, match: Match) -> Match:
     """The mentor accepts a young person's pick: the match becomes active."""
     match = _locked(match, Match.Status.PROPOSED)
+    profile = MentorProfile.objects.filter(user_id=match.mentor_id).first()
+    if profile is None or not selectors.mentor_is_matchable(profile):
+        raise MatchConflict("mentor_not_matchable")  # suspended, or check too old, meanwhile
     now = timezone.now()
     match.status, match.activated_at = Match.Status.ACTIVE, now
     match.save(update_fields=["status", "activated_at"])

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import selectors, services
-from mentoring.models import MentorProfile
+from mentoring.models import Appointment, MentorProfile, Message
 from tests.conftest import APP_AUTH, PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +243,8 @@ def test_demo_mentors_after_make_run():
     approved = selectors.matchable_mentors()
     assert [p.user.email for p in approved] == ["mentor.93@demo.jalon.fr"]
     assert MentorProfile.objects.get(user__email="mentor.75@demo.jalon.fr").status == "pending"
+    # Aminata (93) has a mentor, two messages, a meeting and an appointment to show.
+    aminata = User.objects.get(email="jeune.93@demo.jalon.fr")
+    assert selectors.active_mentor_for(aminata).email == "mentor.93@demo.jalon.fr"
+    assert Message.objects.count() == 2
+    assert Appointment.objects.filter(owner=aminata).count() == 1
