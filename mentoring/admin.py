@@ -297,7 +297,10 @@ class ConversationReportAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("messages"))
     def transcript(self, report: ConversationReport):
         conversation = report.conversation
-        messages_ = conversations.with_bodies(conversation, conversation.messages.all())
+        shown = conversation.messages.all()
+        if report.resolved_at:  # a resolved report opens nothing written after it
+            shown = shown.filter(created_at__lte=report.resolved_at)
+        messages_ = conversations.with_bodies(conversation, shown)
         match = conversation.match
         names = {
             match.young_person_id: match.young_person.first_name or _("young person"),

@@ -75,6 +75,8 @@ def meeting_answer(*, meeting: Meeting, by, accept: bool) -> Meeting:
 def meeting_reschedule(*, meeting: Meeting, by, data: dict) -> Meeting:
     """A new time or place: proposed again, to be accepted by the other member."""
     meeting = _locked(meeting, Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED)
+    if meeting.match.status != Match.Status.ACTIVE:
+        raise MatchConflict("wrong_status")  # no new words from outside an active match
     for name in MEETING_FIELDS:
         if name in data:
             setattr(meeting, name, data[name])

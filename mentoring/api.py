@@ -210,9 +210,9 @@ class MatchActionView(APIView):
             data = _valid(FeedbackSerializer, request)
             match = services.match_decline(match=match, feedback=data.get("feedback", ""))
         elif action == "pause":
-            match = services.match_pause(match=match)
+            match = services.match_pause(match=match, by=request.user)
         elif action == "resume":
-            match = services.match_resume(match=match)
+            match = services.match_resume(match=match, by=request.user)
         elif action == "end":
             data = _valid(MatchEndSerializer, request)
             match = services.match_end(

@@ -198,6 +198,10 @@ class Match(models.Model):
     score = models.JSONField(_("score and its parts"), default=dict)
     proposed_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # Only whoever paused resumes: a young person who paused is never overruled.
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(
         _("end reason"), max_length=32, choices=EndReason.choices, blank=True
@@ -317,7 +321,7 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=300, blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
-    reminder_offsets = models.JSONField(default=_default_offsets)
+    reminder_offsets = models.JSONField(default=_default_offsets, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -339,7 +343,7 @@ class Appointment(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     place = models.CharField(_("place"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
-    reminder_offsets = models.JSONField(default=_default_offsets)
+    reminder_offsets = models.JSONField(default=_default_offsets, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,11 +15,12 @@ A channel that fails is retried later, further apart each time, up to
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,13 +53,25 @@ def due_time(starts_at: datetime, offset_minutes: int) -> datetime:
 
 
 def _replace(existing, user, kind: str, plan: list[tuple[int, datetime]], **target) -> None:
-    """Cancel ``existing`` pending reminders and schedule ``plan`` [(offset, due_at)]."""
-    existing.filter(state=State.PENDING).update(state=State.CANCELLED)
+    """Make ``existing`` pending reminders match ``plan`` [(offset, due_at)].
+
+    A reminder already planned at the same time stays as it is (even one due and waiting
+    for a retry): changing an appointment's notes loses nothing. The others are
+    cancelled, and what is missing and still ahead is created.
+    """
+    wanted = {(offset, due) for offset, due in plan}
+    kept = set()
+    for reminder in existing.filter(state=State.PENDING):
+        key = (reminder.offset_minutes, reminder.due_at)
+        if key in wanted and key not in kept:
+            kept.add(key)
+        else:
+            Reminder.objects.filter(pk=reminder.pk).update(state=State.CANCELLED)
     now = timezone.now()
     Reminder.objects.bulk_create(
         [
             Reminder(user=user, kind=kind, offset_minutes=offset, due_at=due, **target)
-            for offset, due in plan
+            for offset, due in sorted(wanted - kept)
             if due > now
         ]
     )
@@ -101,6 +114,10 @@ def schedule_document(document) -> None:
     )
     days = DOCUMENT_OFFSETS_DAYS.get(document.document_type, DOCUMENT_DEFAULT_OFFSETS_DAYS)
     plan = [(d * DAY_MINUTES, due_time(moment, d * DAY_MINUTES)) for d in days]
+    now = timezone.now()
+    if moment > now and all(due <= now for _offset, due in plan):
+        # Expiring sooner than the first warning: warn now rather than never.
+        plan = [(int((moment - now).total_seconds() // 60), now + timedelta(minutes=1))]
     _replace(existing, document.owner, Reminder.Kind.DOCUMENT_EXPIRY, plan, document=document)
 
 
@@ -135,7 +152,7 @@ def _compose(reminder: Reminder) -> channels.Outgoing | None:
             )
         if reminder.kind == Reminder.Kind.MEETING and reminder.meeting:
             meeting = reminder.meeting
-            if meeting.status != Meeting.Status.ACCEPTED:
+            if meeting.status != Meeting.Status.ACCEPTED or meeting.match.status != "active":
                 return None
             when = timezone.localtime(meeting.starts_at)
             return channels.Outgoing(
@@ -182,7 +199,10 @@ def _claim(now: datetime, worker: str, batch: int) -> list[int]:
             .values_list("id", flat=True)[:batch]
         )
         Reminder.objects.filter(id__in=ids).update(
-            state=State.SENDING, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
+            state=State.SENDING,
+            claimed_at=timezone.now(),  # the lease runs from the claim, not from ``now``
+            claimed_by=worker,
+            attempts=F("attempts") + 1,
         )
     return ids
 
@@ -194,14 +214,25 @@ def _release_stale_claims(now: datetime) -> int:
     )
 
 
-def _deliver(reminder: Reminder, now: datetime, stats: DispatchStats) -> None:
+def _still_mine(reminder: Reminder, worker: str):
+    """This claim's rows only: a claim released as stale is another worker's now."""
+    return Reminder.objects.filter(pk=reminder.pk, state=State.SENDING, claimed_by=worker)
+
+
+def _deliver(reminder: Reminder, now: datetime, worker: str, stats: DispatchStats) -> None:
     message = _compose(reminder)
     if message is None:
-        Reminder.objects.filter(pk=reminder.pk).update(state=State.CANCELLED)
+        _still_mine(reminder, worker).update(state=State.CANCELLED)
         stats.cancelled += 1
         return
+    # On lock screens and in e-mail subjects, nothing of the appointment or the paper
+    # (a prefecture, a doctor, a residence permit): the details wait in the app's inbox.
+    with override(settings.LANGUAGE_CODE):
+        discreet = (_("You have a reminder in Jalon"), _("Open the app to see it."))
     failures = []
     for backend in _channels_for(reminder.user):
+        if not _still_mine(reminder, worker).exists():
+            return  # released as stale meanwhile: whoever holds it now sends
         delivery, _created = ReminderDelivery.objects.get_or_create(
             reminder=reminder,
             channel=backend.channel,
@@ -209,7 +240,7 @@ def _deliver(reminder: Reminder, now: datetime, stats: DispatchStats) -> None:
         )
         if delivery.state == ReminderDelivery.State.SENT:
             continue
-        channel_message = channels.Outgoing(message.title, message.body, delivery.idempotency_key)
+        channel_message = channels.Outgoing(*discreet, delivery.idempotency_key)
         try:
             backend.send(reminder.user, channel_message)
         except Exception as error:  # a provider's failure: retried later
@@ -228,31 +259,33 @@ def _deliver(reminder: Reminder, now: datetime, stats: DispatchStats) -> None:
         reminder=reminder,
         defaults={"user_id": reminder.user_id, "title": message.title, "body": message.body},
     )
+    mine = _still_mine(reminder, worker)
     if not failures:
-        Reminder.objects.filter(pk=reminder.pk).update(state=State.SENT, sent_at=now)
-        stats.sent += 1
+        stats.sent += mine.update(state=State.SENT, sent_at=now)
     elif reminder.attempts >= settings.REMINDERS_MAX_ATTEMPTS:
-        Reminder.objects.filter(pk=reminder.pk).update(
-            state=State.FAILED, last_error="\n".join(failures)
-        )
-        stats.failed += 1
+        stats.failed += mine.update(state=State.FAILED, last_error="\n".join(failures))
     else:
         backoff = timedelta(minutes=2**reminder.attempts)
-        Reminder.objects.filter(pk=reminder.pk).update(
+        stats.retried += mine.update(
             state=State.PENDING, next_attempt_at=now + backoff, last_error="\n".join(failures)
         )
-        stats.retried += 1
 
 
 def dispatch(*, now: datetime | None = None, worker: str = "", batch: int = BATCH) -> DispatchStats:
     """Send every reminder due at ``now``; safe to run in several workers at once."""
     now = now or timezone.now()
     stats = DispatchStats()
-    _release_stale_claims(now)
-    while ids := _claim(now, worker, batch):
+    _release_stale_claims(timezone.now())
+    claim = f"{worker}#{uuid.uuid4().hex[:12]}"  # tells this run's claims from any other
+    while ids := _claim(now, claim, batch):
         reminders = Reminder.objects.filter(id__in=ids).select_related(
-            "user", "user__profile", "appointment", "meeting", "document"
+            "user", "user__profile", "appointment", "meeting", "meeting__match", "document"
         )
         for reminder in reminders.order_by("due_at", "id"):
-            _deliver(reminder, now, stats)
+            try:
+                with transaction.atomic():
+                    _deliver(reminder, now, claim, stats)
+            except IntegrityError:
+                # What it reminds of was deleted meanwhile (the reminder with it).
+                logger.info("Reminder %s vanished while being sent", reminder.pk)
     return stats

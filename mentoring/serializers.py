@@ -1,5 +1,6 @@
 """Thin serializers of the mentoring API."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -250,7 +251,12 @@ class MatchSerializer(serializers.ModelSerializer):
 
 class MatchEndSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.ChoiceField(
-        choices=[c for c in Match.EndReason.choices if c[0] not in ("declined", "account_closed")]
+        # "declined", "account_closed" and "safety" are set by the system or the coordinator.
+        choices=[
+            choice
+            for choice in Match.EndReason.choices
+            if choice[0] not in ("declined", "account_closed", "safety")
+        ]
     )
     feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -294,6 +300,18 @@ REMINDER_OFFSETS = serializers.ListField(
 )
 
 
+def _within_reach(value, *, past_days: int):
+    """A start between ``past_days`` ago and five years ahead: no typo in the year."""
+    now = timezone.now()
+    if not now - timedelta(days=past_days) <= value <= now + timedelta(days=5 * 365):
+        raise serializers.ValidationError(
+            _("Choose a date between %(days)d days ago and five years from now.")
+            % {"days": past_days},
+            code="out_of_range",
+        )
+    return value
+
+
 class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     reminder_offsets = REMINDER_OFFSETS
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, required=False)
@@ -314,6 +332,9 @@ class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
     validate_reminder_offsets = staticmethod(lambda value: sorted(set(value), reverse=True))
+
+    def validate_starts_at(self, value):
+        return _within_reach(value, past_days=365)
 
 
 class MeetingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -338,6 +359,9 @@ class MeetingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "match", "status", "updated_at"]
 
     validate_reminder_offsets = staticmethod(lambda value: sorted(set(value), reverse=True))
+
+    def validate_starts_at(self, value):
+        return _within_reach(value, past_days=0)
 
     def get_proposed_by_me(self, meeting) -> bool:
         return meeting.proposed_by_id == self.context["request"].user.pk
@@ -368,5 +392,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationsReadSerializer(StrictFieldsMixin, serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=500,
     )

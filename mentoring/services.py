@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from vault import services as vault_services
 
-from . import matching, selectors
+from . import matching, reminders, selectors
 from .exceptions import MatchConflict
-from .models import Match, MentoringRequest, MentorProfile
+from .models import Match, Meeting, MentoringRequest, MentorProfile
 from .selectors import CURRENT_MATCH_STATUSES, honourability_valid_since
 
 Status = MentorProfile.Status
@@ -88,6 +88,10 @@ def mentor_decide(
     profile.decided_by = by
     profile.full_clean()
     profile.save()
+    if status in (Status.SUSPENDED, Status.REJECTED):
+        # A mentor the coordinator stops keeps no mentee, no conversation, no share.
+        for match in Match.objects.filter(mentor=profile.user, status__in=CURRENT_MATCH_STATUSES):
+            _end(match, reason=Match.EndReason.SAFETY)
     return profile
 
 
@@ -135,7 +139,7 @@ def request_withdraw(*, request: MentoringRequest) -> MentoringRequest:
     if request.status != MentoringRequest.Status.WAITING:
         raise MatchConflict("request_not_waiting")
     for match in request.matches.filter(status=Match.Status.PROPOSED):
-        _end(match, reason=Match.EndReason.YOUNG_PERSON_LEFT)
+        _end(_locked(match, Match.Status.PROPOSED), reason=Match.EndReason.YOUNG_PERSON_LEFT)
     request.status = MentoringRequest.Status.WITHDRAWN
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])
@@ -202,9 +206,14 @@ def _locked(match: Match, *allowed: str) -> Match:
 def match_accept(*, match: Match) -> Match:
     """The mentor accepts a young person's pick: the match becomes active."""
     match = _locked(match, Match.Status.PROPOSED)
-    profile = MentorProfile.objects.filter(user_id=match.mentor_id).first()
+    profile = MentorProfile.objects.select_for_update().filter(user_id=match.mentor_id).first()
     if profile is None or not selectors.mentor_is_matchable(profile):
         raise MatchConflict("mentor_not_matchable")  # suspended, or check too old, meanwhile
+    active = Match.objects.filter(
+        mentor_id=match.mentor_id, status__in=[Match.Status.ACTIVE, Match.Status.PAUSED]
+    ).count()
+    if active >= profile.capacity:  # the mentor lowered their capacity since the pick
+        raise MatchConflict("mentor_full")
     now = timezone.now()
     match.status, match.activated_at = Match.Status.ACTIVE, now
     match.save(update_fields=["status", "activated_at"])
@@ -221,18 +230,21 @@ def match_decline(*, match: Match, feedback: str = "") -> Match:
 
 
 @transaction.atomic
-def match_pause(*, match: Match) -> Match:
+def match_pause(*, match: Match, by) -> Match:
     match = _locked(match, Match.Status.ACTIVE)
-    match.status = Match.Status.PAUSED
-    match.save(update_fields=["status"])
+    match.status, match.paused_by = Match.Status.PAUSED, by
+    match.save(update_fields=["status", "paused_by"])
     return match
 
 
 @transaction.atomic
-def match_resume(*, match: Match) -> Match:
+def match_resume(*, match: Match, by) -> Match:
+    """Only the member who paused the match resumes it."""
     match = _locked(match, Match.Status.PAUSED)
-    match.status = Match.Status.ACTIVE
-    match.save(update_fields=["status"])
+    if match.paused_by_id not in (None, by.pk):
+        raise MatchConflict("wrong_status")
+    match.status, match.paused_by = Match.Status.ACTIVE, None
+    match.save(update_fields=["status", "paused_by"])
     return match
 
 
@@ -251,10 +263,26 @@ def match_end(*, match: Match, by, reason: str, feedback: str = "") -> Match:
 
 
 def _end(match: Match, *, reason: str) -> Match:
+    """End the match: its meetings to come are cancelled (no more reminders), and the
+    mentor loses the vault shares."""
     match.status = Match.Status.ENDED
     match.end_reason = reason
     match.ended_at = timezone.now()
-    match.save()
+    match.save(
+        update_fields=[
+            "status",
+            "end_reason",
+            "ended_at",
+            "mentor_feedback",
+            "young_person_feedback",
+        ]
+    )
+    for meeting in match.meetings.filter(
+        status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED]
+    ):
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.save(update_fields=["status", "updated_at"])
+        reminders.schedule_meeting(meeting)
     vault_services.shares_revoke_for_mentor(young_person=match.young_person, mentor=match.mentor)
     return match
 

@@ -87,7 +87,7 @@ def test_meetings_need_an_active_match_and_a_place(match, mentee, client_for):
         _propose(client, match, place="", video_url="https://visio.example.org/abc").status_code
         == 201
     )
-    services.match_pause(match=match)
+    services.match_pause(match=match, by=mentee)
     assert _propose(client, match).status_code == 409
     assert Meeting.objects.count() == 1
 

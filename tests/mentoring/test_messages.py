@@ -67,10 +67,10 @@ def test_polling_with_since_and_paging_with_a_cursor(match, mentee, client_for):
 
 def test_messages_are_refused_outside_an_active_match(match, mentee, approved_mentor, client_for):
     client = client_for(mentee)
-    services.match_pause(match=match)
+    services.match_pause(match=match, by=mentee)
     response = client.post(_url(match), {"body": "Tu es là ?"}, format="json")
     assert response.status_code == 409
-    services.match_resume(match=match)
+    services.match_resume(match=match, by=mentee)
     services.match_end(match=match, by=mentee, reason="goals_reached")
     response = client_for(approved_mentor).post(_url(match), {"body": "Et après ?"}, format="json")
     assert response.status_code == 409

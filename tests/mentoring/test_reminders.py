@@ -268,3 +268,41 @@ def test_two_dispatchers_at_once_send_each_reminder_once(young_person):
     assert set(RecordedSend.objects.values_list("calls", flat=True)) == {1}
     assert Notification.objects.count() == 120
     assert len(mail.outbox) == 120
+
+
+def test_dates_out_of_reach_are_refused_not_crashed(client):
+    for starts_at in ("0001-01-01T00:00:00Z", "9999-12-31T23:00:00Z"):
+        response = client.post(
+            APPOINTMENTS, {"title": "CAF", "starts_at": starts_at}, format="json"
+        )
+        assert response.status_code == 400
+    response = client.post("/api/v1/me/notifications/read/", {"ids": [10**30]}, format="json")
+    assert response.status_code == 400
+
+
+def test_editing_an_appointment_keeps_a_reminder_waiting_for_its_retry(young_person):
+    appointment = _due_appointment(young_person)
+    reminder = Reminder.objects.get()
+    Reminder.objects.filter(pk=reminder.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=4), attempts=1
+    )
+    agenda.appointment_save(
+        owner=young_person, data={"notes": "Apporter le RIB"}, appointment=appointment
+    )
+    assert Reminder.objects.get(pk=reminder.pk).state == "pending"
+    assert Reminder.objects.filter(state="pending").count() == 1
+
+
+def test_a_paper_expiring_before_its_first_warning_is_announced_now(young_person, make_document):
+    expiry = timezone.localdate() + timedelta(days=20)
+    permit = make_document(young_person, document_type="residence_permit", expiry_date=expiry)
+    (reminder,) = Reminder.objects.filter(document=permit)
+    assert reminder.due_at <= timezone.now() + timedelta(minutes=2)
+
+
+def test_push_and_email_say_nothing_of_the_appointment(young_person):
+    _due_appointment(young_person)
+    reminders.dispatch(now=timezone.now() + timedelta(minutes=2))
+    assert "CAF" not in RecordedSend.objects.get().title
+    assert "CAF" not in mail.outbox[0].subject + mail.outbox[0].body
+    assert "CAF" in Notification.objects.get().title  # the details are in the app
