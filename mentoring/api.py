@@ -176,14 +176,15 @@ class MatchListView(generics.ListAPIView):
         return selectors.matches_of(self.request.user)
 
 
-def _match_of(request: Request, match_id: int) -> Match:
+def match_of_user(request: Request, match_id: int) -> Match:
+    """A match the signed-in person is in, or 404 (shared by the meetings' views)."""
     return generics.get_object_or_404(selectors.matches_of(request.user), pk=match_id)
 
 
 class MatchDetailView(APIView):
     @extend_schema(responses={200: MatchSerializer, 404: ErrorSerializer})
     def get(self, request: Request, match_id: int) -> Response:
-        match = _match_of(request, match_id)
+        match = match_of_user(request, match_id)
         return Response(MatchSerializer(match, context={"request": request}).data)
 
 
@@ -200,21 +201,21 @@ class MatchActionView(APIView):
         },
     )
     def post(self, request: Request, match_id: int, action: str) -> Response:
-        match = _match_of(request, match_id)
+        match = match_of_user(request, match_id)
         is_mentor = request.user.pk == match.mentor_id
         if action in ("accept", "decline") and not is_mentor:
             raise PermissionDenied(_("Only the mentor answers a proposal."))
         if action == "accept":
             match = services.match_accept(match=match)
         elif action == "decline":
-            data = _valid(FeedbackSerializer, request)
+            data = validated(FeedbackSerializer, request)
             match = services.match_decline(match=match, feedback=data.get("feedback", ""))
         elif action == "pause":
             match = services.match_pause(match=match, by=request.user)
         elif action == "resume":
             match = services.match_resume(match=match, by=request.user)
         elif action == "end":
-            data = _valid(MatchEndSerializer, request)
+            data = validated(MatchEndSerializer, request)
             match = services.match_end(
                 match=match,
                 by=request.user,
@@ -222,15 +223,16 @@ class MatchActionView(APIView):
                 feedback=data.get("feedback", ""),
             )
         else:  # feedback
-            data = _valid(FeedbackSerializer, request)
+            data = validated(FeedbackSerializer, request)
             match = services.match_feedback(
                 match=match, by=request.user, feedback=data.get("feedback", "")
             )
-        match = _match_of(request, match.pk)
+        match = match_of_user(request, match.pk)
         return Response(MatchSerializer(match, context={"request": request}).data)
 
 
-def _valid(serializer_class, request: Request) -> dict:
+def validated(serializer_class, request: Request) -> dict:
+    """The request body checked by ``serializer_class`` (a 400 in the error format if not)."""
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -259,7 +261,7 @@ class MessagesView(APIView):
         responses={200: MessageSerializer(many=True), 404: ErrorSerializer},
     )
     def get(self, request: Request, match_id: int) -> Response:
-        match = _match_of(request, match_id)
+        match = match_of_user(request, match_id)
         query = MessagesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         conversation = conversations.conversation_of(match)
@@ -283,8 +285,8 @@ class MessagesView(APIView):
         responses={201: MessageSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
     )
     def post(self, request: Request, match_id: int) -> Response:
-        match = _match_of(request, match_id)
-        data = _valid(MessageCreateSerializer, request)
+        match = match_of_user(request, match_id)
+        data = validated(MessageCreateSerializer, request)
         message = conversations.message_send(match=match, sender=request.user, body=data["body"])
         message.body = data["body"]
         return Response(
@@ -298,7 +300,7 @@ class MessagesReadView(APIView):
 
     @extend_schema(request=None, responses={204: None, 404: ErrorSerializer})
     def post(self, request: Request, match_id: int) -> Response:
-        match = _match_of(request, match_id)
+        match = match_of_user(request, match_id)
         conversations.messages_mark_read(
             conversation=conversations.conversation_of(match), reader=request.user
         )
@@ -310,8 +312,8 @@ class ReportView(APIView):
 
     @extend_schema(request=ReportSerializer, responses={201: None, 404: ErrorSerializer})
     def post(self, request: Request, match_id: int) -> Response:
-        match = _match_of(request, match_id)
-        data = _valid(ReportSerializer, request)
+        match = match_of_user(request, match_id)
+        data = validated(ReportSerializer, request)
         message = None
         if "message" in data:
             conversation = conversations.conversation_of(match)

@@ -11,7 +11,7 @@ from backend.api.permissions import IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
 from . import agenda, ics, selectors
-from .api import _match_of, _valid
+from .api import match_of_user, validated
 from .models import Appointment, Device, Meeting, Notification
 from .serializers import (
     AppointmentSerializer,
@@ -37,7 +37,7 @@ class AppointmentListView(generics.ListAPIView):
 
     @extend_schema(request=AppointmentSerializer, responses={201: AppointmentSerializer})
     def post(self, request: Request) -> Response:
-        data = _valid(AppointmentSerializer, request)
+        data = validated(AppointmentSerializer, request)
         appointment = agenda.appointment_save(owner=request.user, data=dict(data))
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
@@ -82,13 +82,13 @@ class MatchMeetingsView(APIView):
 
     @extend_schema(responses={200: MeetingSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, match_id: int) -> Response:
-        match = _match_of(request, match_id)
+        match = match_of_user(request, match_id)
         meetings = match.meetings.all()
         return Response(MeetingSerializer(meetings, many=True, context={"request": request}).data)
 
     @extend_schema(request=MeetingSerializer, responses={201: MeetingSerializer})
     def post(self, request: Request, match_id: int) -> Response:
-        match = _match_of(request, match_id)
+        match = match_of_user(request, match_id)
         serializer = MeetingSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         meeting = agenda.meeting_propose(
@@ -154,7 +154,7 @@ class DeviceListView(generics.ListAPIView):
 
     @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
     def post(self, request: Request) -> Response:
-        data = _valid(DeviceSerializer, request)
+        data = validated(DeviceSerializer, request)
         device = agenda.device_register(user=request.user, **data)
         return Response(DeviceSerializer(device).data, status=status.HTTP_201_CREATED)
 
@@ -181,6 +181,6 @@ class NotificationsReadView(APIView):
 
     @extend_schema(request=NotificationsReadSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
-        data = _valid(NotificationsReadSerializer, request)
+        data = validated(NotificationsReadSerializer, request)
         agenda.notifications_mark_read(user=request.user, ids=data.get("ids"))
         return Response(status=status.HTTP_204_NO_CONTENT)
