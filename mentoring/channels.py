@@ -9,13 +9,16 @@ it to its provider, so that a send retried after a crash is not delivered twice.
 
 import json
 import logging
+import urllib.error
 import urllib.request
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.module_loading import import_string
 
@@ -31,7 +34,30 @@ class Outgoing:
     idempotency_key: str
 
 
-class RecordingPushBackend:
+class Backend:
+    """A channel. ``send`` delivers one message; ``send_many`` a dispatch's batch.
+
+    ``send_many`` returns the failures, by position in ``items``, as text; a backend
+    that can batch (one connection, one query) overrides it. If it raises, every item
+    of the batch counts as failed.
+    """
+
+    channel = ""
+
+    def send(self, user, message: Outgoing) -> None:
+        raise NotImplementedError
+
+    def send_many(self, items: list[tuple[object, Outgoing]]) -> dict[int, str]:
+        failures = {}
+        for position, (user, message) in enumerate(items):
+            try:
+                self.send(user, message)
+            except Exception as error:  # a provider's failure for this message only
+                failures[position] = str(error) or error.__class__.__name__
+        return failures
+
+
+class RecordingPushBackend(Backend):
     """Records every call in ``RecordedSend``; like a provider, it delivers a key once.
 
     ``calls`` counts the attempts, so a duplicate attempt is visible even though the
@@ -50,8 +76,30 @@ class RecordingPushBackend:
         if not created:
             RecordedSend.objects.filter(pk=record.pk).update(calls=F("calls") + 1)
 
+    def send_many(self, items: list[tuple[object, Outgoing]]) -> dict[int, str]:
+        """One query for the devices, one insert; a key seen before is counted one by one."""
+        tokens = defaultdict(list)
+        devices = Device.objects.filter(user__in={user.pk for user, _message in items})
+        for user_id, token in devices.values_list("user_id", "token"):
+            tokens[user_id].append(token)
+        records = [
+            RecordedSend(
+                channel=self.channel,
+                idempotency_key=message.idempotency_key,
+                recipient=",".join(tokens[user.pk]),
+                title=message.title,
+            )
+            for user, message in items
+        ]
+        try:
+            with transaction.atomic():
+                RecordedSend.objects.bulk_create(records)
+        except IntegrityError:  # a repeated key: ``send`` counts the extra call
+            return super().send_many(items)
+        return {}
 
-class FCMPushBackend:
+
+class FCMPushBackend(Backend):
     """Firebase Cloud Messaging (HTTP v1), one message per registered device.
 
     Needs ``FCM_PROJECT_ID`` and an OAuth access token in the file ``FCM_TOKEN_FILE``
@@ -67,45 +115,80 @@ class FCMPushBackend:
             raise ImproperlyConfigured("PUSH_BACKEND=fcm needs FCM_PROJECT_ID and FCM_TOKEN_FILE.")
 
     def send(self, user, message: Outgoing) -> None:
-        token = Path(settings.FCM_TOKEN_FILE).read_text().strip()
+        """To each of the user's phones; fails only if a phone that still exists failed.
+
+        A token the provider says is no longer registered (404) is forgotten: the app
+        was uninstalled, and the user's other phones must still be reached.
+        """
+        access_token = Path(settings.FCM_TOKEN_FILE).read_text().strip()
+        errors = []
         for device in Device.objects.filter(user=user):
-            payload = {
-                "message": {
-                    "token": device.token,
-                    "notification": {"title": message.title, "body": message.body},
-                    "android": {"collapse_key": message.idempotency_key},
-                    "apns": {"headers": {"apns-collapse-id": message.idempotency_key[:64]}},
-                }
+            try:
+                self._post(access_token, device.token, message)
+            except urllib.error.HTTPError as error:
+                if error.code == 404:
+                    logger.info("FCM: device %s unregistered, forgotten", device.pk)
+                    device.delete()
+                else:
+                    errors.append(f"HTTP {error.code}")
+            except OSError as error:
+                errors.append(str(error))
+        if errors:
+            raise ConnectionError("FCM: " + "; ".join(errors))
+
+    def _post(self, access_token: str, device_token: str, message: Outgoing) -> None:
+        payload = {
+            "message": {
+                "token": device_token,
+                "notification": {"title": message.title, "body": message.body},
+                "android": {"collapse_key": message.idempotency_key},
+                "apns": {"headers": {"apns-collapse-id": message.idempotency_key[:64]}},
             }
-            request = urllib.request.Request(  # noqa: S310 - fixed https endpoint
-                self.endpoint.format(project=settings.FCM_PROJECT_ID),
-                data=json.dumps(payload).encode(),
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                method="POST",
-            )
-            with urllib.request.urlopen(request, timeout=10):  # noqa: S310
-                pass
+        }
+        request = urllib.request.Request(  # noqa: S310 - fixed https endpoint
+            self.endpoint.format(project=settings.FCM_PROJECT_ID),
+            data=json.dumps(payload).encode(),
+            headers={
+                "Authorization": f"Bearer {access_token}",
+                "Content-Type": "application/json",
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+            pass
 
 
-class NoPushBackend:
+class NoPushBackend(Backend):
     channel = "push"
 
     def send(self, user, message: Outgoing) -> None:
         """Push is off: the reminder still reaches the inbox and, if wished, the e-mail."""
 
 
-class EmailBackend:
+class EmailBackend(Backend):
     """Django's e-mail (SMTP in production, the console locally, memory in tests)."""
 
     channel = "email"
 
-    def send(self, user, message: Outgoing) -> None:
+    def send(self, user, message: Outgoing, connection=None) -> None:
         EmailMessage(
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.title}",
             body=message.body,
             to=[user.email],
             headers={"X-Jalon-Idempotency-Key": message.idempotency_key},
+            connection=connection,
         ).send()
+
+    def send_many(self, items: list[tuple[object, Outgoing]]) -> dict[int, str]:
+        """One SMTP session for the batch; a refused address fails its message only."""
+        failures = {}
+        with get_connection() as connection:
+            for position, (user, message) in enumerate(items):
+                try:
+                    self.send(user, message, connection=connection)
+                except Exception as error:  # this message only: the session goes on
+                    failures[position] = str(error) or error.__class__.__name__
+        return failures
 
 
 PUSH_BACKENDS = {

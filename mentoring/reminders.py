@@ -7,10 +7,10 @@ a daylight-saving change. Other offsets (an hour before) are real time.
 **Exactly once.** ``dispatch`` claims due rows under ``SELECT ... FOR UPDATE SKIP
 LOCKED``: two workers never take the same reminder, a retried task finds nothing left
 to take. Each (reminder, channel) has a delivery row with a unique idempotency key,
-marked sent as soon as the channel accepted it; a reminder claimed again (its worker
-died) only resends the channels not marked sent, with the same key, which the provider
-uses to deliver once. The in-app notification is one row per reminder (unique).
-A channel that fails is retried later, further apart each time, up to
+marked sent as soon as the channel accepted it (``SEND_CHUNK`` at a time); a reminder
+claimed again (its worker died) only resends the channels not marked sent, with the
+same key, which the provider uses to deliver once. The in-app notification is one row
+per reminder (unique). A channel that fails is retried later, further apart each time, up to
 ``REMINDERS_MAX_ATTEMPTS``.
 """
 
@@ -38,6 +38,9 @@ DOCUMENT_DEFAULT_OFFSETS_DAYS = (30,)
 DOCUMENT_REMINDER_TIME = time(9, 0)  # Paris time, on the day
 STALE_CLAIM = timedelta(minutes=10)
 BATCH = 500
+# Reminders sent between two checks that the claim still holds and two writes of
+# what was sent: a worker dying mid-chunk resends at most this many, with their keys.
+SEND_CHUNK = 50
 
 State = Reminder.State
 
@@ -179,13 +182,13 @@ def _compose(reminder: Reminder) -> channels.Outgoing | None:
     return None
 
 
-def _channels_for(user) -> list:
+def _channel_names(user) -> list[str]:
     profile = getattr(user, "profile", None)
     wanted = []
     if profile is None or profile.notify_by_push:
-        wanted.append(channels.push_backend())
+        wanted.append("push")
     if profile is not None and profile.notify_by_email:
-        wanted.append(channels.email_backend())
+        wanted.append("email")
     return wanted
 
 
@@ -214,61 +217,132 @@ def _release_stale_claims(now: datetime) -> int:
     )
 
 
-def _still_mine(reminder: Reminder, worker: str):
+def _mine(ids, claim: str):
     """This claim's rows only: a claim released as stale is another worker's now."""
-    return Reminder.objects.filter(pk=reminder.pk, state=State.SENDING, claimed_by=worker)
+    return Reminder.objects.filter(pk__in=ids, state=State.SENDING, claimed_by=claim)
 
 
-def _deliver(reminder: Reminder, now: datetime, worker: str, stats: DispatchStats) -> None:
-    message = _compose(reminder)
-    if message is None:
-        _still_mine(reminder, worker).update(state=State.CANCELLED)
-        stats.cancelled += 1
-        return
+def _insert_ignoring_vanished(model, rows: list) -> None:
+    """Insert ``rows``, skipping those already there (unique keys) and those whose
+    reminder was deleted meanwhile (an appointment deleted while its reminder is sent)."""
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(rows, ignore_conflicts=True)
+    except IntegrityError:  # a vanished reminder fails the set: one by one, then
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    model.objects.bulk_create([row], ignore_conflicts=True)
+            except IntegrityError:
+                logger.info("Reminder %s vanished while being sent", row.reminder_id)
+
+
+def _send(backend, items: list) -> dict[int, str]:
+    """``backend.send_many`` over (reminder, delivery, message); failures by position."""
+    try:
+        return backend.send_many([(reminder.user, message) for reminder, _d, message in items])
+    except Exception as error:  # the provider is unreachable: the whole set waits
+        return dict.fromkeys(range(len(items)), str(error) or error.__class__.__name__)
+
+
+def _send_chunk(chunk, deliveries, backends, now, failures) -> None:
+    """Send the chunk's unsent channels; a delivery is marked sent once accepted."""
     # On lock screens and in e-mail subjects, nothing of the appointment or the paper
     # (a prefecture, a doctor, a residence permit): the details wait in the app's inbox.
     with override(settings.LANGUAGE_CODE):
         discreet = (_("You have a reminder in Jalon"), _("Open the app to see it."))
-    failures = []
-    for backend in _channels_for(reminder.user):
-        if not _still_mine(reminder, worker).exists():
-            return  # released as stale meanwhile: whoever holds it now sends
-        delivery, _created = ReminderDelivery.objects.get_or_create(
-            reminder=reminder,
-            channel=backend.channel,
-            defaults={"idempotency_key": f"{message.idempotency_key}-{backend.channel}"},
-        )
-        if delivery.state == ReminderDelivery.State.SENT:
+    for name, backend in backends.items():
+        items = []
+        for reminder in chunk:
+            delivery = deliveries.get((reminder.pk, name))
+            if delivery is not None and delivery.state != ReminderDelivery.State.SENT:
+                items.append(
+                    (reminder, delivery, channels.Outgoing(*discreet, delivery.idempotency_key))
+                )
+        if not items:
             continue
-        channel_message = channels.Outgoing(*discreet, delivery.idempotency_key)
-        try:
-            backend.send(reminder.user, channel_message)
-        except Exception as error:  # a provider's failure: retried later
-            logger.warning("Reminder %s on %s failed: %s", reminder.pk, backend.channel, error)
-            failures.append(f"{backend.channel}: {error}")
+        errors = _send(backend, items)
+        accepted = [d.pk for position, (_r, d, _m) in enumerate(items) if position not in errors]
+        ReminderDelivery.objects.filter(pk__in=accepted).update(
+            state=ReminderDelivery.State.SENT, attempts=F("attempts") + 1, sent_at=now
+        )
+        for position, error in errors.items():
+            reminder, delivery, _message = items[position]
+            logger.warning("Reminder %s on %s failed: %s", reminder.pk, name, error)
+            failures.setdefault(reminder.pk, []).append(f"{name}: {error}")
             ReminderDelivery.objects.filter(pk=delivery.pk).update(
                 state=ReminderDelivery.State.FAILED,
                 attempts=F("attempts") + 1,
-                last_error=str(error)[:1000],
+                last_error=error[:1000],
             )
-            continue
-        ReminderDelivery.objects.filter(pk=delivery.pk).update(
-            state=ReminderDelivery.State.SENT, attempts=F("attempts") + 1, sent_at=now
-        )
-    Notification.objects.get_or_create(
-        reminder=reminder,
-        defaults={"user_id": reminder.user_id, "title": message.title, "body": message.body},
+
+
+def _deliver(batch: list[Reminder], now: datetime, claim: str, backends, stats) -> None:
+    """Deliver a claimed batch: a few statements per chunk, not per reminder.
+
+    Delivery rows are written first, each with its idempotency key; the providers are
+    called outside any transaction, a chunk at a time, and each accepted delivery is
+    marked sent right after its chunk. Before each chunk the claim is checked again:
+    a reminder released as stale meanwhile belongs to whoever claimed it since.
+    """
+    composed = {reminder.pk: _compose(reminder) for reminder in batch}
+    gone = [pk for pk, message in composed.items() if message is None]
+    if gone:
+        stats.cancelled += _mine(gone, claim).update(state=State.CANCELLED)
+    live = [reminder for reminder in batch if composed[reminder.pk] is not None]
+    if not live:
+        return
+    wanted = {reminder.pk: _channel_names(reminder.user) for reminder in live}
+    _insert_ignoring_vanished(
+        ReminderDelivery,
+        [
+            ReminderDelivery(
+                reminder=reminder,
+                channel=name,
+                idempotency_key=f"{composed[reminder.pk].idempotency_key}-{name}",
+            )
+            for reminder in live
+            for name in wanted[reminder.pk]
+        ],
     )
-    mine = _still_mine(reminder, worker)
-    if not failures:
-        stats.sent += mine.update(state=State.SENT, sent_at=now)
-    elif reminder.attempts >= settings.REMINDERS_MAX_ATTEMPTS:
-        stats.failed += mine.update(state=State.FAILED, last_error="\n".join(failures))
-    else:
-        backoff = timedelta(minutes=2**reminder.attempts)
-        stats.retried += mine.update(
-            state=State.PENDING, next_attempt_at=now + backoff, last_error="\n".join(failures)
-        )
+    deliveries = {
+        (delivery.reminder_id, delivery.channel): delivery
+        for delivery in ReminderDelivery.objects.filter(reminder__in=live)
+    }
+    failures: dict[int, list[str]] = {}
+    done = []
+    for start in range(0, len(live), SEND_CHUNK):
+        chunk = live[start : start + SEND_CHUNK]
+        still_mine = set(_mine([r.pk for r in chunk], claim).values_list("pk", flat=True))
+        chunk = [reminder for reminder in chunk if reminder.pk in still_mine]
+        _send_chunk(chunk, deliveries, backends, now, failures)
+        done.extend(chunk)
+    _insert_ignoring_vanished(
+        Notification,
+        [
+            Notification(
+                user_id=reminder.user_id,
+                reminder=reminder,
+                title=composed[reminder.pk].title,
+                body=composed[reminder.pk].body,
+            )
+            for reminder in done
+        ],
+    )
+    delivered = [reminder.pk for reminder in done if reminder.pk not in failures]
+    stats.sent += _mine(delivered, claim).update(state=State.SENT, sent_at=now)
+    for reminder in done:
+        if reminder.pk not in failures:
+            continue
+        error = "\n".join(failures[reminder.pk])
+        mine = _mine([reminder.pk], claim)
+        if reminder.attempts >= settings.REMINDERS_MAX_ATTEMPTS:
+            stats.failed += mine.update(state=State.FAILED, last_error=error)
+        else:
+            backoff = timedelta(minutes=2**reminder.attempts)
+            stats.retried += mine.update(
+                state=State.PENDING, next_attempt_at=now + backoff, last_error=error
+            )
 
 
 def dispatch(*, now: datetime | None = None, worker: str = "", batch: int = BATCH) -> DispatchStats:
@@ -277,15 +351,10 @@ def dispatch(*, now: datetime | None = None, worker: str = "", batch: int = BATC
     stats = DispatchStats()
     _release_stale_claims(timezone.now())
     claim = f"{worker}#{uuid.uuid4().hex[:12]}"  # tells this run's claims from any other
+    backends = {"push": channels.push_backend(), "email": channels.email_backend()}
     while ids := _claim(now, claim, batch):
-        reminders = Reminder.objects.filter(id__in=ids).select_related(
+        claimed = Reminder.objects.filter(id__in=ids).select_related(
             "user", "user__profile", "appointment", "meeting", "meeting__match", "document"
         )
-        for reminder in reminders.order_by("due_at", "id"):
-            try:
-                with transaction.atomic():
-                    _deliver(reminder, now, claim, stats)
-            except IntegrityError:
-                # What it reminds of was deleted meanwhile (the reminder with it).
-                logger.info("Reminder %s vanished while being sent", reminder.pk)
+        _deliver(list(claimed.order_by("due_at", "id")), now, claim, backends, stats)
     return stats

@@ -3,6 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from smtplib import SMTPRecipientsRefused
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mentoring import agenda, reminders
-from mentoring.channels import RecordingPushBackend
+from mentoring.channels import EmailBackend, Outgoing, RecordingPushBackend
 from mentoring.models import Appointment, Notification, RecordedSend, Reminder, ReminderDelivery
 
 pytestmark = pytest.mark.django_db
@@ -134,16 +135,16 @@ def test_a_due_reminder_is_sent_once_on_each_channel(young_person):
 
 def test_a_failed_channel_is_retried_later_without_resending_the_others(young_person, monkeypatch):
     _due_appointment(young_person)
-    real_send = RecordingPushBackend.send
+    real_send_many = RecordingPushBackend.send_many
     calls = []
 
-    def flaky(self, user, message):
-        calls.append(message.idempotency_key)
+    def flaky(self, items):
+        calls.extend(message.idempotency_key for _user, message in items)
         if len(calls) == 1:
             raise ConnectionError("push provider unreachable")
-        return real_send(self, user, message)
+        return real_send_many(self, items)
 
-    monkeypatch.setattr(RecordingPushBackend, "send", flaky)
+    monkeypatch.setattr(RecordingPushBackend, "send_many", flaky)
     now = timezone.now() + timedelta(minutes=2)
     stats = reminders.dispatch(now=now)
     assert stats.retried == 1
@@ -162,10 +163,10 @@ def test_a_channel_failing_every_time_ends_failed_not_lost(young_person, monkeyp
     settings.REMINDERS_MAX_ATTEMPTS = 2
     _due_appointment(young_person)
 
-    def down(self, user, message):
+    def down(self, items):
         raise ConnectionError("down")
 
-    monkeypatch.setattr(RecordingPushBackend, "send", down)
+    monkeypatch.setattr(RecordingPushBackend, "send_many", down)
     moment = timezone.now() + timedelta(minutes=2)
     reminders.dispatch(now=moment)
     reminders.dispatch(now=moment + timedelta(hours=1))
@@ -173,6 +174,51 @@ def test_a_channel_failing_every_time_ends_failed_not_lost(young_person, monkeyp
     assert reminder.state == "failed"
     assert "down" in reminder.last_error
     assert Notification.objects.count() == 1  # the inbox still has it
+
+
+def test_one_refused_address_does_not_hold_back_the_others(
+    young_person, other_young_person, monkeypatch
+):
+    _due_appointment(young_person)
+    _due_appointment(other_young_person)
+    real_send = EmailBackend.send
+
+    def refusing(self, user, message, connection=None):
+        if user == other_young_person:
+            raise SMTPRecipientsRefused({user.email: (550, b"no such mailbox")})
+        return real_send(self, user, message, connection=connection)
+
+    monkeypatch.setattr(EmailBackend, "send", refusing)
+    now = timezone.now() + timedelta(minutes=2)
+    stats = reminders.dispatch(now=now)
+    assert (stats.sent, stats.retried) == (1, 1)
+    assert [m.to for m in mail.outbox] == [[young_person.email]]
+    waiting = Reminder.objects.get(state="pending")
+    assert waiting.user == other_young_person and "email" in waiting.last_error
+    assert RecordedSend.objects.count() == 2  # both pushes went
+
+
+def test_many_due_reminders_go_out_in_a_few_statements_each_once(
+    young_person, other_young_person, django_assert_max_num_queries
+):
+    for owner in (young_person, other_young_person) * 60:
+        _due_appointment(owner)
+    # Per claimed batch, not per reminder: 120 reminders, two channels each.
+    with django_assert_max_num_queries(40):
+        stats = reminders.dispatch(now=timezone.now() + timedelta(minutes=2))
+    assert stats.sent == 120
+    assert RecordedSend.objects.count() == 120 and not RecordedSend.objects.filter(calls__gt=1)
+    assert len(mail.outbox) == 120
+    assert len({m.extra_headers["X-Jalon-Idempotency-Key"] for m in mail.outbox}) == 120
+    assert Notification.objects.count() == 120
+
+
+def test_the_recording_backend_counts_a_repeated_key(young_person):
+    backend = RecordingPushBackend()
+    message = Outgoing("Rappel", "Ouvrez l'application", "reminder-1-push")
+    assert backend.send_many([(young_person, message)]) == {}
+    assert backend.send_many([(young_person, message)]) == {}
+    assert RecordedSend.objects.get().calls == 2
 
 
 def test_a_worker_dying_mid_send_does_not_send_twice(young_person):
