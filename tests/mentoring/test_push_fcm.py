@@ -65,9 +65,7 @@ def test_every_phone_gets_the_message_with_its_idempotency_key(firebase, young_p
     assert sent["notification"]["title"] == "Vous avez un rappel"
 
 
-def test_an_uninstalled_app_is_forgotten_and_the_other_phone_still_reached(
-    firebase, young_person
-):
+def test_an_uninstalled_app_is_forgotten_and_the_other_phone_still_reached(firebase, young_person):
     _devices(young_person, "phone-uninstalled", "phone-ok")
     message = Outgoing("Rappel", "", "reminder-8-push")
     assert FCMPushBackend().send_many([(young_person, message)]) == {}
