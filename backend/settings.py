@@ -339,6 +339,9 @@ FCM_TOKEN_FILE = env.str("FCM_TOKEN_FILE", default="")
 # Reminders: a channel that fails is retried this many times, further apart each time.
 REMINDERS_MAX_ATTEMPTS = 5
 
+# Steering figures: any figure computed from fewer people than this is shown as "< N".
+FIGURES_MIN_PEOPLE = env.int("FIGURES_MIN_PEOPLE", default=5)
+
 # --- E-mail -----------------------------------------------------------------------------
 if PRODUCTION or "EMAIL_URL" in env:
     # Mandatory in production: sign-up and password codes must reach people.
