@@ -1,0 +1,114 @@
+"""Steering figures for départements: counts, never people.
+
+Each capability registers, in its ``AppConfig.ready``, a *provider*: a function that
+computes its tables for some départements over one window of time, with aggregate
+queries (never loading rows into Python). The figures are then composed per period
+(``report``) and every cell goes through the suppression of small counts
+(``suppression``) before anyone sees it.
+
+A provider is called as ``provider(codes, start, end)``: ``codes`` the départements'
+INSEE codes, ``start``/``end`` aware datetimes (``end`` excluded). It returns
+``{code: [Table, ...]}`` (a département with nothing may be left out).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# How a table's cells combine over several months.
+SUM = "sum"  # counts of events in the window: a range is the sum of its months
+END = "end"  # a state at the end of the window (waiting list, approved mentors)
+RANGE = "range"  # distinct people or percentiles: computed again over the whole range
+
+
+@dataclass
+class Cell:
+    """One figure before suppression: ``value`` (what is shown) and ``people`` (how many
+    persons it is computed from, which decides whether it may be shown)."""
+
+    value: float
+    people: int
+
+
+@dataclass
+class Table:
+    """A titled set of cells.
+
+    ``partition``: the cells split ``total`` (each person or event in exactly one cell):
+    a hidden cell must not be recoverable as the total minus the others.
+    ``complement``: each cell is a yes/no share of ``total`` (a situation flag): the
+    "no" side is a small count too when few are left out.
+    ``measure``: the cells are not counts (a median in days): never summed.
+    """
+
+    key: str
+    cells: dict[str, Cell]
+    combine: str = SUM
+    total: Cell | None = None
+    partition: bool = False
+    complement: bool = False
+    measure: bool = False
+
+    def as_raw(self) -> dict:
+        """What ``MonthlyFigures`` keeps: plain JSON."""
+        return {
+            "cells": {key: [c.value, c.people] for key, c in self.cells.items()},
+            "total": [self.total.value, self.total.people] if self.total else None,
+            "combine": self.combine,
+            "partition": self.partition,
+            "complement": self.complement,
+            "measure": self.measure,
+        }
+
+    @classmethod
+    def from_raw(cls, key: str, raw: dict) -> "Table":
+        return cls(
+            key=key,
+            cells={name: Cell(*pair) for name, pair in raw["cells"].items()},
+            combine=raw["combine"],
+            total=Cell(*raw["total"]) if raw["total"] else None,
+            partition=raw["partition"],
+            complement=raw["complement"],
+            measure=raw["measure"],
+        )
+
+
+Provider = Callable[[list[str], datetime, datetime], dict[str, list[Table]]]
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """How a table is shown: its title, what it counts, and the words for its cells."""
+
+    title: str  # lazy translation
+    unit: str  # lazy translation: "people", "searches"...
+    section: str  # lazy translation: the heading it sits under
+    label: Callable[[str], str] = str  # cell key -> words
+
+
+@dataclass
+class Registry:
+    providers: dict[str, Provider] = field(default_factory=dict)
+    tables: dict[str, TableInfo] = field(default_factory=dict)
+
+
+_registry = Registry()
+
+
+def register_provider(name: str, provider: Provider, tables: dict[str, TableInfo]) -> None:
+    """Add ``provider``'s tables (described by ``tables``) to every département's figures."""
+    _registry.providers[name] = provider
+    _registry.tables.update(tables)
+
+
+def providers() -> dict[str, Provider]:
+    return dict(_registry.providers)
+
+
+def table_info(key: str) -> TableInfo:
+    return _registry.tables[key]
+
+
+def table_keys() -> list[str]:
+    """Every table, in the order the providers registered them (the order shown)."""
+    return list(_registry.tables)
