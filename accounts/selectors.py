@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import personal_data
-from .models import SITUATION_FLAGS, Departement, User, YoungPersonProfile
+from .models import SITUATION_FLAGS, ActivityDay, Departement, User, YoungPersonProfile
 
 
 @functools.cache
@@ -63,6 +63,12 @@ def _account_export(user: User) -> dict[str, Any]:
             for address in user.emailaddress_set.all()
         ],
     }
+
+
+def activity_days_export(user: User) -> list[str]:
+    """The days ``user`` used the app, as ISO dates, oldest first (their export section)."""
+    days = ActivityDay.objects.filter(user=user).order_by("day").values_list("day", flat=True)
+    return [day.isoformat() for day in days]
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:

@@ -1,13 +1,16 @@
 """Writes on accounts and profiles. Views, admin, commands and tasks all call these."""
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from . import personal_data
-from .models import Departement, User, YoungPersonProfile
+from .models import ActivityDay, Departement, User, YoungPersonProfile
 from .roles import ADMIN_ROLES, Role
 
 
@@ -101,3 +104,36 @@ def user_apply_role(*, user: User) -> User:
     )
     young_person_profile_ensure(user=user)
     return user
+
+
+# A key names one person and one day, so it is only asked for during that day.
+ACTIVITY_CACHE_TIMEOUT = int(timedelta(days=1).total_seconds())
+
+
+def activity_cache_key(user_id: int, day: date) -> str:
+    """The cache key saying that user ``user_id`` is already recorded as active on ``day``."""
+    return f"accounts:activity:{user_id}:{day.isoformat()}"
+
+
+def activity_record(user: User, day: date | None = None) -> bool:
+    """Record that a young person used the app on ``day`` (default: today, in Paris).
+
+    Called on every authenticated API request, so the usual case costs one cache call
+    and no query: ``cache.add`` both checks and claims the key. Only the request that
+    claims it writes, and the unique constraint on (user, day) keeps a single row even
+    when the cache was flushed or evicted the key. Other roles are not counted.
+    Returns True when the database was written to.
+    """
+    if user.role != Role.YOUNG_PERSON:
+        return False
+    day = day or timezone.localdate()
+    key = activity_cache_key(user.pk, day)
+    if not cache.add(key, True, timeout=ACTIVITY_CACHE_TIMEOUT):
+        return False
+    try:
+        ActivityDay.objects.bulk_create([ActivityDay(user=user, day=day)], ignore_conflicts=True)
+    except Exception:
+        # The key was claimed but nothing was written: let the next request try again.
+        cache.delete(key)
+        raise
+    return True

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import api
+from .figures import api as figures_api
 
 
 class DepartementCodeConverter:
@@ -25,5 +26,10 @@ urlpatterns = [
         "departements/<departement:code>/",
         api.DepartementDetailView.as_view(),
         name="departement-detail",
+    ),
+    path(
+        "departements/<departement:code>/stats/",
+        figures_api.DepartementStatsView.as_view(),
+        name="departement-stats",
     ),
 ]

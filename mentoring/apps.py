@@ -8,10 +8,11 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self):
+        from accounts import figures as steering_figures
         from accounts import personal_data
         from vault import keyring
 
-        from . import conversations, selectors, services
+        from . import conversations, figures, selectors, services
 
         personal_data.register_exporter("mentoring", selectors.personal_data_export)
         keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
@@ -21,6 +22,7 @@ class MentoringConfig(AppConfig):
             dispatch_uid="mentoring-document-expiry-reminders",
         )
         personal_data.register_eraser("mentoring", services.mentoring_erase)
+        steering_figures.register_provider("mentoring", figures.provider, figures.TABLES)
 
 
 def _schedule_document_reminders(sender, instance, **kwargs) -> None:

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.pseudonyms import visitor_pseudonym
 from accounts.roles import Role
 from accounts.selectors import departement_codes, profile_for
 from accounts.serializers import DepartementCodeField
@@ -87,14 +88,14 @@ class CatalogueEntryListView(APIView):
         response = paginator.get_paginated_response(EntryListSerializer(rows, many=True).data)
         if params.get("updated_since"):
             response.data["removed"] = selectors.removed_since(params["updated_since"])
-        self._count_search(params, found=totals["count"] > 0)
+        self._count_search(params, found=totals["count"] > 0, visitor=visitor_pseudonym(request))
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"  # cache, but check the ETag every time
         response["Vary"] = "Accept-Language"
         return response
 
     @staticmethod
-    def _count_search(params: dict, found: bool) -> None:
+    def _count_search(params: dict, found: bool, visitor: str) -> None:
         is_search = any(params.get(key) for key in ("q", "categorie", "thematique"))
         if not is_search:
             return  # a sync of the offline copy or a plain listing is not a search
@@ -109,6 +110,7 @@ class CatalogueEntryListView(APIView):
             thematique=thematique,
             had_text=bool(params.get("q")),
             found=found,
+            visitor=visitor,
         )
 
 
@@ -123,6 +125,12 @@ class CatalogueEntryDetailView(APIView):
             entry = selectors.entry_get_visible(entry_id=entry_id)
         except Entry.DoesNotExist as exc:
             raise Http404 from exc
+        # Counted before the ETag check: a 304 is still the app showing the entry.
+        services.entry_consultation_record(
+            entry=entry,
+            departement_code=_figures_departement(request, entry),
+            visitor=visitor_pseudonym(request),
+        )
         etag = _etag("entry", entry.pk, entry.updated_at.isoformat(), translation.get_language())
         if _not_modified(request, etag):
             return HttpResponseNotModified(headers={"ETag": etag})
@@ -131,6 +139,21 @@ class CatalogueEntryDetailView(APIView):
         response["Cache-Control"] = "no-cache"
         response["Vary"] = "Accept-Language"
         return response
+
+
+def _figures_departement(request: Request, entry: Entry) -> str | None:
+    """The département whose figures a reading of ``entry`` belongs to.
+
+    A young person's reading counts for the département that supports them, even for a
+    national right; anyone else's for the entry's own département (None if national).
+    """
+    user = request.user
+    if getattr(user, "role", None) == Role.YOUNG_PERSON:
+        # The profile is fetched only for young people: anonymous readings stay one INSERT.
+        profile = profile_for(user)
+        if profile is not None and profile.departement_id:
+            return profile.departement_id
+    return entry.departement_id
 
 
 class DataInclusionExportParams(serializers.Serializer):

@@ -7,8 +7,11 @@ class ServicesCatalogConfig(AppConfig):
     verbose_name = _("Catalogue of rights and services")
 
     def ready(self) -> None:
+        from accounts import figures as steering_figures
         from accounts import personal_data
 
+        from . import figures
         from .personal_data import export_demarches
 
         personal_data.register_exporter("demarches", export_demarches)
+        steering_figures.register_provider("catalogue", figures.provider, figures.TABLES)

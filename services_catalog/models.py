@@ -375,8 +375,9 @@ class EntryRemoval(models.Model):
 class SearchEvent(models.Model):
     """One search of the catalogue, counted for the département's figures.
 
-    Nobody is identified: no user, no free text, no IP; only what was looked for and
-    whether anything was found.
+    Nobody is identified: no user, no free text, no IP; only what was looked for,
+    whether anything was found, and a monthly pseudonym of the visitor so figures can
+    count distinct people (see ``accounts.pseudonyms``).
     """
 
     created_at = models.DateTimeField(db_index=True)
@@ -388,6 +389,7 @@ class SearchEvent(models.Model):
     thematique = models.CharField(max_length=120, blank=True)
     had_text = models.BooleanField(default=False)
     found = models.BooleanField()
+    visitor = models.CharField(max_length=16, blank=True)
 
     class Meta:
         indexes = [
@@ -397,6 +399,38 @@ class SearchEvent(models.Model):
 
     def __str__(self) -> str:
         return f"search {self.created_at:%Y-%m-%d %H:%M} ({'found' if self.found else 'nothing'})"
+
+
+class EntryConsultation(models.Model):
+    """One opening of an entry's detail in the app, counted for a département's figures.
+
+    Nobody is identified: no user, no IP; only which entry, its main category, the
+    département the figure belongs to and a monthly pseudonym of the visitor so figures
+    can count distinct people (see ``accounts.pseudonyms``).
+    """
+
+    created_at = models.DateTimeField(db_index=True)
+    # The reader's département when a young person with a profile reads it, otherwise
+    # the entry's own; None for a national entry read anonymously.
+    departement = models.ForeignKey(
+        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Figures outlive the entries they count: a deleted entry leaves its consultations.
+    entry = models.ForeignKey(
+        Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The same vocabulary as SearchEvent.categorie: a data·inclusion category.
+    categorie = models.CharField(max_length=80, blank=True)
+    visitor = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        indexes = [
+            # Figures per département and period.
+            models.Index(fields=["departement", "created_at"], name="consult_dept_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"consultation {self.created_at:%Y-%m-%d %H:%M} of entry #{self.entry_id}"
 
 
 class Demarche(models.Model):

@@ -1,4 +1,4 @@
-"""Writes on the catalogue: indexing, publication workflow, procedures, search counts.
+"""Writes on the catalogue: indexing, publication workflow, procedures, figures' events.
 
 The admin, the API, management commands and Celery tasks all go through these functions.
 """
@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.scoping import user_sees_all_departements
 
-from .models import Demarche, Entry, EntryRemoval, EntryStep, SearchEvent, Structure, Thematique
+from .models import (
+    Demarche,
+    Entry,
+    EntryConsultation,
+    EntryRemoval,
+    EntryStep,
+    SearchEvent,
+    Structure,
+    Thematique,
+)
 from .text import normalize
 from .vocabulary import split_communes
 
@@ -379,8 +388,12 @@ def search_event_record(
     thematique: str = "",
     had_text: bool,
     found: bool,
+    visitor: str = "",
 ) -> SearchEvent:
-    """Count one search for the département's figures, identifying nobody."""
+    """Count one search for the département's figures, identifying nobody.
+
+    ``visitor`` is the searcher's monthly pseudonym (``accounts.pseudonyms``).
+    """
     return SearchEvent.objects.create(
         created_at=timezone.now(),
         departement_id=departement_code,
@@ -389,4 +402,30 @@ def search_event_record(
         thematique=thematique,
         had_text=had_text,
         found=found,
+        visitor=visitor,
+    )
+
+
+def entry_main_categorie(entry: Entry) -> str:
+    """The data·inclusion category an entry is counted under ("" if it has no theme).
+
+    Entries have no "main" theme: the first category in alphabetical order is taken, so
+    that the same entry always counts under the same one.
+    """
+    # theme_codes is the entry's own copy of its themes: no query.
+    categories = sorted(code.split("--", 1)[0] for code in entry.theme_codes or [])
+    return categories[0] if categories else ""
+
+
+def entry_consultation_record(
+    *, entry: Entry, departement_code: str | None, visitor: str
+) -> EntryConsultation:
+    """Count one opening of ``entry``'s detail for département ``departement_code``'s
+    figures, identifying nobody: ``visitor`` is the reader's monthly pseudonym."""
+    return EntryConsultation.objects.create(
+        created_at=timezone.now(),
+        departement_id=departement_code,
+        entry=entry,
+        categorie=entry_main_categorie(entry),
+        visitor=visitor,
     )

@@ -8,9 +8,10 @@ class VaultConfig(AppConfig):
     verbose_name = _("Document vault")
 
     def ready(self):
+        from accounts import figures as steering_figures
         from accounts import personal_data
 
-        from . import checks, keyring, selectors, services  # noqa: F401 - checks register
+        from . import checks, figures, keyring, selectors, services  # noqa: F401 - checks register
 
         pre_delete.connect(
             services.journal_blob_of_deleted_document,
@@ -20,3 +21,5 @@ class VaultConfig(AppConfig):
         personal_data.register_exporter("vault", selectors.personal_data_export)
         personal_data.register_eraser("vault", services.vault_erase)
         keyring.register_rewrapper("user keys", services.master_key_rotate)
+
+        steering_figures.register_provider("vault", figures.provider, figures.TABLES)

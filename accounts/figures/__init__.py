@@ -8,12 +8,15 @@ queries (never loading rows into Python). The figures are then composed per peri
 
 A provider is called as ``provider(codes, start, end)``: ``codes`` the départements'
 INSEE codes, ``start``/``end`` aware datetimes (``end`` excluded). It returns
-``{code: [Table, ...]}`` (a département with nothing may be left out).
+``{code: [Table, ...]}`` (a département with nothing may be left out). With
+``codes=None`` it computes over all départements pooled, under the key ``NATIONAL``.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+NATIONAL = ""
 
 # How a table's cells combine over several months.
 SUM = "sum"  # counts of events in the window: a range is the sum of its months
@@ -32,32 +35,17 @@ class Cell:
 
 @dataclass
 class Table:
-    """A titled set of cells.
-
-    ``partition``: the cells split ``total`` (each person or event in exactly one cell):
-    a hidden cell must not be recoverable as the total minus the others.
-    ``complement``: each cell is a yes/no share of ``total`` (a situation flag): the
-    "no" side is a small count too when few are left out.
-    ``measure``: the cells are not counts (a median in days): never summed.
-    """
+    """A provider's figures for one table and one département: cells and a total."""
 
     key: str
     cells: dict[str, Cell]
-    combine: str = SUM
     total: Cell | None = None
-    partition: bool = False
-    complement: bool = False
-    measure: bool = False
 
     def as_raw(self) -> dict:
         """What ``MonthlyFigures`` keeps: plain JSON."""
         return {
             "cells": {key: [c.value, c.people] for key, c in self.cells.items()},
             "total": [self.total.value, self.total.people] if self.total else None,
-            "combine": self.combine,
-            "partition": self.partition,
-            "complement": self.complement,
-            "measure": self.measure,
         }
 
     @classmethod
@@ -65,24 +53,40 @@ class Table:
         return cls(
             key=key,
             cells={name: Cell(*pair) for name, pair in raw["cells"].items()},
-            combine=raw["combine"],
             total=Cell(*raw["total"]) if raw["total"] else None,
-            partition=raw["partition"],
-            complement=raw["complement"],
-            measure=raw["measure"],
         )
 
 
-Provider = Callable[[list[str], datetime, datetime], dict[str, list[Table]]]
+Provider = Callable[[list[str] | None, datetime, datetime], dict[str, list[Table]]]
 
 
 @dataclass(frozen=True)
 class TableInfo:
-    """How a table is shown: its title, what it counts, and the words for its cells."""
+    """What a table is and how it is shown.
+
+    ``combine``: how its months add up (``SUM``, ``END`` or ``RANGE``).
+    ``partition``: the cells split the total (each person or event in exactly one
+    cell): a hidden cell must not be recoverable as the total minus the others.
+    ``complement``: each cell is a yes/no share of the total (a situation flag): the
+    "no" side is a small count too when few are left out.
+    ``measure``: the cells are not counts (a median in days): never summed.
+    ``about_people``: False for figures about offers, not people (entries to review):
+    nothing to hide.
+    ``cells``: the fixed list of cells (shown even when nobody is in them), or None
+    when they come from the data (categories, communes, entries: only those shown are
+    listed).
+    """
 
     title: str  # lazy translation
     unit: str  # lazy translation: "people", "searches"...
     section: str  # lazy translation: the heading it sits under
+    combine: str = SUM
+    has_total: bool = False
+    partition: bool = False
+    complement: bool = False
+    measure: bool = False
+    about_people: bool = True
+    cells: tuple[str, ...] | None = None
     label: Callable[[str], str] = str  # cell key -> words
 
 

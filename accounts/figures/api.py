@@ -1,0 +1,96 @@
+"""``GET /api/v1/departements/{code}/stats/``: a département's figures as JSON."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Departement
+from backend.api.serializers import ErrorSerializer
+
+from . import access
+from .periods import Period, PeriodError
+from .report import departement_report
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    from_ = serializers.DateField(
+        required=False, help_text=_("First day of a month (default: the last month over).")
+    )
+    to = serializers.DateField(required=False, help_text=_("Last day of a month."))
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # ``from`` is a Python keyword
+        return fields
+
+    def validate(self, attrs):
+        first, last = attrs.get("from"), attrs.get("to")
+        if first is None and last is None:
+            attrs["period"] = Period.last_closed_month()
+            return attrs
+        if first is None or last is None:
+            raise serializers.ValidationError(_("Give both from and to, or neither."))
+        try:
+            attrs["period"] = Period.from_dates(first, last)
+        except PeriodError as error:
+            raise serializers.ValidationError(str(error)) from error
+        return attrs
+
+
+class StatsRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text=_("null: hidden (small count)."))
+    share = serializers.FloatField(allow_null=True)
+
+
+class StatsTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    section = serializers.CharField()
+    title = serializers.CharField()
+    unit = serializers.CharField()
+    measure = serializers.BooleanField()
+    rows = StatsRowSerializer(many=True)
+    total = serializers.FloatField(allow_null=True)
+    hidden_rows = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    departement = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    threshold = serializers.IntegerField()
+    hidden = serializers.CharField(help_text=_('How a hidden figure reads: "< 5".'))
+    tables = StatsTableSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class DepartementStatsView(APIView):
+    """The département's figures over whole months that are over; small counts hidden.
+
+    For the département's staff and coordinators and for national editors: anyone else
+    gets 403, including staff of another département.
+    """
+
+    @extend_schema(
+        parameters=[StatsQuerySerializer],
+        responses={200: StatsSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        if not access.may_read_departement(request.user, code):
+            raise PermissionDenied(_("You may not read this département's figures."))
+        if not Departement.objects.filter(pk=code).exists():
+            raise Http404
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(departement_report(code, query.validated_data["period"]).as_dict())

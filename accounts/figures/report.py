@@ -1,0 +1,323 @@
+"""A département's (or the nation's) figures for a period, with small counts hidden.
+
+Months are computed once they are over and kept (``MonthlyFigures``); a range adds
+its months up (``SUM``), takes its last month (``END``) or, for distinct people and
+percentiles, is computed again over the whole range (``RANGE``). Every table then goes
+through ``suppression.hidden_cells``; a cell hidden in any month of a range stays
+hidden in the range, so a range minus its other months never gives it back.
+
+The national view adds up the départements. A cell hidden in some départements is
+shown nationally only if those départements are at least two and stand together for
+at least the threshold of people: the national figure minus the shown départements
+then gives a group, never one département's hidden cell.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from accounts.models import Departement, MonthlyFigures
+
+from . import END, NATIONAL, RANGE, Cell, Table, TableInfo, providers, table_info, table_keys
+from .periods import Period
+from .suppression import TOTAL, hidden_cells
+
+Raw = dict[str, Table]  # table key -> table
+
+
+def compute(codes: list[str] | None, start: datetime, end: datetime) -> dict[str, Raw]:
+    """Every provider's tables over [start, end), per département (or pooled)."""
+    result: dict[str, Raw] = defaultdict(dict)
+    for provider in providers().values():
+        for code, tables in provider(codes, start, end).items():
+            for table in tables:
+                result[code][table.key] = table
+    return result
+
+
+def monthly(codes: list[str], month: date) -> dict[str, Raw]:
+    """The raw tables of each département for a month that is over: kept, or computed
+    now and kept (the first computation wins, so two readings never differ)."""
+    found = _stored(codes, month)
+    missing = [code for code in codes if code not in found]
+    if missing:
+        start, end = Period.month(month.year, month.month).bounds()
+        computed = compute(missing, start, end)
+        MonthlyFigures.objects.bulk_create(
+            [
+                MonthlyFigures(
+                    departement_id=code,
+                    month=month,
+                    tables={key: t.as_raw() for key, t in computed.get(code, {}).items()},
+                )
+                for code in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found.update(_stored(missing, month))
+    return found
+
+
+def _stored(codes: list[str], month: date) -> dict[str, Raw]:
+    rows = MonthlyFigures.objects.filter(departement_id__in=codes, month=month)
+    return {
+        row.departement_id: {key: Table.from_raw(key, raw) for key, raw in row.tables.items()}
+        for row in rows
+    }
+
+
+def _empty(key: str, info: TableInfo) -> Table:
+    return Table(key, {}, Cell(0, 0) if info.has_total else None)
+
+
+def _complete(table: Table, info: TableInfo) -> Table:
+    """Every fixed cell present: a cell nobody is in is a small count like any other."""
+    for name in info.cells or ():
+        table.cells.setdefault(name, Cell(0, 0))
+    return table
+
+
+def _sum(key: str, tables: list[Table]) -> Table:
+    cells: dict[str, Cell] = {}
+    for table in tables:
+        for name, cell in table.cells.items():
+            known = cells.setdefault(name, Cell(0, 0))
+            known.value += cell.value
+            known.people += cell.people
+    totals = [table.total for table in tables]
+    total = None
+    if totals and all(t is not None for t in totals):
+        total = Cell(sum(t.value for t in totals), sum(t.people for t in totals))
+    return Table(key, cells, total)
+
+
+@dataclass
+class Combined:
+    """One table over a period, before suppression, with what must stay hidden."""
+
+    table: Table
+    forced: frozenset[str] = frozenset()
+
+
+def _combine(
+    key: str, info: TableInfo, months: list[Raw], live: Raw | None, threshold: int
+) -> Combined:
+    tables = [_complete(raw.get(key) or _empty(key, info), info) for raw in months]
+    if len(tables) == 1:
+        return Combined(tables[0])
+    if info.combine == END:
+        return Combined(tables[-1])
+    forced = frozenset().union(*(hidden_cells(t, info, threshold) for t in tables))
+    if info.combine == RANGE:
+        table = _complete((live or {}).get(key) or _empty(key, info), info)
+    else:
+        table = _sum(key, tables)
+    return Combined(table, forced)
+
+
+def _combined_all(months: list[Raw], live: Raw | None, threshold: int) -> dict[str, Combined]:
+    return {key: _combine(key, table_info(key), months, live, threshold) for key in table_keys()}
+
+
+def _needs_live(period: Period) -> bool:
+    return len(period.months()) > 1 and any(
+        table_info(key).combine == RANGE for key in table_keys()
+    )
+
+
+# --- What is shown --------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    value: float | None  # None: hidden
+    share: float | None = None  # percent of the total, for yes/no tables
+
+
+@dataclass
+class PublishedTable:
+    key: str
+    section: str
+    title: str
+    unit: str
+    measure: bool
+    rows: list[Row]
+    total: float | None  # None: hidden, or no total
+    has_total: bool
+    hidden_rows: int = 0  # cells from the data, hidden and not listed
+
+
+@dataclass
+class Report:
+    scope: str  # a département's code, or NATIONAL
+    scope_name: str
+    period: Period
+    threshold: int
+    tables: list[PublishedTable] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[str, list[PublishedTable]]]:
+        grouped: dict[str, list[PublishedTable]] = {}
+        for table in self.tables:
+            grouped.setdefault(table.section, []).append(table)
+        return list(grouped.items())
+
+    def hidden_text(self) -> str:
+        return f"< {self.threshold}"
+
+    def as_dict(self) -> dict:
+        return {
+            "departement": self.scope or None,
+            "name": self.scope_name,
+            "from": self.period.first.isoformat(),
+            "to": self.period.last.isoformat(),
+            "threshold": self.threshold,
+            "hidden": self.hidden_text(),
+            "tables": [
+                {
+                    "key": t.key,
+                    "section": t.section,
+                    "title": t.title,
+                    "unit": t.unit,
+                    "measure": t.measure,
+                    "rows": [
+                        {"key": r.key, "label": r.label, "value": r.value, "share": r.share}
+                        for r in t.rows
+                    ],
+                    "total": t.total,
+                    "hidden_rows": t.hidden_rows,
+                }
+                for t in self.tables
+            ],
+        }
+
+    def table(self, key: str) -> PublishedTable:
+        return next(t for t in self.tables if t.key == key)
+
+
+def _shown(value: float, measure: bool) -> float:
+    return round(value, 1) if measure else int(value)
+
+
+def _publish(key: str, table: Table, hidden: set[str]) -> PublishedTable:
+    info = table_info(key)
+    total = table.total
+    total_shown = total is not None and TOTAL not in hidden
+    keys = list(info.cells) if info.cells is not None else list(table.cells)
+    rows = []
+    for name in keys:
+        cell = table.cells.get(name, Cell(0, 0))
+        visible = name not in hidden
+        share = None
+        if info.complement and visible and total_shown and total.value:
+            share = round(100 * cell.value / total.value, 1)
+        rows.append(
+            Row(
+                name,
+                str(info.label(name)),
+                _shown(cell.value, info.measure) if visible else None,
+                share,
+            )
+        )
+    hidden_rows = 0
+    if info.cells is None:
+        hidden_rows = sum(1 for row in rows if row.value is None)
+        rows = sorted((r for r in rows if r.value is not None), key=lambda r: (-r.value, r.label))
+    return PublishedTable(
+        key=key,
+        section=str(info.section),
+        title=str(info.title),
+        unit=str(info.unit),
+        measure=info.measure,
+        rows=rows,
+        total=_shown(total.value, False) if total_shown else None,
+        has_total=info.has_total,
+        hidden_rows=hidden_rows,
+    )
+
+
+def _threshold(threshold: int | None) -> int:
+    return settings.FIGURES_MIN_PEOPLE if threshold is None else threshold
+
+
+def departement_report(code: str, period: Period, threshold: int | None = None) -> Report:
+    """The figures of département ``code`` over ``period`` (months that are over)."""
+    threshold = _threshold(threshold)
+    months = [monthly([code], month).get(code, {}) for month in period.months()]
+    live = compute([code], *period.bounds()).get(code, {}) if _needs_live(period) else None
+    report = Report(code, Departement.objects.get(pk=code).name, period, threshold)
+    for key, combined in _combined_all(months, live, threshold).items():
+        hidden = hidden_cells(combined.table, table_info(key), threshold, combined.forced)
+        report.tables.append(_publish(key, combined.table, hidden))
+    return report
+
+
+def national_report(period: Period, threshold: int | None = None) -> Report:
+    """All départements together, for national editors (see the module on what hides)."""
+    threshold = _threshold(threshold)
+    codes = list(Departement.objects.values_list("code", flat=True))
+    per_month = [monthly(codes, month) for month in period.months()]
+    live = compute(codes, *period.bounds()) if _needs_live(period) else {}
+    pooled = compute(None, *period.bounds()).get(NATIONAL, {})
+    local = {
+        code: _combined_all([m.get(code, {}) for m in per_month], live.get(code), threshold)
+        for code in codes
+    }
+    report = Report(NATIONAL, _("France"), period, threshold)
+    for key in table_keys():
+        info = table_info(key)
+        if info.measure or info.combine == RANGE:
+            table = _complete(pooled.get(key) or _empty(key, info), info)
+        else:
+            table = _sum(key, [local[code][key].table for code in codes])
+        forced = _hidden_somewhere(key, info, local, threshold)
+        hidden = hidden_cells(table, info, threshold, forced)
+        report.tables.append(_publish(key, table, hidden))
+    return report
+
+
+def _hidden_somewhere(key: str, info: TableInfo, local: dict, threshold: int) -> frozenset[str]:
+    """National cells to hide so that no département's hidden cell comes back."""
+    if info.measure:
+        return frozenset()  # a national median does not give back a local one
+    groups: dict[str, list[int]] = defaultdict(list)
+    for combined in (per_code[key] for per_code in local.values()):
+        hidden = hidden_cells(combined.table, info, threshold, combined.forced)
+        for name in hidden:
+            cell = combined.table.total if name == TOTAL else combined.table.cells.get(name)
+            if cell is not None and cell.people:
+                groups[name].append(cell.people)
+    return frozenset(
+        name for name, people in groups.items() if len(people) < 2 or sum(people) < threshold
+    )
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def table_csv(report: Report, key: str) -> str:
+    """One table as CSV (semicolons, as French spreadsheets expect), hidden cells as "< k"."""
+    table = report.table(key)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([table.title, report.period, report.scope_name])
+    writer.writerow([_("Row"), table.unit] + ([_("Share (%)")] if _has_shares(table) else []))
+    for row in table.rows:
+        value = report.hidden_text() if row.value is None else row.value
+        share = [] if not _has_shares(table) else ["" if row.share is None else row.share]
+        writer.writerow([row.label, value, *share])
+    if table.hidden_rows:
+        writer.writerow([_("Others, each under the threshold"), report.hidden_text()])
+    if table.has_total:
+        writer.writerow([_("Total"), report.hidden_text() if table.total is None else table.total])
+    return out.getvalue()
+
+
+def _has_shares(table: PublishedTable) -> bool:
+    return any(row.share is not None for row in table.rows)

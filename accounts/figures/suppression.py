@@ -1,0 +1,58 @@
+"""Small counts hidden, and hidden so that no published figure gives them back.
+
+Rules, for a threshold *k* (``FIGURES_MIN_PEOPLE``):
+
+1. **Primary**: a cell computed from fewer than *k* people is hidden ("< k"). So is,
+   in a yes/no table (``complement``), a cell that leaves fewer than *k* people on the
+   other side: "all but 2 are in care" would point at 2 people as surely as "2 are".
+2. **The total**: a total from fewer than *k* people is hidden, and every cell with it.
+3. **Secondary** (``partition`` tables, whose cells add up to the total): the hidden
+   cells, together, must be at least two and stand for at least *k* people; otherwise
+   the smallest shown cells are hidden too. Then the total minus the shown cells gives
+   only the sum of several hidden cells, never one of them, and that sum is no small
+   count.
+4. **Across periods and places**: a cell hidden in one month of a range is hidden in
+   the range (``forced``), and the report applies the same reasoning across
+   départements for the national view (see ``report``).
+"""
+
+from . import Table, TableInfo
+
+TOTAL = "__total__"
+
+
+def hidden_cells(
+    table: Table, info: TableInfo, threshold: int, forced: frozenset[str] = frozenset()
+) -> set[str]:
+    """The keys of ``table``'s cells to hide (``TOTAL`` for its total)."""
+    if not info.about_people:
+        return set()
+    hidden = {key for key, cell in table.cells.items() if cell.people < threshold}
+    hidden |= forced & (set(table.cells) | {TOTAL})
+    total = table.total
+    if total is not None and info.complement:
+        hidden |= {
+            key for key, cell in table.cells.items() if total.people - cell.people < threshold
+        }
+    if total is not None and (total.people < threshold or TOTAL in hidden):
+        return set(table.cells) | {TOTAL}
+    if info.partition and total is not None and hidden - {TOTAL}:
+        _hide_enough_to_protect(table, hidden, threshold)
+    return hidden
+
+
+def _hide_enough_to_protect(table: Table, hidden: set[str], threshold: int) -> None:
+    """Hide the smallest shown cells until the hidden group is safe (rule 3)."""
+    shown = sorted(
+        (key for key in table.cells if key not in hidden),
+        key=lambda key: (table.cells[key].people, table.cells[key].value, key),
+    )
+
+    def safe() -> bool:
+        group = [table.cells[key] for key in hidden if key != TOTAL]
+        return len(group) >= 2 and sum(cell.people for cell in group) >= threshold
+
+    while not safe() and shown:
+        hidden.add(shown.pop(0))
+    if not safe():
+        hidden.add(TOTAL)

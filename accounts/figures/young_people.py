@@ -1,0 +1,120 @@
+"""Figures on young people: who uses the app, by age band; sign-ups; situations."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from accounts.dates import AGE_BANDS
+from accounts.models import SITUATION_FLAGS, ActivityDay, User, YoungPersonProfile
+from accounts.roles import Role
+
+from . import END, NATIONAL, RANGE, SUM, Cell, TableInfo
+from .queries import count_cells, merge, tables, totals, years_before
+
+SECTION = _("Young people")
+OTHER_AGE = "other"
+DEPARTEMENT = "user__profile__departement"
+
+
+def _age_label(key: str) -> str:
+    return str(_("age unknown or outside 16-25")) if key == OTHER_AGE else f"{key} ans"
+
+
+def _flag_label(flag: str) -> str:
+    return str(YoungPersonProfile._meta.get_field(flag).verbose_name)
+
+
+TABLES = {
+    "young_people.active_by_age": TableInfo(
+        title=_("Active accounts by age band"),
+        unit=_("people"),
+        section=SECTION,
+        combine=RANGE,
+        has_total=True,
+        partition=True,
+        cells=(*(band for _low, _high, band in AGE_BANDS), OTHER_AGE),
+        label=_age_label,
+    ),
+    "young_people.signups": TableInfo(
+        title=_("New sign-ups"),
+        unit=_("people"),
+        section=SECTION,
+        combine=SUM,
+        cells=("all",),
+        label=lambda _key: str(_("new accounts")),
+    ),
+    "young_people.situations": TableInfo(
+        title=_("Situations declared in profiles"),
+        unit=_("people"),
+        section=SECTION,
+        combine=END,
+        has_total=True,
+        complement=True,
+        cells=SITUATION_FLAGS,
+        label=_flag_label,
+    ),
+}
+
+
+def _age_band_on(day) -> Case:
+    """The profile's age band on ``day``, in SQL (birth dates compared, no rows read)."""
+    whens = [
+        When(
+            Q(user__profile__birth_date__gt=years_before(day, high + 1))
+            & Q(user__profile__birth_date__lte=years_before(day, low)),
+            then=Value(band),
+        )
+        for low, high, band in AGE_BANDS
+    ]
+    return Case(*whens, default=Value(OTHER_AGE), output_field=CharField())
+
+
+def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
+    last_day = (end - timedelta(microseconds=1)).date()
+    active = ActivityDay.objects.filter(day__gte=start.date(), day__lt=end.date()).annotate(
+        band=_age_band_on(last_day)
+    )
+    by_age = count_cells(active, departement=DEPARTEMENT, codes=codes, people="user", cell="band")
+    for cells in by_age.values():  # the figure is people, not days of use
+        for cell in cells.values():
+            cell.value = cell.people
+    everyone_active = totals(active, departement=DEPARTEMENT, codes=codes, people="user")
+    for cell in everyone_active.values():
+        cell.value = cell.people
+
+    young = User.objects.filter(role=Role.YOUNG_PERSON)
+    signups = count_cells(
+        young.filter(date_joined__gte=start, date_joined__lt=end),
+        departement="profile__departement",
+        codes=codes,
+        people="pk",
+    )
+    accounts = young.filter(date_joined__lt=end)
+    flags = _flag_counts(accounts, codes)
+    return merge(
+        tables("young_people.active_by_age", by_age, everyone_active),
+        tables("young_people.signups", signups),
+        flags,
+    )
+
+
+def _flag_counts(accounts, codes: list[str] | None) -> dict:
+    """Each situation flag, and the accounts it is a share of: one query."""
+    figures = {
+        flag: Count("pk", filter=Q(**{f"profile__{flag}": True})) for flag in SITUATION_FLAGS
+    }
+    figures["everyone"] = Count("pk")
+    if codes is not None:
+        accounts = accounts.filter(profile__departement__in=codes)
+        rows = accounts.order_by().values("profile__departement").annotate(**figures)
+        per_code = {row["profile__departement"]: row for row in rows}
+    else:
+        per_code = {NATIONAL: accounts.aggregate(**figures)}
+    cells = {
+        code: {flag: Cell(row[flag], row[flag]) for flag in SITUATION_FLAGS}
+        for code, row in per_code.items()
+        if code is not None
+    }
+    total = {code: Cell(row["everyone"], row["everyone"]) for code, row in per_code.items()}
+    return tables("young_people.situations", cells, total)

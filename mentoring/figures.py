@@ -1,0 +1,203 @@
+"""Mentoring's and reminders' part of the départements' figures (aggregate queries)."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.figures import END, RANGE, SUM, TableInfo
+from accounts.figures.queries import (
+    ALL,
+    count_cells,
+    merge,
+    percentiles,
+    seconds_between,
+    tables,
+    totals,
+)
+
+from .models import Match, Meeting, MentoringRequest, ReminderDelivery
+from .selectors import CURRENT_MATCH_STATUSES, matchable_mentors
+
+SECTION = _("Mentoring")
+REMINDERS = _("Reminders")
+CHANNELS = ("push", "email")
+CHANNEL_LABELS = {"push": _("push notifications"), "email": _("e-mails")}
+MENTOR_CELLS = {"approved": _("approved mentors"), "free_capacity": _("free places")}
+WAIT_CELLS = {"median": _("median (days)"), "p90": _("90th percentile (days)")}
+
+TABLES = {
+    "mentoring.mentors": TableInfo(
+        title=_("Mentors who can take a mentee"),
+        unit=_("mentors, places"),
+        section=SECTION,
+        combine=END,
+        cells=tuple(MENTOR_CELLS),
+        label=lambda key: str(MENTOR_CELLS[key]),
+    ),
+    "mentoring.waiting": TableInfo(
+        title=_("Waiting list at the end of the period"),
+        unit=_("young people"),
+        section=SECTION,
+        combine=END,
+        cells=(ALL,),
+        label=lambda _key: str(_("waiting for a mentor")),
+    ),
+    "mentoring.time_to_match": TableInfo(
+        title=_("Time from request to active match"),
+        unit=_("days"),
+        section=SECTION,
+        combine=RANGE,
+        measure=True,
+        cells=tuple(WAIT_CELLS),
+        label=lambda key: str(WAIT_CELLS[key]),
+    ),
+    "mentoring.active_matches": TableInfo(
+        title=_("Matches under way at the end of the period"),
+        unit=_("matches"),
+        section=SECTION,
+        combine=END,
+        cells=(ALL,),
+        label=lambda _key: str(_("active or paused")),
+    ),
+    "mentoring.ended_matches": TableInfo(
+        title=_("Matches ended, by reason"),
+        unit=_("matches"),
+        section=SECTION,
+        combine=SUM,
+        has_total=True,
+        partition=True,
+        cells=tuple(Match.EndReason.values),
+        label=lambda key: str(Match.EndReason(key).label),
+    ),
+    "mentoring.meetings": TableInfo(
+        title=_("Meetings held"),
+        unit=_("meetings"),
+        section=SECTION,
+        combine=SUM,
+        cells=(ALL,),
+        label=lambda _key: str(_("accepted meetings that took place")),
+    ),
+    "reminders.sent": TableInfo(
+        title=_("Reminders sent, by channel"),
+        unit=_("reminders"),
+        section=REMINDERS,
+        combine=SUM,
+        cells=CHANNELS,
+        label=lambda key: str(CHANNEL_LABELS[key]),
+    ),
+    "reminders.failures": TableInfo(
+        title=_("Reminders that could not be delivered, by channel"),
+        unit=_("reminders"),
+        section=REMINDERS,
+        combine=SUM,
+        cells=CHANNELS,
+        label=lambda key: str(CHANNEL_LABELS[key]),
+    ),
+}
+
+
+def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
+    last_day = (end - timedelta(microseconds=1)).date()
+    taken = (
+        Match.objects.filter(mentor=OuterRef("user"), status__in=CURRENT_MATCH_STATUSES)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Coalesce(Sum(Value(1)), 0))
+        .values("n")
+    )
+    mentors = matchable_mentors(last_day).annotate(
+        free=Greatest(F("capacity") - Coalesce(Subquery(taken), 0), 0)
+    )
+    approved = count_cells(mentors, departement="departement", codes=codes, people="pk")
+    free = count_cells(
+        mentors, departement="departement", codes=codes, people="pk", value=Sum("free")
+    )
+    mentor_cells = {
+        code: {"approved": approved[code][ALL], "free_capacity": free[code][ALL]}
+        for code in approved
+    }
+
+    waiting = MentoringRequest.objects.filter(created_at__lt=end).filter(
+        Q(closed_at__isnull=True, status=MentoringRequest.Status.WAITING) | Q(closed_at__gte=end)
+    )
+    activated = Match.objects.filter(activated_at__gte=start, activated_at__lt=end)
+    under_way = Match.objects.filter(activated_at__lt=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=end)
+    )
+    ended = Match.objects.filter(ended_at__gte=start, ended_at__lt=end).exclude(
+        activated_at__isnull=True  # declined proposals never started
+    )
+    held = Meeting.objects.filter(
+        status=Meeting.Status.ACCEPTED, starts_at__gte=start, starts_at__lt=end
+    )
+    sent = ReminderDelivery.objects.filter(
+        state=ReminderDelivery.State.SENT, sent_at__gte=start, sent_at__lt=end
+    )
+    failed = ReminderDelivery.objects.filter(
+        state=ReminderDelivery.State.FAILED,
+        reminder__due_at__gte=start,
+        reminder__due_at__lt=end,
+    )
+    delivered_to = "reminder__user__profile__departement"
+    return merge(
+        tables("mentoring.mentors", mentor_cells),
+        tables(
+            "mentoring.waiting",
+            count_cells(waiting, departement="departement", codes=codes, people="young_person"),
+        ),
+        tables(
+            "mentoring.time_to_match",
+            percentiles(
+                activated,
+                departement="request__departement",
+                codes=codes,
+                people="young_person",
+                seconds=seconds_between("activated_at", "request__created_at"),
+                fractions={"median": 0.5, "p90": 0.9},
+            ),
+        ),
+        tables(
+            "mentoring.active_matches",
+            count_cells(
+                under_way, departement="request__departement", codes=codes, people="young_person"
+            ),
+        ),
+        tables(
+            "mentoring.ended_matches",
+            count_cells(
+                ended,
+                departement="request__departement",
+                codes=codes,
+                people="young_person",
+                cell="end_reason",
+            ),
+            totals(ended, departement="request__departement", codes=codes, people="young_person"),
+        ),
+        tables(
+            "mentoring.meetings",
+            count_cells(
+                held,
+                departement="match__request__departement",
+                codes=codes,
+                people="match__young_person",
+            ),
+        ),
+        tables(
+            "reminders.sent",
+            count_cells(
+                sent, departement=delivered_to, codes=codes, people="reminder__user", cell="channel"
+            ),
+        ),
+        tables(
+            "reminders.failures",
+            count_cells(
+                failed,
+                departement=delivered_to,
+                codes=codes,
+                people="reminder__user",
+                cell="channel",
+            ),
+        ),
+    )

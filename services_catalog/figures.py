@@ -1,0 +1,147 @@
+"""The catalogue's part of the départements' figures: what is looked for and reached.
+
+Searches and consultations are counted by distinct monthly pseudonyms
+(``accounts.pseudonyms``), so that a figure from one busy person is hidden like a
+figure from one person.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.figures import END, SUM, Cell, TableInfo
+from accounts.figures.queries import ALL, count_cells, merge, tables, totals
+
+from .models import Demarche, Entry, EntryConsultation, SearchEvent
+from .vocabulary import CATEGORIE_CHOICES
+
+SECTION = _("Catalogue")
+CATEGORIES = dict(CATEGORIE_CHOICES)
+DEMARCHE_CELLS = {
+    "started": _("started"),
+    "done": _("completed"),
+    "abandoned": _("abandoned"),
+}
+
+
+def _categorie_label(key: str) -> str:
+    return str(CATEGORIES.get(key) or _("no category"))
+
+
+def _entry_label(key) -> str:
+    title = Entry.objects.filter(pk=key).values_list("title", flat=True).first()
+    return title or str(_("entry removed"))
+
+
+def _searches(title, **extra) -> TableInfo:
+    return TableInfo(
+        title=title,
+        unit=_("searches"),
+        section=SECTION,
+        combine=SUM,
+        has_total=True,
+        partition=True,
+        **extra,
+    )
+
+
+TABLES = {
+    "catalogue.consulted_categories": _searches(
+        _("Most consulted categories"), label=_categorie_label
+    ),
+    "catalogue.consulted_entries": TableInfo(
+        title=_("Most consulted entries"),
+        unit=_("consultations"),
+        section=SECTION,
+        combine=SUM,
+        label=_entry_label,
+    ),
+    "catalogue.searches_by_category": _searches(_("Searches by category"), label=_categorie_label),
+    "catalogue.unmet_by_category": _searches(
+        _("Searches that found nothing, by category"), label=_categorie_label
+    ),
+    "catalogue.unmet_by_commune": _searches(
+        _("Searches that found nothing, by commune (INSEE code)"),
+        label=lambda key: key or str(_("no commune given")),
+    ),
+    "catalogue.demarches": TableInfo(
+        title=_("Saved procedures"),
+        unit=_("procedures"),
+        section=SECTION,
+        combine=SUM,
+        cells=tuple(DEMARCHE_CELLS),
+        label=lambda key: str(DEMARCHE_CELLS[key]),
+    ),
+    "catalogue.stale_entries": TableInfo(
+        title=_("Published entries not reviewed for six months"),
+        unit=_("entries"),
+        section=SECTION,
+        combine=END,
+        cells=(ALL,),
+        about_people=False,
+        label=lambda _key: str(_("entries to review")),
+    ),
+}
+
+
+def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
+    window = {"created_at__gte": start, "created_at__lt": end}
+    consulted = EntryConsultation.objects.filter(**window)
+    searches = SearchEvent.objects.filter(**window)
+    unmet = searches.filter(found=False)
+    scope = {"departement": "departement", "codes": codes, "people": "visitor"}
+    return merge(
+        tables(
+            "catalogue.consulted_categories",
+            count_cells(consulted, cell="categorie", **scope),
+            totals(consulted, **scope),
+        ),
+        tables("catalogue.consulted_entries", count_cells(consulted, cell="entry", **scope)),
+        tables(
+            "catalogue.searches_by_category",
+            count_cells(searches, cell="categorie", **scope),
+            totals(searches, **scope),
+        ),
+        tables(
+            "catalogue.unmet_by_category",
+            count_cells(unmet, cell="categorie", **scope),
+            totals(unmet, **scope),
+        ),
+        tables(
+            "catalogue.unmet_by_commune",
+            count_cells(unmet, cell="code_insee", **scope),
+            totals(unmet, **scope),
+        ),
+        _demarches(codes, start, end),
+        _stale(codes, end),
+    )
+
+
+def _demarches(codes, start: datetime, end: datetime) -> dict:
+    """Started, completed and abandoned in the window: one query per state."""
+    scope = {"departement": "user__profile__departement", "codes": codes, "people": "user"}
+    closed = Demarche.objects.filter(closed_at__gte=start, closed_at__lt=end)
+    parts = {
+        "started": Demarche.objects.filter(created_at__gte=start, created_at__lt=end),
+        "done": closed.filter(status=Demarche.Status.DONE),
+        "abandoned": closed.filter(status=Demarche.Status.ABANDONED),
+    }
+    cells: dict[str, dict[str, Cell]] = {}
+    for name, queryset in parts.items():
+        for code, cell in totals(queryset, **scope).items():
+            cells.setdefault(code, {})[name] = cell
+    return tables("catalogue.demarches", cells)
+
+
+def _stale(codes, end: datetime) -> dict:
+    """Entries published at the end of the window whose last review is too old then."""
+    limit = (end - timedelta(days=settings.CATALOGUE_REVIEW_MAX_AGE_DAYS)).date()
+    stale = Entry.objects.filter(status=Entry.Status.PUBLISHED, created_at__lt=end).filter(
+        Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=limit)
+    )
+    per_code = count_cells(
+        stale, departement="departement", codes=codes, people="pk", value=Count("pk")
+    )
+    return tables("catalogue.stale_entries", per_code)

@@ -1,0 +1,182 @@
+"""Figures on a hand-built data set: values, periods in Paris time, suppression, scoping."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from accounts.figures.periods import Period
+from accounts.figures.report import departement_report, national_report
+from accounts.models import ActivityDay, MonthlyFigures, User
+from services_catalog.models import SearchEvent
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+OCTOBER = Period.month(2026, 10)
+NOVEMBER = Period.month(2026, 11)
+STATS = "/api/v1/departements/{}/stats/"
+
+
+def searches(code, moment, count, *, categorie="logement", found=False, people=None):
+    """``count`` searches by ``people`` distinct visitors (one each by default)."""
+    people = people or count
+    SearchEvent.objects.bulk_create(
+        [
+            SearchEvent(
+                created_at=moment,
+                departement_id=code,
+                categorie=categorie,
+                found=found,
+                visitor=f"v{code}{categorie}{n % people}",
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def young_people(make_user, code, count, birth_date, prefix="j"):
+    users = []
+    for n in range(count):
+        user = make_user(f"{prefix}{code}.{n}@example.org")
+        user.profile.departement_id = code
+        user.profile.birth_date = birth_date
+        user.profile.care_leaver = n % 2 == 0
+        user.profile.save()
+        users.append(user)
+    User.objects.filter(pk__in=[u.pk for u in users]).update(
+        date_joined=datetime(2026, 10, 5, tzinfo=PARIS)
+    )
+    return users
+
+
+def test_unmet_needs_by_category_counted_and_hidden_below_five_people():
+    october = datetime(2026, 10, 10, 15, tzinfo=PARIS)
+    searches("93", october, 7, categorie="logement")
+    searches("93", october, 4, categorie="sante")
+    searches("93", october, 12, categorie="mobilite")
+    searches("93", october, 9, categorie="famille", people=2)  # two busy people
+    searches("93", october, 30, categorie="logement", found=True)
+    table = departement_report("93", OCTOBER).table("catalogue.unmet_by_category")
+    shown = {row.key: row.value for row in table.rows}
+    # Sante (4 people) and famille (2 people, 9 searches) are hidden; with them hidden
+    # the group is 6 people and two cells: the total may stay.
+    assert shown == {"mobilite": 12, "logement": 7}
+    assert table.hidden_rows == 2
+    assert table.total == 32
+    assert table.total - sum(shown.values()) == 13  # two hidden cells, never one
+
+
+def test_an_event_at_23_30_paris_on_the_last_day_belongs_to_that_month():
+    # 31 October 23:30 in Paris is 22:30 UTC: still October for the département.
+    late = datetime(2026, 10, 31, 23, 30, tzinfo=PARIS)
+    searches("93", late, 5)
+    searches("93", datetime(2026, 11, 1, 0, 30, tzinfo=PARIS), 6)
+    october = departement_report("93", OCTOBER).table("catalogue.searches_by_category")
+    november = departement_report("93", NOVEMBER).table("catalogue.searches_by_category")
+    assert october.total == 5 and november.total == 6
+
+
+def test_active_accounts_by_age_band_at_the_end_of_the_period(make_user):
+    teens = young_people(make_user, "93", 6, date(2009, 6, 1))  # 17 on 31 October 2026
+    adults = young_people(make_user, "93", 3, date(2005, 1, 1), prefix="a")  # 21
+    nineteen = young_people(make_user, "93", 2, date(2007, 1, 1), prefix="n")
+    for user in teens + adults + nineteen:
+        ActivityDay.objects.create(user=user, day=date(2026, 10, 3))
+        ActivityDay.objects.create(user=user, day=date(2026, 10, 4))  # counted once
+    table = departement_report("93", OCTOBER).table("young_people.active_by_age")
+    assert {row.key: row.value for row in table.rows} == {
+        "16-17": 6,
+        "18-20": None,
+        "21-25": None,
+        "other": None,
+    }
+    assert table.total == 11  # minus 6: the 5 of three hidden bands together
+
+    # With only the 3 adults hidden, the group is too small: 16-17 goes too.
+    User.objects.filter(pk__in=[u.pk for u in nineteen]).delete()
+    MonthlyFigures.objects.all().delete()
+    table = departement_report("93", OCTOBER).table("young_people.active_by_age")
+    assert all(row.value is None for row in table.rows) and table.total == 9
+
+
+def test_situation_shares_and_sign_ups(make_user):
+    young_people(make_user, "93", 12, date(2007, 3, 3))
+    report = departement_report("93", OCTOBER)
+    signups = report.table("young_people.signups")
+    assert signups.rows[0].value == 12
+    situations = {row.key: row for row in report.table("young_people.situations").rows}
+    assert situations["care_leaver"].value == 6 and situations["care_leaver"].share == 50.0
+    assert situations["parent"].value is None  # nobody: under the threshold
+
+
+def test_a_month_hidden_inside_a_range_stays_hidden_in_the_range():
+    searches("93", datetime(2026, 9, 10, tzinfo=PARIS), 3, categorie="sante")
+    searches("93", datetime(2026, 10, 10, tzinfo=PARIS), 10, categorie="sante")
+    searches("93", datetime(2026, 9, 10, tzinfo=PARIS), 20, categorie="logement")
+    searches("93", datetime(2026, 10, 10, tzinfo=PARIS), 20, categorie="logement")
+    both = Period.from_dates(date(2026, 9, 1), date(2026, 10, 31), today=date(2026, 11, 30))
+    october = departement_report("93", OCTOBER).table("catalogue.unmet_by_category")
+    assert {r.key: r.value for r in october.rows}["sante"] == 10
+    ranged = departement_report("93", both).table("catalogue.unmet_by_category")
+    # September's 3 would be the range minus October: hidden in the range too.
+    assert "sante" not in {r.key for r in ranged.rows}
+
+
+def test_a_month_once_computed_does_not_move():
+    searches("93", datetime(2026, 10, 10, tzinfo=PARIS), 8)
+    first = departement_report("93", OCTOBER).table("catalogue.searches_by_category").total
+    SearchEvent.objects.all().delete()  # as if the searches were erased afterwards
+    again = departement_report("93", OCTOBER).table("catalogue.searches_by_category").total
+    assert first == again == 8
+    assert MonthlyFigures.objects.filter(departement="93", month=date(2026, 10, 1)).exists()
+
+
+def test_the_national_view_does_not_give_back_a_departement_hidden_cell():
+    october = datetime(2026, 10, 10, tzinfo=PARIS)
+    searches("93", october, 3, categorie="sante")  # hidden in 93
+    searches("93", october, 30, categorie="logement")
+    searches("75", october, 40, categorie="sante")
+    searches("75", october, 40, categorie="logement")
+    national = national_report(OCTOBER).table("catalogue.unmet_by_category")
+    shown = {r.key: r.value for r in national.rows}
+    # 43 nationally minus 75's 40 would be 93's hidden 3.
+    assert "sante" not in shown
+
+
+def test_periods_are_whole_months_that_are_over(client_for, staff_93):
+    client = client_for(staff_93)
+    today = timezone.localdate()
+    for query in (
+        {"from": "2026-10-02", "to": "2026-10-31"},
+        {"from": "2026-10-01", "to": "2026-10-30"},
+        {"from": "2026-10-01"},
+        {"from": "2026-11-01", "to": "2026-10-31"},
+        {"from": today.replace(day=1).isoformat(), "to": "2099-12-31"},
+        {"from": "hier", "to": "2026-10-31"},
+    ):
+        response = client.get(STATS.format("93"), query)
+        assert response.status_code == 400, query
+        assert response.json()["error"]["status"] == 400
+
+
+def test_who_reads_a_departements_figures(
+    client_for, young_person, mentor, staff_93, staff_75, coordinator_93, national_editor
+):
+    searches("93", datetime(2026, 10, 10, tzinfo=PARIS), 6)
+    query = {"from": "2026-10-01", "to": "2026-10-31"}
+    for user in (staff_93, coordinator_93, national_editor):
+        response = client_for(user).get(STATS.format("93"), query)
+        assert response.status_code == 200, user.role
+        body = response.json()
+        assert body["departement"] == "93" and body["hidden"] == "< 5"
+        table = next(t for t in body["tables"] if t["key"] == "catalogue.searches_by_category")
+        assert table["total"] == 6
+    for user in (staff_75, young_person, mentor):
+        response = client_for(user).get(STATS.format("93"), query)
+        assert response.status_code == 403, user.role
+        assert "93" not in str(response.json().get("tables", ""))
+    from rest_framework.test import APIClient
+
+    assert APIClient().get(STATS.format("93"), query).status_code == 401
