@@ -88,14 +88,14 @@ class CatalogueEntryListView(APIView):
         response = paginator.get_paginated_response(EntryListSerializer(rows, many=True).data)
         if params.get("updated_since"):
             response.data["removed"] = selectors.removed_since(params["updated_since"])
-        self._count_search(params, found=totals["count"] > 0, visitor=visitor_pseudonym(request))
+        self._count_search(request, params, found=totals["count"] > 0)
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"  # cache, but check the ETag every time
         response["Vary"] = "Accept-Language"
         return response
 
     @staticmethod
-    def _count_search(params: dict, found: bool, visitor: str) -> None:
+    def _count_search(request: Request, params: dict, found: bool) -> None:
         is_search = any(params.get(key) for key in ("q", "categorie", "thematique"))
         if not is_search:
             return  # a sync of the offline copy or a plain listing is not a search
@@ -110,7 +110,7 @@ class CatalogueEntryListView(APIView):
             thematique=thematique,
             had_text=bool(params.get("q")),
             found=found,
-            visitor=visitor,
+            visitor=visitor_pseudonym(request),  # only for a search: not on every sync
         )
 
 
