@@ -32,4 +32,5 @@ urlpatterns = [
         figures_api.DepartementStatsView.as_view(),
         name="departement-stats",
     ),
+    path("stats/", figures_api.NationalStatsView.as_view(), name="national-stats"),
 ]

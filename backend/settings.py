@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backend.apps.JalonAdminConfig",  # django.contrib.admin, with the figures
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -207,6 +208,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.tasks.dispatch_due_reminders",
         # How often due reminders are looked for: the latest a reminder can be.
         "schedule": env.float("REMINDERS_DISPATCH_SECONDS", default=30.0),
+    },
+    # The figures of a month are kept once it is over; computing them at night spares
+    # the first officer who opens the dashboard the wait.
+    "archive-last-month-figures": {
+        "task": "accounts.tasks.archive_last_month_figures",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
     },
     "purge-expired-sessions": {
         "task": "accounts.tasks.purge_expired_sessions",

@@ -1,15 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health
 from .api.exceptions import page_not_found
 
-admin.site.site_header = _("Jalon administration")
-admin.site.site_title = _("Jalon")
-admin.site.index_title = _("Administration")
 # The admin login goes through allauth: rate limits and two-factor authentication apply.
 admin.site.login = secure_admin_login(admin.site.login)
 

@@ -27,7 +27,9 @@ DEMARCHE_CELLS = {
 
 
 def _categorie_label(key: str) -> str:
-    return str(CATEGORIES.get(key) or _("no category"))
+    if not key:
+        return str(_("no category"))
+    return str(CATEGORIES.get(key) or key)  # a category data·inclusion has since dropped
 
 
 def _entry_label(key) -> str:

@@ -14,7 +14,7 @@ from backend.api.serializers import ErrorSerializer
 
 from . import access
 from .periods import Period, PeriodError
-from .report import departement_report
+from .report import departement_report, national_report
 
 
 class StatsQuerySerializer(serializers.Serializer):
@@ -91,6 +91,25 @@ class DepartementStatsView(APIView):
             raise PermissionDenied(_("You may not read this département's figures."))
         if not Departement.objects.filter(pk=code).exists():
             raise Http404
-        query = StatsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(departement_report(code, query.validated_data["period"]).as_dict())
+        return Response(departement_report(code, _period(request)).as_dict())
+
+
+class NationalStatsView(APIView):
+    """All départements together, for national editors and superusers only (403 for
+    anyone else). A cell hidden in some départements stays hidden nationally unless
+    those départements stand together for at least the threshold of people."""
+
+    @extend_schema(
+        parameters=[StatsQuerySerializer],
+        responses={200: StatsSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        if not access.may_read_national(request.user):
+            raise PermissionDenied(_("The national figures are for national editors."))
+        return Response(national_report(_period(request)).as_dict())
+
+
+def _period(request: Request) -> Period:
+    query = StatsQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data["period"]

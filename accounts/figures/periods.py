@@ -80,6 +80,16 @@ class Period:
             raise PeriodError(_("A period covers %(n)d months at most.") % {"n": MAX_MONTHS})
         return period
 
+    @classmethod
+    def from_months(cls, first: str, last: str, today: date | None = None) -> "Period":
+        """A period from two ``YYYY-MM`` months (the admin's period picker), both included."""
+        try:
+            start = datetime.strptime(first, "%Y-%m").date()
+            finish = datetime.strptime(last, "%Y-%m").date()
+        except ValueError as error:
+            raise PeriodError(_("Give months as YYYY-MM.")) from error
+        return cls.from_dates(start, last_of_month(finish), today)
+
     def months(self) -> list[date]:
         """The first day of each month of the period."""
         months, month = [], self.first
@@ -95,4 +105,7 @@ class Period:
     def __str__(self) -> str:
         if self.first == first_of_month(self.last):
             return f"{self.first:%Y-%m}"
-        return f"{self.first:%Y-%m} to {self.last:%Y-%m}"
+        return _("%(first)s to %(last)s") % {
+            "first": f"{self.first:%Y-%m}",
+            "last": f"{self.last:%Y-%m}",
+        }

@@ -63,6 +63,18 @@ def monthly(codes: list[str], month: date) -> dict[str, Raw]:
     return found
 
 
+def archive_month(month: date) -> tuple[int, int]:
+    """Compute and keep ``month`` (a month that is over) for every département.
+
+    Returns how many départements were computed now and how many were already kept
+    (those are left as they are: a kept month never moves).
+    """
+    codes = list(Departement.objects.values_list("code", flat=True))
+    kept = MonthlyFigures.objects.filter(month=month, departement_id__in=codes).count()
+    monthly(codes, month)
+    return len(codes) - kept, kept
+
+
 def _stored(codes: list[str], month: date) -> dict[str, Raw]:
     rows = MonthlyFigures.objects.filter(departement_id__in=codes, month=month)
     return {

@@ -1,0 +1,210 @@
+"""The figures in the admin panel: the home page's dashboard, a page per scope, CSV.
+
+Staff and coordinators see their département's figures on the admin's home; national
+editors and superusers see the national view there and may open any département. The
+same ``report`` the API returns is drawn here as bar charts in inline SVG: no script,
+no external resource, readable with styles off.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import Departement
+
+from . import access, table_keys
+from .periods import Period, PeriodError
+from .report import PublishedTable, Report, departement_report, national_report, table_csv
+
+NATIONAL_SCOPE = "national"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float | None  # None: hidden
+    share: float | None
+    percent: float  # the bar's length against the table's longest
+
+
+@dataclass
+class Chart:
+    table: PublishedTable
+    bars: list[Bar]
+    has_shares: bool
+    csv_url: str
+
+
+@dataclass
+class Shortcut:
+    label: str
+    query: str
+    current: bool
+
+
+def _months_before(month: date, count: int) -> date:
+    year, index = divmod(month.year * 12 + month.month - 1 - count, 12)
+    return date(year, index + 1, 1)
+
+
+def shortcuts(current: Period, today: date | None = None) -> list[Shortcut]:
+    """The periods a busy officer asks for most, as links."""
+    last = Period.last_closed_month(today)
+    month = last.first
+    periods = [
+        (_("Last month"), last),
+        (_("Last 3 months"), Period(_months_before(month, 2), last.last)),
+        (_("Last 12 months"), Period(_months_before(month, 11), last.last)),
+        (_("Year %(year)d") % {"year": month.year - 1}, Period.year(month.year - 1)),
+    ]
+    if month.month > 1:
+        periods.insert(3, (_("This year so far"), Period(date(month.year, 1, 1), last.last)))
+    return [
+        Shortcut(str(label), _period_query(period), period == current) for label, period in periods
+    ]
+
+
+def _period_query(period: Period) -> str:
+    return urlencode({"start": f"{period.first:%Y-%m}", "end": f"{period.last:%Y-%m}"})
+
+
+def period_from_query(query) -> Period:
+    """``?start=YYYY-MM&end=YYYY-MM``, or the last month that is over."""
+    start, end = query.get("start"), query.get("end")
+    if not start and not end:
+        return Period.last_closed_month()
+    return Period.from_months(start or end, end or start)
+
+
+def default_scope(user) -> str | None:
+    """What the admin's home shows ``user``: the nation for national reach, else their
+    (first) département, else nothing."""
+    if access.may_read_national(user):
+        return NATIONAL_SCOPE
+    codes = access.readable_departements(user)
+    return sorted(codes)[0] if codes else None
+
+
+def _check_scope(user, scope: str) -> None:
+    if scope == NATIONAL_SCOPE:
+        if not access.may_read_national(user):
+            raise PermissionDenied
+        return
+    if not access.may_read_departement(user, scope):
+        raise PermissionDenied
+    if not Departement.objects.filter(pk=scope).exists():
+        raise Http404
+
+
+def build_report(scope: str, period: Period) -> Report:
+    if scope == NATIONAL_SCOPE:
+        return national_report(period)
+    return departement_report(scope, period)
+
+
+def charts(report: Report) -> list[tuple[str, list[Chart]]]:
+    """Each section's tables with their bars, in the order the providers gave them."""
+    query = _period_query(report.period)
+    scope = report.scope or NATIONAL_SCOPE
+    sections = []
+    for section, tables in report.sections():
+        drawn = []
+        for table in tables:
+            longest = max((row.value for row in table.rows if row.value), default=0)
+            bars = [
+                Bar(
+                    row.label,
+                    row.value,
+                    row.share,
+                    round(100 * row.value / longest, 1) if row.value and longest else 0,
+                )
+                for row in table.rows
+            ]
+            url = reverse("admin:figures-csv", args=[scope, table.key])
+            drawn.append(
+                Chart(table, bars, any(b.share is not None for b in bars), f"{url}?{query}")
+            )
+        sections.append((section, drawn))
+    return sections
+
+
+def figures_context(request: HttpRequest, scope: str, period: Period) -> dict:
+    """What ``admin/figures/report.html`` draws, for a scope the user may read."""
+    report = build_report(scope, period)
+    return {
+        "report": report,
+        "sections": charts(report),
+        "scope": scope,
+        "scopes": _scopes(request.user),
+        "shortcuts": shortcuts(period),
+        "start": f"{period.first:%Y-%m}",
+        "end": f"{period.last:%Y-%m}",
+        "latest": f"{Period.last_closed_month().first:%Y-%m}",
+        "computed_on": timezone.localdate(),
+    }
+
+
+def _scopes(user) -> list[tuple[str, str]]:
+    choices = (
+        [(NATIONAL_SCOPE, _("France (all départements)"))] if access.may_read_national(user) else []
+    )
+    codes = access.readable_departements(user)
+    choices += [(d.code, f"{d.code} {d.name}") for d in Departement.objects.filter(code__in=codes)]
+    return choices
+
+
+def home_context(request: HttpRequest) -> dict:
+    """The dashboard on the admin's home for those who read figures (none for others)."""
+    scope = default_scope(request.user)
+    if scope is None:
+        return {}
+    return figures_context(request, scope, Period.last_closed_month())
+
+
+def dashboard_view(request: HttpRequest, admin_site) -> HttpResponse:
+    """``/admin/figures/?scope=93&start=2026-01&end=2026-03``."""
+    scope = request.GET.get("scope") or default_scope(request.user)
+    if scope is None:
+        raise PermissionDenied
+    scope = scope.upper() if scope != NATIONAL_SCOPE else scope
+    _check_scope(request.user, scope)
+    error = None
+    try:
+        period = period_from_query(request.GET)
+    except PeriodError as problem:
+        error, period = str(problem), Period.last_closed_month()
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Figures"),
+        "period_error": error,
+        **figures_context(request, scope, period),
+    }
+    return render(request, "admin/figures/dashboard.html", context, status=400 if error else 200)
+
+
+def csv_view(request: HttpRequest, scope: str, key: str) -> HttpResponse:
+    """One table of the dashboard as a CSV file, with the same hidden cells."""
+    scope = scope.upper() if scope != NATIONAL_SCOPE else scope
+    _check_scope(request.user, scope)
+    if key not in table_keys():
+        raise Http404
+    try:
+        period = period_from_query(request.GET)
+    except PeriodError as problem:
+        return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+    report = build_report(scope, period)
+    # The byte order mark tells spreadsheets the file is UTF-8 (accents in names).
+    response = HttpResponse(
+        "\ufeff" + table_csv(report, key), content_type="text/csv; charset=utf-8"
+    )
+    name = slugify(f"jalon {scope} {period.first:%Y-%m} {period.last:%Y-%m}")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{key}.csv"'
+    return response

@@ -1,0 +1,31 @@
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.figures.periods import Period, PeriodError
+from accounts.figures.report import archive_month
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute and keep the figures of a month that is over for every département "
+        "(default: last month). A month already kept is left as it is."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", help="YYYY-MM (default: the last month that is over)")
+
+    def handle(self, *args, month=None, **options):
+        try:
+            period = Period.from_months(month, month) if month else Period.last_closed_month()
+        except PeriodError as error:
+            raise CommandError(str(error)) from error
+        started = datetime.now()
+        computed, kept = archive_month(period.first)
+        seconds = (datetime.now() - started).total_seconds()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{period}: {computed} départements computed, {kept} already kept "
+                f"({seconds:.1f} s)."
+            )
+        )

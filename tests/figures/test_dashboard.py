@@ -1,0 +1,216 @@
+"""The figures in the admin panel, the CSV exports, the national view and the monthly
+command: what each role sees, and that staff of 75 never see 93's figures."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from accounts.figures.periods import Period
+from accounts.models import Departement, MonthlyFigures
+from accounts.roles import Role
+from accounts.tasks import archive_last_month_figures
+
+from .test_report import PARIS, searches
+
+pytestmark = pytest.mark.django_db
+
+LAST_MONTH = Period.last_closed_month()
+BEFORE = Period.last_closed_month(LAST_MONTH.first)  # the month before
+LAST_MONTH_QUERY = {"start": f"{LAST_MONTH.first:%Y-%m}", "end": f"{LAST_MONTH.first:%Y-%m}"}
+CSV = "/admin/figures/{}/{}.csv"
+
+
+def _day_10(period: Period) -> datetime:
+    return datetime.combine(period.first + timedelta(days=9), datetime.min.time(), PARIS)
+
+
+@pytest.fixture
+def activity():
+    """Each of the last two months, 93 searched housing (7 people), mobility (6) and
+    family (3); 75 searched mobility (11). Family is hidden in 93, and mobility with it
+    (else the total would give family back)."""
+    for period in (BEFORE, LAST_MONTH):
+        searches("93", _day_10(period), 7, categorie="logement-hebergement")
+        searches("93", _day_10(period), 6, categorie="mobilite")
+        searches("93", _day_10(period), 3, categorie="famille")
+        searches("75", _day_10(period), 11, categorie="mobilite")
+
+
+def _searches(response) -> dict:
+    table = response.context["report"].table("catalogue.searches_by_category")
+    return {row.key: row.value for row in table.rows}
+
+
+def test_staff_home_shows_their_departement_figures_with_charts(client, staff_93, activity):
+    client.force_login(staff_93)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.scope == "93" and report.period == LAST_MONTH
+    assert _searches(response) == {"logement-hebergement": 7}  # sante (3 people) is hidden
+    html = response.content.decode()
+    assert "Seine-Saint-Denis" in html
+    assert "<svg" in html and "< 5" in html.replace("&lt;", "<")
+    assert "http" not in html.split("figures")[-1].split("</div>")[0]  # nothing fetched
+    assert "/admin/figures/93/catalogue.searches_by_category.csv?" in html
+
+
+def test_staff_of_75_never_see_93s_figures(client, staff_75, activity):
+    client.force_login(staff_75)
+    home = client.get("/admin/")
+    assert home.context["report"].scope == "75"
+    assert _searches(home) == {"mobilite": 11}
+    assert [code for code, _name in home.context["scopes"]] == ["75"]
+    assert client.get("/admin/figures/", {"scope": "93", **LAST_MONTH_QUERY}).status_code == 403
+    assert client.get("/admin/figures/", {"scope": "national"}).status_code == 403
+    csv = client.get(CSV.format("93", "catalogue.searches_by_category"), LAST_MONTH_QUERY)
+    assert csv.status_code == 403
+    assert "Logement" not in csv.content.decode()
+    assert client.get(CSV.format("national", "catalogue.searches_by_category")).status_code == 403
+
+
+def test_staff_picks_a_period(client, staff_93, activity):
+    client.force_login(staff_93)
+    before = client.get("/admin/figures/", {"scope": "93", "start": f"{BEFORE.first:%Y-%m}"})
+    assert before.status_code == 200
+    assert before.context["report"].period == BEFORE
+    assert _searches(before) == {"logement-hebergement": 7}
+    both = client.get(
+        "/admin/figures/", {"start": f"{BEFORE.first:%Y-%m}", "end": f"{LAST_MONTH.first:%Y-%m}"}
+    )
+    assert both.context["report"].scope == "93"
+    assert both.context["report"].period == Period(BEFORE.first, LAST_MONTH.last)
+    assert _searches(both) == {"logement-hebergement": 14}
+    assert both.context["report"].table("catalogue.searches_by_category").total == 32
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "2026-13", "end": "2026-13"},
+        {"start": "octobre", "end": "2026-10"},
+        {"start": "2026-10", "end": "2026-09"},
+        {"start": "2099-01", "end": "2099-01"},
+    ],
+)
+def test_a_bad_period_is_explained_and_nothing_else_is_shown(client, staff_93, activity, query):
+    client.force_login(staff_93)
+    page = client.get("/admin/figures/", query)
+    assert page.status_code == 400
+    assert page.context["period_error"]
+    assert page.context["report"].period == LAST_MONTH  # the last month, not the bad one
+    csv = client.get(CSV.format("93", "catalogue.searches_by_category"), query)
+    assert csv.status_code == 400
+    assert csv.content.decode()  # says why
+
+
+def test_csv_of_a_table_hides_the_same_cells(client, staff_93, activity):
+    client.force_login(staff_93)
+    response = client.get(CSV.format("93", "catalogue.searches_by_category"), LAST_MONTH_QUERY)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    month = f"{LAST_MONTH.first:%Y-%m}"
+    assert (
+        f"jalon-93-{month}-{month}-catalogue.searches_by_category.csv"
+        in (response["Content-Disposition"])
+    )
+    text = response.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == f"Recherches par catégorie;{LAST_MONTH};Seine-Saint-Denis"
+    assert "Logement et hébergement;7" in lines
+    assert not any(line.startswith(("Famille", "Mobilité")) for line in lines)
+    assert any(line.endswith(";< 5") for line in lines)  # the hidden rows, as "< 5"
+    assert "Total;16" in lines
+
+
+def test_csv_of_an_unknown_table_or_departement_is_404(client, national_editor):
+    client.force_login(national_editor)
+    assert client.get(CSV.format("93", "no.such_table")).status_code == 404
+    assert client.get(CSV.format("99", "catalogue.searches_by_category")).status_code == 404
+    assert client.get("/admin/figures/", {"scope": "99"}).status_code == 404
+
+
+def test_national_editor_home_shows_the_nation_and_can_open_any_departement(
+    client, national_editor, activity
+):
+    client.force_login(national_editor)
+    home = client.get("/admin/")
+    assert home.context["report"].scope == ""
+    # National mobilite minus 75's would give 93's hidden mobilite back.
+    assert _searches(home) == {"logement-hebergement": 7}
+    codes = [code for code, _name in home.context["scopes"]]
+    assert codes[0] == "national" and "93" in codes and "75" in codes
+    assert _searches(client.get("/admin/figures/", {"scope": "75"})) == {"mobilite": 11}
+    csv = client.get(CSV.format("national", "catalogue.searches_by_category"), LAST_MONTH_QUERY)
+    assert "Logement et hébergement;7" in csv.content.decode("utf-8-sig").splitlines()
+
+
+def test_home_without_figures_for_those_who_do_not_read_them(client, make_user, activity):
+    partner = make_user("partenaire@example.org", Role.PARTNER, departements=["93"])
+    client.force_login(partner)
+    home = client.get("/admin/")
+    assert home.status_code == 200 and "report" not in home.context
+    assert client.get("/admin/figures/").status_code == 403
+    assert client.get(CSV.format("93", "catalogue.searches_by_category")).status_code == 403
+
+
+def test_young_people_and_mentors_never_reach_the_figures_pages(
+    client, young_person, mentor, activity
+):
+    for user in (young_person, mentor, None):
+        if user:
+            client.force_login(user)
+        for url in ("/admin/figures/", CSV.format("93", "catalogue.searches_by_category")):
+            response = client.get(url)
+            assert response.status_code == 302, (user, url)
+            assert response["Location"].startswith("/admin/login/")
+
+
+def test_national_stats_api_for_national_editors_only(
+    client_for, national_editor, staff_93, young_person, activity
+):
+    query = {"from": LAST_MONTH.first.isoformat(), "to": LAST_MONTH.last.isoformat()}
+    body = client_for(national_editor).get("/api/v1/stats/", query).json()
+    assert body["departement"] is None
+    table = next(t for t in body["tables"] if t["key"] == "catalogue.searches_by_category")
+    assert {r["key"]: r["value"] for r in table["rows"]} == {"logement-hebergement": 7}
+    for user in (staff_93, young_person):
+        response = client_for(user).get("/api/v1/stats/", query)
+        assert response.status_code == 403
+        assert response.json()["error"]["status"] == 403
+    assert APIClient().get("/api/v1/stats/", query).status_code == 401
+    bad = client_for(national_editor).get("/api/v1/stats/", {"from": "2026-10-02"})
+    assert bad.status_code == 400
+
+
+def test_monthly_command_keeps_every_departement_once(capsys, activity):
+    month = f"{BEFORE.first:%Y-%m}"
+    call_command("compute_monthly_figures", "--month", month)
+    departements = Departement.objects.count()
+    assert MonthlyFigures.objects.filter(month=BEFORE.first).count() == departements
+    kept = MonthlyFigures.objects.get(departement_id="93", month=BEFORE.first)
+    assert kept.tables["catalogue.searches_by_category"]["total"] == [16, 16]
+    assert f"{departements} départements computed, 0 already kept" in capsys.readouterr().out
+    searches("93", _day_10(BEFORE), 5)  # late rows do not move a kept month
+    call_command("compute_monthly_figures", "--month", month)
+    assert f"0 départements computed, {departements} already kept" in capsys.readouterr().out
+    kept.refresh_from_db()
+    assert kept.tables["catalogue.searches_by_category"]["total"] == [16, 16]
+
+
+def test_monthly_command_refuses_a_month_that_is_not_over():
+    this_month = f"{datetime.now(PARIS):%Y-%m}"
+    with pytest.raises(CommandError):
+        call_command("compute_monthly_figures", "--month", this_month)
+    with pytest.raises(CommandError):
+        call_command("compute_monthly_figures", "--month", "octobre")
+    assert not MonthlyFigures.objects.exists()
+
+
+def test_the_scheduled_task_keeps_last_month(activity):
+    assert archive_last_month_figures() == Departement.objects.count()
+    kept = MonthlyFigures.objects.get(departement_id="93", month=LAST_MONTH.first)
+    assert kept.tables["catalogue.searches_by_category"]["total"] == [16, 16]
+    assert archive_last_month_figures() == 0
