@@ -75,6 +75,8 @@ class TableInfo:
     ``cells``: the fixed list of cells (shown even when nobody is in them), or None
     when they come from the data (categories, communes, entries: only those shown are
     listed).
+    ``labels``: the words of several cells at once, for words read from the database
+    (one query for a table, not one per row); ``label`` is then the fallback.
     """
 
     title: str  # lazy translation
@@ -88,6 +90,7 @@ class TableInfo:
     about_people: bool = True
     cells: tuple[str, ...] | None = None
     label: Callable[[str], str] = str  # cell key -> words
+    labels: Callable[[list[str]], dict[str, str]] | None = None
 
 
 @dataclass

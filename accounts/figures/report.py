@@ -222,6 +222,9 @@ def _publish(key: str, table: Table, hidden: set[str]) -> PublishedTable:
     total = table.total
     total_shown = total is not None and TOTAL not in hidden
     keys = list(info.cells) if info.cells is not None else list(table.cells)
+    if info.cells is None:
+        keys = [name for name in keys if name not in hidden]  # not listed, not labelled
+    words = info.labels(keys) if info.labels else {}
     rows = []
     for name in keys:
         cell = table.cells.get(name, Cell(0, 0))
@@ -232,15 +235,15 @@ def _publish(key: str, table: Table, hidden: set[str]) -> PublishedTable:
         rows.append(
             Row(
                 name,
-                str(info.label(name)),
+                words.get(name) or str(info.label(name)),
                 _shown(cell.value, info.measure) if visible else None,
                 share,
             )
         )
     hidden_rows = 0
     if info.cells is None:
-        hidden_rows = sum(1 for row in rows if row.value is None)
-        rows = sorted((r for r in rows if r.value is not None), key=lambda r: (-r.value, r.label))
+        hidden_rows = sum(1 for name in table.cells if name in hidden)
+        rows.sort(key=lambda r: (-r.value, r.label))
     return PublishedTable(
         key=key,
         section=str(info.section),
