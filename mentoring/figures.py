@@ -18,7 +18,7 @@ from accounts.figures.queries import (
 )
 
 from .models import Match, Meeting, MentoringRequest, ReminderDelivery
-from .selectors import CURRENT_MATCH_STATUSES, matchable_mentors
+from .selectors import matchable_mentors
 
 SECTION = _("Mentoring")
 REMINDERS = _("Reminders")
@@ -100,8 +100,10 @@ TABLES = {
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     last_day = (end - timedelta(microseconds=1)).date()
+    # Places taken at the end of the window (proposed by then, not yet ended), not today.
     taken = (
-        Match.objects.filter(mentor=OuterRef("user"), status__in=CURRENT_MATCH_STATUSES)
+        Match.objects.filter(mentor=OuterRef("user"), proposed_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
         .order_by()
         .values("mentor")
         .annotate(n=Coalesce(Sum(Value(1)), 0))
@@ -140,7 +142,13 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         reminder__due_at__gte=start,
         reminder__due_at__lt=end,
     )
-    delivered_to = "reminder__user__profile__departement"
+    # A young person's département, or the one a mentor mentors in (reminded of meetings).
+    recipient = Coalesce(
+        "reminder__user__profile__departement", "reminder__user__mentor_profile__departement"
+    )
+    sent = sent.annotate(recipient_departement=recipient)
+    failed = failed.annotate(recipient_departement=recipient)
+    delivered_to = "recipient_departement"
     return merge(
         tables("mentoring.mentors", mentor_cells),
         tables(

@@ -29,7 +29,7 @@ def searches(code, moment, count, *, categorie="logement", found=False, people=N
                 departement_id=code,
                 categorie=categorie,
                 found=found,
-                visitor=f"v{code}{categorie}{n % people}",
+                visitor=f"v{code}{categorie[:6]}{n % people}",  # 16 characters at most
             )
             for n in range(count)
         ]
