@@ -33,9 +33,11 @@ def _categorie_label(key: str) -> str:
 
 
 def _entry_titles(keys: list) -> dict:
-    """The titles of the entries shown, in one query (an entry since deleted has none)."""
-    titles = dict(Entry.objects.filter(pk__in=keys).values_list("pk", "title"))
-    return {key: titles[int(key)] for key in keys if key and int(key) in titles}
+    """The titles of the entries shown, in one query. A consultation of an entry since
+    deleted has no entry (key ``None``, kept as "null"): it keeps the fallback label."""
+    ids = {key: int(key) for key in keys if str(key).isdigit()}
+    titles = dict(Entry.objects.filter(pk__in=ids.values()).values_list("pk", "title"))
+    return {key: titles[pk] for key, pk in ids.items() if pk in titles}
 
 
 def _searches(title, **extra) -> TableInfo:
@@ -96,6 +98,7 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     searches = SearchEvent.objects.filter(**window)
     unmet = searches.filter(found=False)
     scope = {"departement": "departement", "codes": codes, "people": "visitor"}
+    unmet_total = totals(unmet, **scope)  # one query for both tables of unmet needs
     return merge(
         tables(
             "catalogue.consulted_categories",
@@ -111,12 +114,12 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         tables(
             "catalogue.unmet_by_category",
             count_cells(unmet, cell="categorie", **scope),
-            totals(unmet, **scope),
+            unmet_total,
         ),
         tables(
             "catalogue.unmet_by_commune",
             count_cells(unmet, cell="code_insee", **scope),
-            totals(unmet, **scope),
+            unmet_total,
         ),
         _demarches(codes, start, end),
         _stale(codes, end),

@@ -97,6 +97,7 @@ class TableInfo:
 class Registry:
     providers: dict[str, Provider] = field(default_factory=dict)
     tables: dict[str, TableInfo] = field(default_factory=dict)
+    provided: dict[str, frozenset[str]] = field(default_factory=dict)  # provider -> tables
 
 
 _registry = Registry()
@@ -106,10 +107,16 @@ def register_provider(name: str, provider: Provider, tables: dict[str, TableInfo
     """Add ``provider``'s tables (described by ``tables``) to every département's figures."""
     _registry.providers[name] = provider
     _registry.tables.update(tables)
+    _registry.provided[name] = frozenset(tables)
 
 
-def providers() -> dict[str, Provider]:
-    return dict(_registry.providers)
+def providers(keys: set[str] | None = None) -> dict[str, Provider]:
+    """Every provider, or only those giving at least one of the tables ``keys``."""
+    return {
+        name: provider
+        for name, provider in _registry.providers.items()
+        if keys is None or keys & _registry.provided[name]
+    }
 
 
 def table_info(key: str) -> TableInfo:

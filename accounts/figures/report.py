@@ -30,10 +30,13 @@ from .suppression import TOTAL, hidden_cells
 Raw = dict[str, Table]  # table key -> table
 
 
-def compute(codes: list[str] | None, start: datetime, end: datetime) -> dict[str, Raw]:
-    """Every provider's tables over [start, end), per département (or pooled)."""
+def compute(
+    codes: list[str] | None, start: datetime, end: datetime, keys: set[str] | None = None
+) -> dict[str, Raw]:
+    """The providers' tables over [start, end), per département (or pooled); with
+    ``keys``, only the providers of those tables are run."""
     result: dict[str, Raw] = defaultdict(dict)
-    for provider in providers().values():
+    for provider in providers(keys).values():
         for code, tables in provider(codes, start, end).items():
             for table in tables:
                 result[code][table.key] = table
@@ -136,10 +139,13 @@ def _combined_all(months: list[Raw], live: Raw | None, threshold: int) -> dict[s
     return {key: _combine(key, table_info(key), months, live, threshold) for key in table_keys()}
 
 
+def _range_keys() -> set[str]:
+    """The tables a range computes again over its whole length (not from its months)."""
+    return {key for key in table_keys() if table_info(key).combine == RANGE}
+
+
 def _needs_live(period: Period) -> bool:
-    return len(period.months()) > 1 and any(
-        table_info(key).combine == RANGE for key in table_keys()
-    )
+    return len(period.months()) > 1 and bool(_range_keys())
 
 
 # --- What is shown --------------------------------------------------------------------
@@ -265,7 +271,9 @@ def departement_report(code: str, period: Period, threshold: int | None = None) 
     """The figures of département ``code`` over ``period`` (months that are over)."""
     threshold = _threshold(threshold)
     months = [monthly([code], month).get(code, {}) for month in period.months()]
-    live = compute([code], *period.bounds()).get(code, {}) if _needs_live(period) else None
+    live = None
+    if _needs_live(period):
+        live = compute([code], *period.bounds(), keys=_range_keys()).get(code, {})
     report = Report(code, Departement.objects.get(pk=code).name, period, threshold)
     for key, combined in _combined_all(months, live, threshold).items():
         hidden = hidden_cells(combined.table, table_info(key), threshold, combined.forced)
@@ -278,8 +286,9 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
     threshold = _threshold(threshold)
     codes = list(Departement.objects.values_list("code", flat=True))
     per_month = [monthly(codes, month) for month in period.months()]
-    live = compute(codes, *period.bounds()) if _needs_live(period) else {}
-    pooled = compute(None, *period.bounds()).get(NATIONAL, {})
+    live = compute(codes, *period.bounds(), keys=_range_keys()) if _needs_live(period) else {}
+    pooled_keys = {key for key in table_keys() if table_info(key).measure} | _range_keys()
+    pooled = compute(None, *period.bounds(), keys=pooled_keys).get(NATIONAL, {})
     local = {
         code: _combined_all([m.get(code, {}) for m in per_month], live.get(code), threshold)
         for code in codes

@@ -10,7 +10,7 @@ from accounts.models import SITUATION_FLAGS, ActivityDay, User, YoungPersonProfi
 from accounts.roles import Role
 
 from . import END, NATIONAL, RANGE, SUM, Cell, TableInfo
-from .queries import count_cells, merge, tables, totals, years_before
+from .queries import count_cells, merge, tables, years_before
 
 SECTION = _("Young people")
 OTHER_AGE = "other"
@@ -79,9 +79,11 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     for cells in by_age.values():  # the figure is people, not days of use
         for cell in cells.values():
             cell.value = cell.people
-    everyone_active = totals(active, departement=DEPARTEMENT, codes=codes, people="user")
-    for cell in everyone_active.values():
-        cell.value = cell.people
+    # Each person is in one band (their age on the last day): the total adds them up.
+    everyone_active = {
+        code: Cell(sum(c.people for c in cells.values()), sum(c.people for c in cells.values()))
+        for code, cells in by_age.items()
+    }
 
     young = User.objects.filter(role=Role.YOUNG_PERSON)
     signups = count_cells(

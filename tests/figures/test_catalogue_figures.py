@@ -164,3 +164,12 @@ def test_published_entries_not_reviewed_for_six_months_are_counted_without_hidin
     }
     table = departement_report("93", OCTOBER).table("catalogue.stale_entries")
     assert [row.value for row in table.rows] == [2]  # about offers, not people: shown
+
+
+def test_consultations_of_a_deleted_entry_read_as_such():
+    gone = entry("Aide disparue")
+    consultations(gone, "93", 5)
+    EntryConsultation.objects.update(entry=None)  # what deleting the entry leaves
+    gone.delete()
+    table = departement_report("93", OCTOBER).table("catalogue.consulted_entries")
+    assert [(row.label, row.value) for row in table.rows] == [("fiche supprimée", 5)]
