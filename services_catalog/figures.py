@@ -40,10 +40,14 @@ def _entry_titles(keys: list) -> dict:
     return {key: titles[pk] for key, pk in ids.items() if pk in titles}
 
 
-def _searches(title, **extra) -> TableInfo:
+SEARCHES = _("searches")
+
+
+def _split(title, unit=SEARCHES, **extra) -> TableInfo:
+    """A table of events split by one key (category, commune) with their total."""
     return TableInfo(
         title=title,
-        unit=_("searches"),
+        unit=unit,
         section=SECTION,
         combine=SUM,
         has_total=True,
@@ -53,8 +57,8 @@ def _searches(title, **extra) -> TableInfo:
 
 
 TABLES = {
-    "catalogue.consulted_categories": _searches(
-        _("Most consulted categories"), label=_categorie_label
+    "catalogue.consulted_categories": _split(
+        _("Most consulted categories"), _("consultations"), label=_categorie_label
     ),
     "catalogue.consulted_entries": TableInfo(
         title=_("Most consulted entries"),
@@ -64,11 +68,11 @@ TABLES = {
         label=lambda _key: str(_("entry removed")),
         labels=_entry_titles,
     ),
-    "catalogue.searches_by_category": _searches(_("Searches by category"), label=_categorie_label),
-    "catalogue.unmet_by_category": _searches(
+    "catalogue.searches_by_category": _split(_("Searches by category"), label=_categorie_label),
+    "catalogue.unmet_by_category": _split(
         _("Searches that found nothing, by category"), label=_categorie_label
     ),
-    "catalogue.unmet_by_commune": _searches(
+    "catalogue.unmet_by_commune": _split(
         _("Searches that found nothing, by commune (INSEE code)"),
         label=lambda key: key or str(_("no commune given")),
     ),
