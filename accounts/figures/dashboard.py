@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -148,7 +147,6 @@ def figures_context(request: HttpRequest, scope: str, period: Period) -> dict:
         "start": f"{period.first:%Y-%m}",
         "end": f"{period.last:%Y-%m}",
         "latest": f"{Period.last_closed_month().first:%Y-%m}",
-        "computed_on": timezone.localdate(),
     }
 
 

@@ -80,10 +80,10 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         for cell in cells.values():
             cell.value = cell.people
     # Each person is in one band (their age on the last day): the total adds them up.
-    everyone_active = {
-        code: Cell(sum(c.people for c in cells.values()), sum(c.people for c in cells.values()))
-        for code, cells in by_age.items()
-    }
+    everyone_active = {}
+    for code, cells in by_age.items():
+        people = sum(cell.people for cell in cells.values())
+        everyone_active[code] = Cell(people, people)
 
     young = User.objects.filter(role=Role.YOUNG_PERSON)
     signups = count_cells(

@@ -1,4 +1,4 @@
-from datetime import datetime
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,9 +20,9 @@ class Command(BaseCommand):
             period = Period.from_months(month, month) if month else Period.last_closed_month()
         except PeriodError as error:
             raise CommandError(str(error)) from error
-        started = datetime.now()
+        started = time.perf_counter()
         computed, kept = archive_month(period.first)
-        seconds = (datetime.now() - started).total_seconds()
+        seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"{period}: {computed} départements computed, {kept} already kept "
