@@ -23,6 +23,7 @@ run: install
 	$(BIN)/python manage.py load_demo_catalogue
 	$(BIN)/python manage.py load_demo_vault
 	$(BIN)/python manage.py load_demo_mentoring
+	$(BIN)/python manage.py load_demo_activity
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A backend worker --beat --pool=solo --loglevel=INFO \
 		--schedule var/celerybeat-schedule & \

@@ -1,0 +1,121 @@
+"""Six months of fictitious past activity in the demo départements (local use only).
+
+The other demo loaders give a handful of accounts, the catalogue, a vault and a mentor:
+too few people for any steering figure to pass the suppression of small counts. This
+adds what the figures are made of, mostly in 93 and a little in 75, one module a part:
+the young people and their days of use (``people``), their use of the catalogue
+(``catalogue``), mentoring in 93 (``mentoring``), meetings, appointments and their
+reminders (``meetings``), and documents in the vault (``vault``); ``common`` holds
+what they share.
+
+Everything is drawn from fixed seeds, relative to today: the six months that are over
+and the current month up to yesterday. It relies on the demo catalogue (readings and
+procedures are about its published entries; none without it) and on the 93
+coordinator of ``load_demo_data`` (who approved the mentors), not on the demo
+accounts, which ``load_demo_data`` recreates at every run.
+
+Idempotent: the marker account (``MARKER_EMAIL``) signed up on the first day of the
+window its data was made for. The same window loads nothing; a later window (a month
+went by) replaces the demo activity with a new one. The stored monthly figures of 93
+and 75 are dropped whenever the activity is (re)made, so that they are computed again
+over it: in a demo base only, since a real closed month's figures never change.
+"""
+
+from collections import Counter
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.figures.periods import first_of_month, next_month
+from accounts.models import MonthlyFigures, User
+from services_catalog.models import EntryConsultation, SearchEvent
+from vault import services as vault_services
+from vault.models import UserKey
+
+from .catalogue import (
+    ADDRESSES,
+    Pseudonyms,
+    make_consultations,
+    make_demarches,
+    make_searches,
+    published_entries,
+    visitor_pools,
+)
+from .common import CODES, DOMAIN, MARKER_EMAIL, Window, at_hour
+from .meetings import make_appointments, make_meetings, make_reminders
+from .mentoring import make_mentors, make_requests_and_matches
+from .people import make_activity_days, make_people
+from .vault import make_documents
+
+__all__ = ["MARKER_EMAIL", "Window", "load_demo_activity"]
+
+
+@transaction.atomic
+def load_demo_activity(today: date | None = None) -> Counter:
+    """Create the demo activity of 93 and 75 for the window ending ``today``.
+
+    Returns what was created, by kind (empty when the activity of this window is
+    already there). A previous window's activity is replaced (see the module).
+    """
+    window = Window.ending(today or timezone.localdate())
+    outcome: Counter = Counter()
+    marker = User.objects.filter(email=MARKER_EMAIL).first()
+    if marker is not None:
+        if timezone.localdate(marker.date_joined) == window.months[0]:
+            return outcome
+        _remove_previous(marker, window)
+        outcome["previous demo activity replaced"] = 1
+
+    people = make_people(window)
+    outcome["young people"] = len(people)
+    outcome["activity days"] = make_activity_days(window, people)
+    pools = visitor_pools(window, people)
+    outcome["searches"] = make_searches(window, pools)
+    entries = published_entries()
+    outcome["entry consultations"] = make_consultations(window, pools, entries)
+    outcome["saved procedures"] = make_demarches(window, people, entries)
+    mentors = make_mentors(window)
+    outcome["mentors"] = len(mentors)
+    matches, requests = make_requests_and_matches(window, people, mentors)
+    outcome["mentoring requests"] = requests
+    outcome["matches"] = len(matches)
+    meetings = make_meetings(window, matches)
+    outcome["meetings"] = len(meetings)
+    appointments = make_appointments(window, people)
+    outcome["appointments"] = len(appointments)
+    reminders, deliveries = make_reminders(window, people, meetings, appointments)
+    outcome["reminders"], outcome["reminder deliveries"] = reminders, deliveries
+    outcome["vault documents"] = make_documents(window, people)
+    # Months computed before this activity existed would hide it: computed again.
+    MonthlyFigures.objects.filter(departement_id__in=CODES).delete()
+    return outcome
+
+
+def _demo_accounts():
+    return User.objects.filter(email__endswith=f"@{DOMAIN}").filter(
+        email__regex=r"^demo\.(jeune|mentor)\.[0-9]+\.[0-9]+@"
+    )
+
+
+def _remove_previous(marker: User, window: Window) -> None:
+    """Remove the activity made for an earlier window: accounts and what they did, and
+    the searches and readings under their pseudonyms (and the anonymous visitors')."""
+    accounts = list(_demo_accounts())
+    pseudonyms = Pseudonyms()
+    visitors = set()
+    month = first_of_month(timezone.localdate(marker.date_joined))
+    while month <= window.current:
+        moment = at_hour(month, 12)
+        visitors.update(pseudonyms.of_user(user, moment) for user in accounts)
+        for code in CODES:
+            visitors.update(pseudonyms.of_address(address, moment) for address in ADDRESSES[code])
+        month = next_month(month)
+    visitors = list(visitors)
+    for start in range(0, len(visitors), 500):
+        chunk = visitors[start : start + 500]
+        SearchEvent.objects.filter(departement_id__in=CODES, visitor__in=chunk).delete()
+        EntryConsultation.objects.filter(visitor__in=chunk).delete()
+    for user in _demo_accounts().filter(pk__in=UserKey.objects.values("user")):
+        vault_services.vault_erase(user)  # keys shredded, blobs deleted on commit
+    User.objects.filter(pk__in=[account.pk for account in accounts]).delete()

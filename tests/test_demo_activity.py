@@ -1,0 +1,183 @@
+"""After ``make run``'s demo loaders, département 93's figures are worth reading."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from accounts.demo_activity import MARKER_EMAIL, Window, load_demo_activity
+from accounts.figures.periods import Period, first_of_month
+from accounts.figures.report import departement_report
+from accounts.models import ActivityDay, User
+from mentoring.models import (
+    Appointment,
+    Match,
+    Meeting,
+    MentoringRequest,
+    MentorProfile,
+    Reminder,
+    ReminderDelivery,
+)
+from services_catalog.models import Demarche, EntryConsultation, SearchEvent
+from vault.models import Document
+
+pytestmark = pytest.mark.django_db
+
+OTHER_LOADERS = ("load_demo_data", "load_demo_catalogue", "load_demo_vault", "load_demo_mentoring")
+MODELS = (
+    User,
+    ActivityDay,
+    SearchEvent,
+    EntryConsultation,
+    Demarche,
+    MentorProfile,
+    MentoringRequest,
+    Match,
+    Meeting,
+    Appointment,
+    Reminder,
+    ReminderDelivery,
+    Document,
+)
+# The tables a département's officer reads first: each must show something.
+KEY_TABLES = (
+    "young_people.active_by_age",
+    "young_people.signups",
+    "catalogue.searches_by_category",
+    "catalogue.unmet_by_category",
+    "catalogue.unmet_by_commune",
+    "mentoring.time_to_match",
+    "mentoring.meetings",
+    "reminders.sent",
+)
+BANDS = {"16-17", "18-20", "21-25"}
+
+
+def run(*commands: str) -> None:
+    for command in commands:
+        call_command(command, stdout=io.StringIO())
+
+
+def make_run() -> None:
+    run(*OTHER_LOADERS, "load_demo_activity")
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def shown(report, key: str) -> dict:
+    return {row.key: row.value for row in report.table(key).rows if row.value is not None}
+
+
+def last_quarter() -> Period:
+    """The last three months that are over."""
+    last = Period.last_closed_month()
+    first = last.first
+    for _ in range(2):
+        first = first_of_month(first - timedelta(days=1))
+    return Period.from_dates(first, last.last)
+
+
+def test_93_shows_figures_for_the_last_month_over():
+    run(*OTHER_LOADERS)
+    last_month = Period.last_closed_month()
+    departement_report("93", last_month)  # read before: kept empty, then computed again
+    run("load_demo_activity")
+
+    report = departement_report("93", last_month)
+    for key in KEY_TABLES:
+        assert shown(report, key), key
+    ages = report.table("young_people.active_by_age")
+    assert set(shown(report, "young_people.active_by_age")) >= BANDS
+    assert ages.total >= 40
+    assert shown(report, "young_people.signups")["all"] >= 5
+    assert len(shown(report, "young_people.situations")) >= 5
+    assert len(shown(report, "catalogue.searches_by_category")) >= 6
+    assert {"logement-hebergement", "mobilite"} <= set(shown(report, "catalogue.unmet_by_category"))
+    assert {"93014", "93071"} <= set(shown(report, "catalogue.unmet_by_commune"))
+    assert len(shown(report, "catalogue.consulted_entries")) >= 3
+    assert set(shown(report, "catalogue.demarches")) == {"started", "done", "abandoned"}
+    wait = shown(report, "mentoring.time_to_match")
+    assert 0 < wait["median"] <= wait["p90"]
+    assert shown(report, "mentoring.mentors")["approved"] >= 10
+    assert shown(report, "mentoring.waiting")["all"] >= 5
+    assert shown(report, "mentoring.active_matches")["all"] >= 5
+    assert report.table("mentoring.ended_matches").total >= 5
+    assert "goals_reached" in shown(report, "mentoring.ended_matches")
+    assert shown(report, "mentoring.meetings")["all"] >= 5
+    assert set(shown(report, "reminders.sent")) == {"push", "email"}
+    assert shown(report, "vault.accounts")["all"] >= 5
+    assert shown(report, "vault.documents_by_type")
+    # 75 has a little activity too, mostly under the threshold.
+    assert departement_report("75", last_month).table("young_people.active_by_age").total
+
+
+def test_every_month_over_and_the_last_quarter_show_the_key_tables():
+    make_run()
+    window = Window.ending(timezone.localdate())
+    months = [Period.month(month.year, month.month) for month in window.months[:-1]]
+    for period in [*months, last_quarter()]:
+        report = departement_report("93", period)
+        for key in KEY_TABLES:
+            assert shown(report, key), (str(period), key)
+        assert set(shown(report, "young_people.active_by_age")) >= BANDS, str(period)
+        assert set(shown(report, "mentoring.time_to_match")) == {"median", "p90"}, str(period)
+    quarter = departement_report("93", last_quarter())
+    assert quarter.table("mentoring.ended_matches").total >= 15
+    assert shown(quarter, "young_people.signups")["all"] >= 15
+
+
+def test_loading_again_duplicates_nothing():
+    make_run()
+    before = counts()
+    figures = departement_report("93", Period.last_closed_month()).as_dict()
+    assert not load_demo_activity()  # this window's activity is there: nothing made
+    make_run()  # all of make run's loaders again
+    assert counts() == before
+    assert departement_report("93", Period.last_closed_month()).as_dict() == figures
+
+
+def test_a_later_window_replaces_the_activity_of_the_previous_one():
+    run(*OTHER_LOADERS)
+    today = timezone.localdate()
+    two_months_ago = first_of_month(first_of_month(today) - timedelta(days=40))
+    assert load_demo_activity(today=two_months_ago + timedelta(days=14))
+    outcome = load_demo_activity()
+    assert outcome["previous demo activity replaced"] == 1
+    window = Window.ending(today)
+    marker = User.objects.get(email=MARKER_EMAIL)
+    assert timezone.localdate(marker.date_joined) == window.months[0]
+    # Nothing of the old window is left before the new one starts.
+    assert not SearchEvent.objects.filter(created_at__lt=window.start).exists()
+    assert not EntryConsultation.objects.filter(created_at__lt=window.start).exists()
+    assert not ActivityDay.objects.filter(day__lt=window.months[0]).exists()
+    assert User.objects.filter(email__startswith="demo.jeune.93.").count() == 80
+    assert User.objects.filter(email__startswith="demo.jeune.75.").count() == 20
+    assert MentorProfile.objects.filter(user__email__startswith="demo.mentor.93.").count() == 10
+    made = counts()
+    assert not load_demo_activity()
+    assert counts() == made
+
+
+def test_demo_people_cannot_sign_in_and_nothing_is_left_for_the_worker():
+    make_run()
+    demo = User.objects.filter(email__startswith="demo.", email__endswith="@demo.jalon.fr")
+    assert demo.count() == 110
+    assert not any(user.has_usable_password() for user in demo)
+    # Reminders are all sent or failed: the worker has nothing to send to these people.
+    reminders = Reminder.objects.filter(user__in=demo)
+    assert reminders.exists()
+    assert not reminders.exclude(state__in=[Reminder.State.SENT, Reminder.State.FAILED]).exists()
+    assert not Meeting.objects.filter(
+        match__mentor__in=demo, starts_at__gte=timezone.now()
+    ).exists()
+
+
+def test_the_command_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("load_demo_activity", stdout=io.StringIO())
