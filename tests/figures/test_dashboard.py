@@ -169,14 +169,15 @@ def test_young_people_and_mentors_never_reach_the_figures_pages(
 
 
 def test_national_stats_api_for_national_editors_only(
-    client_for, national_editor, staff_93, young_person, activity
+    client_for, national_editor, superuser, staff_93, coordinator_93, mentor, young_person, activity
 ):
     query = {"from": LAST_MONTH.first.isoformat(), "to": LAST_MONTH.last.isoformat()}
-    body = client_for(national_editor).get("/api/v1/stats/", query).json()
-    assert body["departement"] is None
-    table = next(t for t in body["tables"] if t["key"] == "catalogue.searches_by_category")
-    assert {r["key"]: r["value"] for r in table["rows"]} == {"logement-hebergement": 7}
-    for user in (staff_93, young_person):
+    for user in (national_editor, superuser):
+        body = client_for(user).get("/api/v1/stats/", query).json()
+        assert body["departement"] is None
+        table = next(t for t in body["tables"] if t["key"] == "catalogue.searches_by_category")
+        assert {r["key"]: r["value"] for r in table["rows"]} == {"logement-hebergement": 7}
+    for user in (staff_93, coordinator_93, mentor, young_person):
         response = client_for(user).get("/api/v1/stats/", query)
         assert response.status_code == 403
         assert response.json()["error"]["status"] == 403
@@ -214,3 +215,14 @@ def test_the_scheduled_task_keeps_last_month(activity):
     kept = MonthlyFigures.objects.get(departement_id="93", month=LAST_MONTH.first)
     assert kept.tables["catalogue.searches_by_category"]["total"] == [16, 16]
     assert archive_last_month_figures() == 0
+
+
+def test_coordinators_read_their_departement_and_superusers_the_nation(
+    client, coordinator_93, superuser, activity
+):
+    client.force_login(coordinator_93)
+    assert client.get("/admin/").context["report"].scope == "93"
+    assert client.get("/admin/figures/", {"scope": "75"}).status_code == 403
+    client.force_login(superuser)
+    assert client.get("/admin/").context["report"].scope == ""
+    assert client.get("/admin/figures/", {"scope": "75"}).status_code == 200
