@@ -348,6 +348,8 @@ REMINDERS_MAX_ATTEMPTS = 5
 
 # Steering figures: any figure computed from fewer people than this is shown as "< N".
 FIGURES_MIN_PEOPLE = env.int("FIGURES_MIN_PEOPLE", default=5)
+if FIGURES_MIN_PEOPLE < 3:  # 1 would hide nothing, 2 would show every pair
+    raise environ.ImproperlyConfigured("FIGURES_MIN_PEOPLE must be at least 3.")
 
 # --- E-mail -----------------------------------------------------------------------------
 if PRODUCTION or "EMAIL_URL" in env:

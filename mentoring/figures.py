@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -61,13 +61,16 @@ TABLES = {
         cells=(ALL,),
         label=lambda _key: str(_("active or paused")),
     ),
+    # Each young person once, by the reason of their last ending in the window: the
+    # cells then split people, and a hidden reason cannot hide behind a double count.
     "mentoring.ended_matches": TableInfo(
-        title=_("Matches ended, by reason"),
-        unit=_("matches"),
+        title=_("Young people whose match ended, by reason"),
+        unit=_("young people"),
         section=SECTION,
         combine=SUM,
         has_total=True,
         partition=True,
+        people_add_up=True,
         cells=tuple(Match.EndReason.values),
         label=lambda key: str(Match.EndReason(key).label),
     ),
@@ -131,6 +134,10 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     ended = Match.objects.filter(ended_at__gte=start, ended_at__lt=end).exclude(
         activated_at__isnull=True  # declined proposals never started
     )
+    ended_later = ended.filter(
+        young_person=OuterRef("young_person"), ended_at__gt=OuterRef("ended_at")
+    )
+    last_ended = ended.exclude(Exists(ended_later))
     held = Meeting.objects.filter(
         status=Meeting.Status.ACCEPTED, starts_at__gte=start, starts_at__lt=end
     )
@@ -175,13 +182,15 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         tables(
             "mentoring.ended_matches",
             count_cells(
-                ended,
+                last_ended,
                 departement="request__departement",
                 codes=codes,
                 people="young_person",
                 cell="end_reason",
             ),
-            totals(ended, departement="request__departement", codes=codes, people="young_person"),
+            totals(
+                last_ended, departement="request__departement", codes=codes, people="young_person"
+            ),
         ),
         tables(
             "mentoring.meetings",

@@ -60,9 +60,12 @@ TABLES = {
     "catalogue.consulted_categories": _split(
         _("Most consulted categories"), _("consultations"), label=_categorie_label
     ),
+    # Readers, not readings: the categories' table counts readings, and a category's
+    # readings minus its shown entries' would otherwise give the hidden entries' back.
+    # A range adds up each month's readers (pseudonyms change every month).
     "catalogue.consulted_entries": TableInfo(
-        title=_("Most consulted entries"),
-        unit=_("consultations"),
+        title=_("Most read entries"),
+        unit=_("readers"),
         section=SECTION,
         combine=SUM,
         label=lambda _key: str(_("entry removed")),
@@ -109,7 +112,10 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
             count_cells(consulted, cell="categorie", **scope),
             totals(consulted, **scope),
         ),
-        tables("catalogue.consulted_entries", count_cells(consulted, cell="entry", **scope)),
+        tables(
+            "catalogue.consulted_entries",
+            count_cells(consulted, cell="entry", value=Count("visitor", distinct=True), **scope),
+        ),
         tables(
             "catalogue.searches_by_category",
             count_cells(searches, cell="categorie", **scope),

@@ -115,3 +115,10 @@ def test_unknown_environment_name_is_refused():
     result = _manage("check", DJANGO_ENV="prod")
     assert result.returncode != 0
     assert "DJANGO_ENV" in result.stderr
+
+
+def test_a_suppression_threshold_that_would_hide_nothing_is_refused():
+    result = _manage("check", FIGURES_MIN_PEOPLE="1")
+    assert result.returncode != 0
+    assert "FIGURES_MIN_PEOPLE" in result.stderr
+    assert _manage("check", FIGURES_MIN_PEOPLE="10").returncode == 0

@@ -57,12 +57,9 @@ UNMET = {
     ),
     "75": (("logement-hebergement", ("75119", "75120"), 2, 3),),
 }
+# In 75 only: in 93 they would hide the concentrated ones with them (a group of cells
+# of one visitor each may be one person, so a larger cell must stand with it).
 SCATTERED_UNMET = {
-    "93": (
-        (5, 6),
-        ("sante", "famille", "se-former", "numerique", "equipement-et-alimentation"),
-        ("", "93066", "93048", "93001", "93008", "93029", "93055"),
-    ),
     "75": ((1, 2), ("sante", "famille", "numerique"), ("", "75118", "75111")),
 }
 ANONYMOUS = {"93": 20, "75": 8}  # anonymous visitors a month (documentation addresses)
@@ -212,6 +209,8 @@ def make_searches(window: Window, pools: dict) -> int:
             for n, visitor in enumerate(rng.sample(pool, count)):
                 for _ in range(rng.choice((1, 1, 2))):
                     search(visitor, code, categorie, False, communes[n % len(communes)])
+        if code not in SCATTERED_UNMET:
+            continue
         (low, high), categories, communes = SCATTERED_UNMET[code]
         count = min(len(pool), len(categories), window.count(rng, low, high, month))
         scattered = zip(

@@ -67,6 +67,9 @@ class TableInfo:
     ``combine``: how its months add up (``SUM``, ``END`` or ``RANGE``).
     ``partition``: the cells split the total (each person or event in exactly one
     cell): a hidden cell must not be recoverable as the total minus the others.
+    ``people_add_up``: each person is in exactly one cell (an age band), so the people
+    of several cells add up; otherwise (categories, reasons: one person searches in
+    several) a group of cells stands for no more people than its largest cell.
     ``complement``: each cell is a yes/no share of the total (a situation flag): the
     "no" side is a small count too when few are left out.
     ``measure``: the cells are not counts (a median in days): never summed.
@@ -85,6 +88,7 @@ class TableInfo:
     combine: str = SUM
     has_total: bool = False
     partition: bool = False
+    people_add_up: bool = False
     complement: bool = False
     measure: bool = False
     about_people: bool = True

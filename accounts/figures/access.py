@@ -1,13 +1,14 @@
-"""Who reads which figures: a département's staff theirs, national editors all."""
+"""Who reads which figures: a département's staff (its curators) theirs, national
+editors all. Coordinators vet mentors and pairs; DESIGN.md gives them no figures."""
 
 from accounts.roles import Role
 from accounts.scoping import user_sees_all_departements
 
-FIGURES_ROLES = frozenset({Role.DEPARTEMENT_STAFF, Role.COORDINATOR})
+FIGURES_ROLES = frozenset({Role.DEPARTEMENT_STAFF})
 
 
 def may_read_departement(user, code: str) -> bool:
-    """Staff and coordinators of ``code``, national editors and superusers."""
+    """Staff of ``code``, national editors and superusers."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user_sees_all_departements(user):

@@ -78,7 +78,7 @@ class StatsSerializer(serializers.Serializer):
 class DepartementStatsView(APIView):
     """The département's figures over whole months that are over; small counts hidden.
 
-    For the département's staff and coordinators and for national editors: anyone else
+    For the département's staff and for national editors: anyone else
     gets 403, including staff of another département.
     """
 

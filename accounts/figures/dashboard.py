@@ -1,6 +1,6 @@
 """The figures in the admin panel: the home page's dashboard, a page per scope, CSV.
 
-Staff and coordinators see their département's figures on the admin's home; national
+Staff see their département's figures on the admin's home; national
 editors and superusers see the national view there and may open any département. The
 same ``report`` the API returns is drawn here as bar charts in inline SVG: no script,
 no external resource, readable with styles off.
@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -56,16 +57,17 @@ def _months_before(month: date, count: int) -> date:
 
 def shortcuts(current: Period, today: date | None = None) -> list[Shortcut]:
     """The periods a busy officer asks for most, as links."""
+    today = today or timezone.localdate()
     last = Period.last_closed_month(today)
     month = last.first
     periods = [
         (_("Last month"), last),
         (_("Last 3 months"), Period(_months_before(month, 2), last.last)),
         (_("Last 12 months"), Period(_months_before(month, 11), last.last)),
-        (_("Year %(year)d") % {"year": month.year - 1}, Period.year(month.year - 1)),
+        (_("Year %(year)d") % {"year": today.year - 1}, Period.year(today.year - 1)),
     ]
-    if month.month > 1:
-        periods.insert(3, (_("This year so far"), Period(date(month.year, 1, 1), last.last)))
+    if today.month > 1:  # in January, this year has no month over yet
+        periods.insert(3, (_("This year so far"), Period(date(today.year, 1, 1), last.last)))
     return [
         Shortcut(str(label), _period_query(period), period == current) for label, period in periods
     ]

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_MONTHS = 60
+# Nothing is counted before: an earlier period would only cost queries (and year 1
+# would not even compute ages).
+FIRST_MONTH = date(2020, 1, 1)
 
 
 class PeriodError(ValueError):
@@ -75,6 +78,8 @@ class Period:
             raise PeriodError(_("The end of the period is before its start."))
         if last >= first_of_month(today):
             raise PeriodError(_("Figures are given for months that are over."))
+        if first < FIRST_MONTH:
+            raise PeriodError(_("Figures start in %(month)s.") % {"month": f"{FIRST_MONTH:%Y-%m}"})
         period = cls(first, last)
         if len(period.months()) > MAX_MONTHS:
             raise PeriodError(_("A period covers %(n)d months at most.") % {"n": MAX_MONTHS})

@@ -21,6 +21,15 @@ from . import NATIONAL, Cell, Table
 ALL = "all"  # the cell of a table with a single figure
 
 
+def in_departements(queryset: QuerySet, departement: str, codes: list[str] | None) -> QuerySet:
+    """Rows of ``codes``; with ``None``, of every département (pooled), never of
+    nobody's: people without a département are in no département's figures, so the
+    national figure must not hold them either (it would single them out)."""
+    if codes is None:
+        return queryset.filter(**{f"{departement}__isnull": False})
+    return queryset.filter(**{f"{departement}__in": codes})
+
+
 def count_cells(
     queryset: QuerySet,
     *,
@@ -38,8 +47,7 @@ def count_cells(
     With ``codes=None``, all départements pooled under ``NATIONAL``.
     """
     value = value if value is not None else Count("pk")
-    if codes is not None:
-        queryset = queryset.filter(**{f"{departement}__in": codes})
+    queryset = in_departements(queryset, departement, codes)
     group = ([departement] if codes is not None else []) + ([cell] if cell else [])
     figures = {"v": value, "p": Count(people, distinct=True)}
     if not group:
@@ -120,8 +128,7 @@ def percentiles(
     them in the query; elsewhere (SQLite), each is read as one row at its rank in order,
     still without loading the others.
     """
-    if codes is not None:
-        queryset = queryset.filter(**{f"{departement}__in": codes})
+    queryset = in_departements(queryset, departement, codes)
     queryset = queryset.annotate(duration_seconds=seconds)
     counts = count_cells(queryset, departement=departement, codes=codes, people=people)
     if connection.vendor == "postgresql":

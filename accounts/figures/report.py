@@ -6,10 +6,12 @@ percentiles, is computed again over the whole range (``RANGE``). Every table the
 through ``suppression.hidden_cells``; a cell hidden in any month of a range stays
 hidden in the range, so a range minus its other months never gives it back.
 
-The national view adds up the départements. A cell hidden in some départements is
-shown nationally only if those départements are at least two and stand together for
-at least the threshold of people: the national figure minus the shown départements
-then gives a group, never one département's hidden cell.
+The national view adds up the départements (distinct people and percentiles are
+computed over all of them, people without a département left out). A cell hidden in
+some départements is shown nationally only if those départements are at least two
+and stand together for at least the threshold of people: the national figure minus
+the shown départements then gives a group, never one département's hidden cell. A
+cell hidden nationally in a month stays hidden in a range, as for a département.
 """
 
 import csv
@@ -19,7 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Departement, MonthlyFigures
 
@@ -97,17 +101,18 @@ def _complete(table: Table, info: TableInfo) -> Table:
     return table
 
 
-def _sum(key: str, tables: list[Table]) -> Table:
+def _sum(key: str, tables: list[Table], people=sum) -> Table:
+    """The tables' values added up; their people too (``sum``: départements, whose
+    people are not the same), or the most of them (``max``: months, where the same
+    people come back under new pseudonyms, so only the largest month is sure)."""
     cells: dict[str, Cell] = {}
-    for table in tables:
-        for name, cell in table.cells.items():
-            known = cells.setdefault(name, Cell(0, 0))
-            known.value += cell.value
-            known.people += cell.people
+    for name in dict.fromkeys(name for table in tables for name in table.cells):
+        parts = [table.cells[name] for table in tables if name in table.cells]
+        cells[name] = Cell(sum(c.value for c in parts), people(c.people for c in parts))
     totals = [table.total for table in tables]
     total = None
     if totals and all(t is not None for t in totals):
-        total = Cell(sum(t.value for t in totals), sum(t.people for t in totals))
+        total = Cell(sum(t.value for t in totals), people(t.people for t in totals))
     return Table(key, cells, total)
 
 
@@ -131,7 +136,7 @@ def _combine(
     if info.combine == RANGE:
         table = _complete((live or {}).get(key) or _empty(key, info), info)
     else:
-        table = _sum(key, tables)
+        table = _sum(key, tables, people=max)
     return Combined(table, forced)
 
 
@@ -293,6 +298,7 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
         code: _combined_all([m.get(code, {}) for m in per_month], live.get(code), threshold)
         for code in codes
     }
+    in_months = _hidden_nationally_in_months(per_month, codes, threshold)
     report = Report(NATIONAL, _("France"), period, threshold)
     for key in table_keys():
         info = table_info(key)
@@ -300,23 +306,49 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
             table = _complete(pooled.get(key) or _empty(key, info), info)
         else:
             table = _sum(key, [local[code][key].table for code in codes])
-        forced = _hidden_somewhere(key, info, local, threshold)
+        forced = _hidden_somewhere(key, info, local, threshold) | in_months.get(key, frozenset())
         hidden = hidden_cells(table, info, threshold, forced)
         report.tables.append(_publish(key, table, hidden))
     return report
 
 
+def _hidden_nationally_in_months(
+    per_month: list[dict[str, Raw]], codes: list[str], threshold: int
+) -> dict[str, frozenset[str]]:
+    """The national cells hidden in some month of a range, to hide in the range too
+    (else the range minus its other months would give them back). Measures are left
+    out: percentiles do not subtract."""
+    if len(per_month) < 2:
+        return {}
+    hidden: dict[str, set[str]] = defaultdict(set)
+    for month in per_month:
+        local = {code: _combined_all([month.get(code, {})], None, threshold) for code in codes}
+        for key in table_keys():
+            info = table_info(key)
+            if info.measure:
+                continue
+            table = _sum(key, [local[code][key].table for code in codes])
+            forced = _hidden_somewhere(key, info, local, threshold)
+            hidden[key] |= hidden_cells(table, info, threshold, forced)
+    return {key: frozenset(cells) for key, cells in hidden.items()}
+
+
 def _hidden_somewhere(key: str, info: TableInfo, local: dict, threshold: int) -> frozenset[str]:
-    """National cells to hide so that no département's hidden cell comes back."""
-    if info.measure:
-        return frozenset()  # a national median does not give back a local one
+    """National cells to hide so that no département's hidden cell comes back: those
+    hidden in one département only, or in several standing for fewer than the threshold
+    of people (for a yes/no share, the people on its smaller side). A median is treated
+    alike: one département's hidden waits must not be the only ones it adds."""
     groups: dict[str, list[int]] = defaultdict(list)
     for combined in (per_code[key] for per_code in local.values()):
-        hidden = hidden_cells(combined.table, info, threshold, combined.forced)
-        for name in hidden:
-            cell = combined.table.total if name == TOTAL else combined.table.cells.get(name)
-            if cell is not None and cell.people:
-                groups[name].append(cell.people)
+        table = combined.table
+        for name in hidden_cells(table, info, threshold, combined.forced):
+            cell = table.total if name == TOTAL else table.cells.get(name)
+            if cell is None or not cell.people:
+                continue
+            people = cell.people
+            if info.complement and name != TOTAL and table.total is not None:
+                people = min(people, table.total.people - cell.people)
+            groups[name].append(people)
     return frozenset(
         name for name, people in groups.items() if len(people) < 2 or sum(people) < threshold
     )
@@ -326,21 +358,39 @@ def _hidden_somewhere(key: str, info: TableInfo, local: dict, threshold: int) ->
 
 
 def table_csv(report: Report, key: str) -> str:
-    """One table as CSV (semicolons, as French spreadsheets expect), hidden cells as "< k"."""
+    """One table as CSV as French spreadsheets read it (semicolons, decimal commas),
+    hidden cells as "< k"."""
     table = report.table(key)
+    hidden = report.hidden_text()
+    shares = _has_shares(table)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([table.title, report.period, report.scope_name])
-    writer.writerow([_("Row"), table.unit] + ([_("Share (%)")] if _has_shares(table) else []))
+    writer.writerow([_("Row"), table.unit] + ([_("Share (%)")] if shares else []))
     for row in table.rows:
-        value = report.hidden_text() if row.value is None else row.value
-        share = [] if not _has_shares(table) else ["" if row.share is None else row.share]
-        writer.writerow([row.label, value, *share])
+        share = [_number(row.share)] if shares else []
+        writer.writerow(
+            [_text(row.label), hidden if row.value is None else _number(row.value), *share]
+        )
     if table.hidden_rows:
-        writer.writerow([_("Others, each under the threshold"), report.hidden_text()])
+        others = ngettext(
+            "%(rows)d other row, under the threshold",
+            "%(rows)d other rows, each under the threshold",
+            table.hidden_rows,
+        ) % {"rows": table.hidden_rows}
+        writer.writerow([others, hidden])
     if table.has_total:
-        writer.writerow([_("Total"), report.hidden_text() if table.total is None else table.total])
+        writer.writerow([_("Total"), hidden if table.total is None else _number(table.total)])
     return out.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else number_format(value, use_l10n=True)
+
+
+def _text(label: str) -> str:
+    """A label a spreadsheet will not run as a formula (an entry's title is typed by staff)."""
+    return f"'{label}" if label.startswith(("=", "+", "-", "@")) else label
 
 
 def _has_shares(table: PublishedTable) -> bool:

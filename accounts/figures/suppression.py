@@ -9,8 +9,10 @@ Rules, for a threshold *k* (``FIGURES_MIN_PEOPLE``):
 3. **Secondary** (``partition`` tables, whose cells add up to the total): the hidden
    cells, together, must be at least two and stand for at least *k* people; otherwise
    the smallest shown cells are hidden too. Then the total minus the shown cells gives
-   only the sum of several hidden cells, never one of them, and that sum is no small
-   count.
+   only the sum of several hidden cells, never one of them, and that sum comes from at
+   least *k* people. Where one person may be in several cells (searches by category),
+   a group is sure to stand for *k* people only when one of its cells does: five
+   cells of one person each may be one person.
 4. **Across periods and places**: a cell hidden in one month of a range is hidden in
    the range (``forced``), and the report applies the same reasoning across
    départements for the national view (see ``report``).
@@ -37,11 +39,11 @@ def hidden_cells(
     if total is not None and (total.people < threshold or TOTAL in hidden):
         return set(table.cells) | {TOTAL}
     if info.partition and total is not None and hidden - {TOTAL}:
-        _hide_enough_to_protect(table, hidden, threshold)
+        _hide_enough_to_protect(table, info, hidden, threshold)
     return hidden
 
 
-def _hide_enough_to_protect(table: Table, hidden: set[str], threshold: int) -> None:
+def _hide_enough_to_protect(table: Table, info: TableInfo, hidden: set[str], threshold: int):
     """Hide the smallest shown cells until the hidden group is safe (rule 3)."""
     shown = sorted(
         (key for key in table.cells if key not in hidden),
@@ -49,8 +51,9 @@ def _hide_enough_to_protect(table: Table, hidden: set[str], threshold: int) -> N
     )
 
     def safe() -> bool:
-        group = [table.cells[key] for key in hidden if key != TOTAL]
-        return len(group) >= 2 and sum(cell.people for cell in group) >= threshold
+        people = [table.cells[key].people for key in hidden if key != TOTAL]
+        standing = sum(people) if info.people_add_up else max(people, default=0)
+        return len(people) >= 2 and standing >= threshold
 
     while not safe() and shown:
         hidden.add(shown.pop(0))

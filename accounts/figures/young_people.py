@@ -9,8 +9,8 @@ from accounts.dates import AGE_BANDS
 from accounts.models import SITUATION_FLAGS, ActivityDay, User, YoungPersonProfile
 from accounts.roles import Role
 
-from . import END, NATIONAL, RANGE, SUM, Cell, TableInfo
-from .queries import count_cells, merge, tables, years_before
+from . import NATIONAL, RANGE, SUM, Cell, TableInfo
+from .queries import count_cells, in_departements, merge, tables, years_before
 
 SECTION = _("Young people")
 OTHER_AGE = "other"
@@ -33,6 +33,7 @@ TABLES = {
         combine=RANGE,
         has_total=True,
         partition=True,
+        people_add_up=True,
         cells=(*(band for _low, _high, band in AGE_BANDS), OTHER_AGE),
         label=_age_label,
     ),
@@ -44,11 +45,14 @@ TABLES = {
         cells=("all",),
         label=lambda _key: str(_("new accounts")),
     ),
+    # Among the young people active in the period, not every account opened: the
+    # accounts at the end of a month minus those at the end of the month before would
+    # give that month's sign-ups back, even when they are hidden.
     "young_people.situations": TableInfo(
-        title=_("Situations declared in profiles"),
+        title=_("Situations of the young people active in the period"),
         unit=_("people"),
         section=SECTION,
-        combine=END,
+        combine=RANGE,
         has_total=True,
         complement=True,
         cells=SITUATION_FLAGS,
@@ -92,8 +96,8 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         codes=codes,
         people="pk",
     )
-    accounts = young.filter(date_joined__lt=end)
-    flags = _flag_counts(accounts, codes)
+    active_people = young.filter(pk__in=active.values("user"))
+    flags = _flag_counts(active_people, codes)
     return merge(
         tables("young_people.active_by_age", by_age, everyone_active),
         tables("young_people.signups", signups),
@@ -107,8 +111,8 @@ def _flag_counts(accounts, codes: list[str] | None) -> dict:
         flag: Count("pk", filter=Q(**{f"profile__{flag}": True})) for flag in SITUATION_FLAGS
     }
     figures["everyone"] = Count("pk")
+    accounts = in_departements(accounts, "profile__departement", codes)
     if codes is not None:
-        accounts = accounts.filter(profile__departement__in=codes)
         rows = accounts.order_by().values("profile__departement").annotate(**figures)
         per_code = {row["profile__departement"]: row for row in rows}
     else:

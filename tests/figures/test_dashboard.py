@@ -1,13 +1,15 @@
 """The figures in the admin panel, the CSV exports, the national view and the monthly
 command: what each role sees, and that staff of 75 never see 93's figures."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from accounts.figures.dashboard import shortcuts
 from accounts.figures.periods import Period
+from accounts.figures.report import PublishedTable, Report, Row, table_csv
 from accounts.models import Departement, MonthlyFigures
 from accounts.roles import Role
 from accounts.tasks import archive_last_month_figures
@@ -49,11 +51,13 @@ def test_staff_home_shows_their_departement_figures_with_charts(client, staff_93
     assert response.status_code == 200
     report = response.context["report"]
     assert report.scope == "93" and report.period == LAST_MONTH
-    assert _searches(response) == {"logement-hebergement": 7}  # sante (3 people) is hidden
+    assert _searches(response) == {"logement-hebergement": 7}  # mobility and family hidden
     html = response.content.decode()
     assert "Seine-Saint-Denis" in html
     assert "<svg" in html and "< 5" in html.replace("&lt;", "<")
-    assert "http" not in html.split("figures")[-1].split("</div>")[0]  # nothing fetched
+    figures = html[html.index('id="figures"') : html.index("<!-- END Content -->")]
+    assert "<svg viewBox" in figures
+    assert "<script" not in figures and "http" not in figures  # nothing fetched elsewhere
     assert "/admin/figures/93/catalogue.searches_by_category.csv?" in html
 
 
@@ -217,12 +221,70 @@ def test_the_scheduled_task_keeps_last_month(activity):
     assert archive_last_month_figures() == 0
 
 
-def test_coordinators_read_their_departement_and_superusers_the_nation(
+def test_coordinators_read_no_figures_and_superusers_the_nation(
     client, coordinator_93, superuser, activity
 ):
     client.force_login(coordinator_93)
-    assert client.get("/admin/").context["report"].scope == "93"
-    assert client.get("/admin/figures/", {"scope": "75"}).status_code == 403
+    assert "report" not in client.get("/admin/").context
+    for scope in ("93", "75", "national"):
+        assert client.get("/admin/figures/", {"scope": scope}).status_code == 403
+    csv = client.get(CSV.format("93", "catalogue.searches_by_category"))
+    assert csv.status_code == 403
     client.force_login(superuser)
     assert client.get("/admin/").context["report"].scope == ""
     assert client.get("/admin/figures/", {"scope": "75"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("today", "labels"),
+    [
+        (
+            date(2027, 1, 15),
+            ["Le mois dernier", "Les 3 derniers mois", "Les 12 derniers mois", "Année 2026"],
+        ),
+        (
+            date(2026, 11, 30),
+            [
+                "Le mois dernier",
+                "Les 3 derniers mois",
+                "Les 12 derniers mois",
+                "Cette année jusqu'ici",
+                "Année 2025",
+            ],
+        ),
+    ],
+)
+def test_period_shortcuts_follow_the_calendar(today, labels):
+    found = shortcuts(LAST_MONTH, today)
+    assert [s.label for s in found] == labels
+    year = found[-1].query
+    assert f"start={today.year - 1}-01" in year and f"end={today.year - 1}-12" in year
+
+
+def test_periods_before_2020_are_refused(client, national_editor):
+    client.force_login(national_editor)
+    assert client.get("/admin/figures/", {"start": "0001-01", "end": "0001-01"}).status_code == 400
+    assert client.get("/admin/figures/", {"start": "2019-12", "end": "2020-01"}).status_code == 400
+    assert client.get("/admin/figures/", {"start": "2020-01", "end": "2020-01"}).status_code == 200
+
+
+def test_csv_reads_as_french_spreadsheets_expect():
+    table = PublishedTable(
+        key="t",
+        section="s",
+        title="Délai",
+        unit="jours",
+        measure=True,
+        rows=[Row("median", "=HYPERLINK(1)", 6.4), Row("p90", "90e centile", None)],
+        total=12,
+        has_total=True,
+        hidden_rows=3,
+    )
+    report = Report("93", "Seine-Saint-Denis", LAST_MONTH, 5, [table])
+    lines = table_csv(report, "t").splitlines()
+    assert lines[2:] == [
+        "'=HYPERLINK(1);6,4",  # a decimal comma; a label never runs as a formula
+        "90e centile;< 5",
+        "3 autres lignes, chacune sous le seuil;< 5",
+        "Total;12",
+    ]

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from accounts.figures import NATIONAL
-from accounts.figures.report import departement_report
-from accounts.models import Departement
+from accounts.figures.report import departement_report, national_report
+from accounts.models import Departement, MonthlyFigures
 from accounts.roles import Role
 from mentoring import services
 from mentoring.figures import provider
@@ -191,12 +191,12 @@ def test_matches_ended_in_the_window_by_reason(person, mentor_in):
     Match.objects.filter(pk=declined.pk).update(ended_at=paris(2026, 10, 6))
     ended_on("g", paris(2026, 10, 20), "goals_reached", "75", mentor_in("nadia", "75"))
 
+    # c counts once, by the reason of the last ending (goals reached on 28 October).
     assert figures(provider, "mentoring.ended_matches") == {
         "93": {
             "goals_reached": (2, 2),
             "mentor_left": (1, 1),
-            "mismatch": (1, 1),
-            "total": (4, 3),
+            "total": (3, 3),
         },
         "75": {"goals_reached": (1, 1), "total": (1, 1)},
     }
@@ -277,3 +277,18 @@ def test_reminders_failed_by_channel_counted_by_their_due_time(deliveries):
         "93": {"email": (2, 2)},
         "75": {"push": (1, 1)},
     }
+
+
+def test_a_national_median_hides_when_one_departement_alone_hides_its_own(
+    known_waits, person, mentor_in
+):
+    national = national_report(OCTOBER, threshold=5).table("mentoring.time_to_match")
+    assert {row.key: row.value for row in national.rows} == {"median": 6.5, "p90": 39.0}
+    # One young person of 13 waited 100 days: 13 hides it, and it would be the only
+    # hidden wait in the national median; the median and the 90th hide with it.
+    activated = datetime(2026, 10, 15, 12, tzinfo=UTC)
+    request = asked(person("solo", "13"), activated - timedelta(days=100))
+    matched(request, mentor_in("ines", "13"), activated)
+    MonthlyFigures.objects.all().delete()  # the same October, read again afresh
+    national = national_report(OCTOBER, threshold=5).table("mentoring.time_to_match")
+    assert {row.key: row.value for row in national.rows} == {"median": None, "p90": None}

@@ -64,19 +64,20 @@ def test_sign_ups_in_the_window(person, make_user):
     }
 
 
-def test_situations_of_the_accounts_opened_by_the_end_of_the_window(person):
-    def declared(name, code="93", joined=None, **flags):
+def test_situations_of_the_young_people_active_in_the_window(person):
+    def declared(name, code="93", days=(date(2026, 10, 12),), **flags):
         user = person(name, code)
         for flag, value in flags.items():
             setattr(user.profile, flag, value)
         user.profile.save()
-        User.objects.filter(pk=user.pk).update(date_joined=joined or paris(2026, 5, 4))
+        active(user, *days)
 
     declared("a", care_leaver=True, parent=True)
-    declared("b", care_leaver=True)
-    declared("c", care_leaver=True, student=True, joined=paris(2026, 10, 30))
+    declared("b", care_leaver=True, days=(date(2026, 10, 1), date(2026, 10, 31)))
+    declared("c", care_leaver=True, student=True)
     declared("d")
-    declared("e", care_leaver=True, joined=paris(2026, 11, 2))  # after the end
+    declared("e", care_leaver=True, days=(date(2026, 9, 30), date(2026, 11, 1)))  # not in it
+    declared("f", care_leaver=True, days=())  # an account, never used
     declared("yanis", "75", in_care=True)
 
     nobody = {flag: (0, 0) for flag in SITUATION_FLAGS}

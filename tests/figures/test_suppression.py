@@ -43,7 +43,20 @@ def test_two_small_hidden_cells_that_add_up_to_a_small_count_take_a_third():
 
 
 def test_two_hidden_cells_standing_for_enough_people_are_safe_alone():
-    assert hidden_cells(table(total=58, a=4, b=4, c=50), PARTITION, 5) == {"a", "b"}
+    # Age bands: each person in one band, so 4 + 4 are 8 people.
+    bands = TableInfo(
+        title="t", unit="u", section="s", has_total=True, partition=True, people_add_up=True
+    )
+    assert hidden_cells(table(total=58, a=4, b=4, c=50), bands, 5) == {"a", "b"}
+
+
+def test_a_group_of_cells_one_person_may_share_counts_as_its_largest_cell():
+    # Searches by commune: one visitor's search in each of five communes are five cells
+    # of 1 person, maybe the same one; total minus the shown would be their searches.
+    searches = table(total=45, a=1, b=1, c=1, d=1, e=1, emploi=40)
+    assert hidden_cells(searches, PARTITION, 5) == {"a", "b", "c", "d", "e", "emploi"}
+    grouped = table(total=58, a=4, b=4, c=6, d=44)
+    assert hidden_cells(grouped, PARTITION, 5) == {"a", "b", "c"}  # c stands for 6
 
 
 def test_a_small_total_hides_everything():
