@@ -14,4 +14,6 @@ class ServicesCatalogConfig(AppConfig):
         from .personal_data import export_demarches
 
         personal_data.register_exporter("demarches", export_demarches)
-        steering_figures.register_provider("catalogue", figures.provider, figures.TABLES)
+        steering_figures.register_provider(
+            "catalogue", figures.provider, figures.TABLES, forget=figures.forget_visitors
+        )

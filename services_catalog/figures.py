@@ -99,6 +99,16 @@ TABLES = {
 }
 
 
+def forget_visitors(start: datetime, end: datetime) -> int:
+    """Blank the pseudonyms of [start, end), a month every département has kept: they
+    served only to count distinct people, and with the server's secret they would lead
+    back to accounts."""
+    window = {"created_at__gte": start, "created_at__lt": end}
+    searches = SearchEvent.objects.filter(**window).exclude(visitor="").update(visitor="")
+    readings = EntryConsultation.objects.filter(**window).exclude(visitor="").update(visitor="")
+    return searches + readings
+
+
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     window = {"created_at__gte": start, "created_at__lt": end}
     consulted = EntryConsultation.objects.filter(**window)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.demo_activity import MARKER_EMAIL, Window, load_demo_activity
 from accounts.figures.periods import Period, first_of_month
-from accounts.figures.report import departement_report
+from accounts.figures.report import archive_month, departement_report
 from accounts.models import ActivityDay, User
 from mentoring.models import (
     Appointment,
@@ -146,6 +146,8 @@ def test_a_later_window_replaces_the_activity_of_the_previous_one():
     today = timezone.localdate()
     two_months_ago = first_of_month(first_of_month(today) - timedelta(days=40))
     assert load_demo_activity(today=two_months_ago + timedelta(days=14))
+    # The server kept running: beat kept a month and blanked its pseudonyms.
+    archive_month(first_of_month(two_months_ago - timedelta(days=1)))
     outcome = load_demo_activity()
     assert outcome["previous demo activity replaced"] == 1
     window = Window.ending(today)
@@ -154,6 +156,8 @@ def test_a_later_window_replaces_the_activity_of_the_previous_one():
     # Nothing of the old window is left before the new one starts.
     assert not SearchEvent.objects.filter(created_at__lt=window.start).exists()
     assert not EntryConsultation.objects.filter(created_at__lt=window.start).exists()
+    assert not SearchEvent.objects.filter(visitor="").exists()  # the kept month's too
+    assert not EntryConsultation.objects.filter(visitor="").exists()
     assert not ActivityDay.objects.filter(day__lt=window.months[0]).exists()
     assert User.objects.filter(email__startswith="demo.jeune.93.").count() == 80
     assert User.objects.filter(email__startswith="demo.jeune.75.").count() == 20

@@ -112,6 +112,10 @@ def _remove_previous(marker: User, window: Window) -> None:
             visitors.update(pseudonyms.of_address(address, moment) for address in ADDRESSES[code])
         month = next_month(month)
     visitors = list(visitors)
+    # Months kept since have their pseudonyms blanked (accounts.figures.forgetters).
+    since = at_hour(first_of_month(timezone.localdate(marker.date_joined)), 0)
+    SearchEvent.objects.filter(departement_id__in=CODES, visitor="", created_at__gte=since).delete()
+    EntryConsultation.objects.filter(visitor="", created_at__gte=since).delete()
     for start in range(0, len(visitors), 500):
         chunk = visitors[start : start + 500]
         SearchEvent.objects.filter(departement_id__in=CODES, visitor__in=chunk).delete()

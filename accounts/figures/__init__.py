@@ -58,6 +58,7 @@ class Table:
 
 
 Provider = Callable[[list[str] | None, datetime, datetime], dict[str, list[Table]]]
+Forget = Callable[[datetime, datetime], int]
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,25 @@ class Registry:
     providers: dict[str, Provider] = field(default_factory=dict)
     tables: dict[str, TableInfo] = field(default_factory=dict)
     provided: dict[str, frozenset[str]] = field(default_factory=dict)  # provider -> tables
+    forgetters: dict[str, Forget] = field(default_factory=dict)
 
 
 _registry = Registry()
 
 
-def register_provider(name: str, provider: Provider, tables: dict[str, TableInfo]) -> None:
-    """Add ``provider``'s tables (described by ``tables``) to every département's figures."""
+def register_provider(
+    name: str, provider: Provider, tables: dict[str, TableInfo], forget: Forget | None = None
+) -> None:
+    """Add ``provider``'s tables (described by ``tables``) to every département's figures.
+
+    ``forget(start, end)``, if given, drops what served only to count a month
+    [start, end) (pseudonyms), once that month is kept for every département.
+    """
     _registry.providers[name] = provider
     _registry.tables.update(tables)
     _registry.provided[name] = frozenset(tables)
+    if forget is not None:
+        _registry.forgetters[name] = forget
 
 
 def providers(keys: set[str] | None = None) -> dict[str, Provider]:
@@ -121,6 +131,10 @@ def providers(keys: set[str] | None = None) -> dict[str, Provider]:
         for name, provider in _registry.providers.items()
         if keys is None or keys & _registry.provided[name]
     }
+
+
+def forgetters() -> list[Forget]:
+    return list(_registry.forgetters.values())
 
 
 def table_info(key: str) -> TableInfo:

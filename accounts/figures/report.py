@@ -27,7 +27,18 @@ from django.utils.translation import ngettext
 
 from accounts.models import Departement, MonthlyFigures
 
-from . import END, NATIONAL, RANGE, Cell, Table, TableInfo, providers, table_info, table_keys
+from . import (
+    END,
+    NATIONAL,
+    RANGE,
+    Cell,
+    Table,
+    TableInfo,
+    forgetters,
+    providers,
+    table_info,
+    table_keys,
+)
 from .periods import Period
 from .suppression import TOTAL, hidden_cells
 
@@ -74,11 +85,15 @@ def archive_month(month: date) -> tuple[int, int]:
     """Compute and keep ``month`` (a month that is over) for every département.
 
     Returns how many départements were computed now and how many were already kept
-    (those are left as they are: a kept month never moves).
+    (those are left as they are: a kept month never moves). Then the providers forget
+    what served only to count it (the catalogue's monthly pseudonyms).
     """
     codes = list(Departement.objects.values_list("code", flat=True))
     kept = MonthlyFigures.objects.filter(month=month, departement_id__in=codes).count()
     monthly(codes, month)
+    # Every département's month is kept: what only served to count it can go.
+    for forget in forgetters():
+        forget(*Period.month(month.year, month.month).bounds())
     return len(codes) - kept, kept
 
 

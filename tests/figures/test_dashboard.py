@@ -9,10 +9,11 @@ from rest_framework.test import APIClient
 
 from accounts.figures.dashboard import shortcuts
 from accounts.figures.periods import Period
-from accounts.figures.report import PublishedTable, Report, Row, table_csv
+from accounts.figures.report import PublishedTable, Report, Row, departement_report, table_csv
 from accounts.models import Departement, MonthlyFigures
 from accounts.roles import Role
 from accounts.tasks import archive_last_month_figures
+from services_catalog.models import SearchEvent
 
 from .test_report import PARIS, searches
 
@@ -288,3 +289,14 @@ def test_csv_reads_as_french_spreadsheets_expect():
         "3 autres lignes, chacune sous le seuil;< 5",
         "Total;12",
     ]
+
+
+def test_pseudonyms_are_forgotten_once_every_departement_kept_the_month(activity):
+    call_command("compute_monthly_figures", "--month", f"{BEFORE.first:%Y-%m}")
+    start, end = BEFORE.bounds()
+    in_before = SearchEvent.objects.filter(created_at__gte=start, created_at__lt=end)
+    assert in_before.exists() and not in_before.exclude(visitor="").exists()
+    assert SearchEvent.objects.filter(created_at__gte=end).exclude(visitor="").exists()
+    # The kept month reads as it did, although its people can no longer be told apart.
+    table = departement_report("93", BEFORE).table("catalogue.searches_by_category")
+    assert {row.key: row.value for row in table.rows} == {"logement-hebergement": 7}
