@@ -6,6 +6,7 @@ same ``report`` the API returns is drawn here as bar charts in inline SVG: no sc
 no external resource, readable with styles off.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,7 @@ from .periods import Period, PeriodError
 from .report import PublishedTable, Report, departement_report, national_report, table_csv
 
 NATIONAL_SCOPE = "national"
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -166,7 +168,13 @@ def home_context(request: HttpRequest) -> dict:
     scope = default_scope(request.user)
     if scope is None:
         return {}
-    return figures_context(request, scope, Period.last_closed_month())
+    try:
+        return figures_context(request, scope, Period.last_closed_month())
+    except Exception:
+        # The home page is also the way to the offers to curate: a failure of the
+        # figures is logged and told, and must not close the admin panel.
+        logger.exception("The figures of the admin's home failed (%s).", scope)
+        return {"figures_failed": True}
 
 
 def dashboard_view(request: HttpRequest, admin_site) -> HttpResponse:

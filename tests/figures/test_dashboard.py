@@ -300,3 +300,15 @@ def test_pseudonyms_are_forgotten_once_every_departement_kept_the_month(activity
     # The kept month reads as it did, although its people can no longer be told apart.
     table = departement_report("93", BEFORE).table("catalogue.searches_by_category")
     assert {row.key: row.value for row in table.rows} == {"logement-hebergement": 7}
+
+
+def test_a_failure_of_the_figures_does_not_close_the_admin_home(client, staff_93, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("figures down")
+
+    monkeypatch.setattr("accounts.figures.dashboard.build_report", broken)
+    client.force_login(staff_93)
+    home = client.get("/admin/")
+    assert home.status_code == 200
+    assert "report" not in home.context and home.context["figures_failed"]
+    assert "Fiches du catalogue" in home.content.decode()  # the way to the offers
