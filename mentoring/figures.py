@@ -102,6 +102,7 @@ TABLES = {
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
+    """Mentors and places, the waiting list, time to match, matches, meetings, reminders."""
     last_day = (end - timedelta(microseconds=1)).date()
     # Places taken at the end of the window (proposed by then, not yet ended), not today.
     taken = (

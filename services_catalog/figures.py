@@ -110,6 +110,7 @@ def forget_visitors(start: datetime, end: datetime) -> int:
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
+    """Readings, searches, unmet needs, procedures and entries to review."""
     window = {"created_at__gte": start, "created_at__lt": end}
     consulted = EntryConsultation.objects.filter(**window)
     searches = SearchEvent.objects.filter(**window)

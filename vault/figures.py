@@ -40,6 +40,7 @@ TABLES = {
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
+    """Vault users and documents by type, as kept at the end of the window."""
     kept = Document.objects.filter(created_at__lt=end)
     return merge(
         tables(

@@ -134,10 +134,12 @@ def providers(keys: set[str] | None = None) -> dict[str, Provider]:
 
 
 def forgetters() -> list[Forget]:
+    """What each provider forgets once a month is kept everywhere."""
     return list(_registry.forgetters.values())
 
 
 def table_info(key: str) -> TableInfo:
+    """How table ``key`` is combined, hidden and shown."""
     return _registry.tables[key]
 
 

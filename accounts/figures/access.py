@@ -17,6 +17,7 @@ def may_read_departement(user, code: str) -> bool:
 
 
 def may_read_national(user) -> bool:
+    """National editors and superusers: the national view and every département."""
     return user.is_authenticated and user_sees_all_departements(user)
 
 

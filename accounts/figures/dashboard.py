@@ -62,14 +62,22 @@ def shortcuts(current: Period, today: date | None = None) -> list[Shortcut]:
     today = today or timezone.localdate()
     last = Period.last_closed_month(today)
     month = last.first
+    quarter = (month.month - 1) // 3 + 1
+    year = month.year
+    if month.month % 3:  # the last month's quarter is not over: the one before
+        quarter, year = (quarter - 1, year) if quarter > 1 else (4, year - 1)
     periods = [
         (_("Last month"), last),
+        (
+            _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": year},
+            Period.quarter(year, quarter),
+        ),
         (_("Last 3 months"), Period(_months_before(month, 2), last.last)),
         (_("Last 12 months"), Period(_months_before(month, 11), last.last)),
         (_("Year %(year)d") % {"year": today.year - 1}, Period.year(today.year - 1)),
     ]
     if today.month > 1:  # in January, this year has no month over yet
-        periods.insert(3, (_("This year so far"), Period(date(today.year, 1, 1), last.last)))
+        periods.insert(-1, (_("This year so far"), Period(date(today.year, 1, 1), last.last)))
     return [
         Shortcut(str(label), _period_query(period), period == current) for label, period in periods
     ]
@@ -108,6 +116,7 @@ def _check_scope(user, scope: str) -> None:
 
 
 def build_report(scope: str, period: Period) -> Report:
+    """The report of a département's code, or of ``NATIONAL_SCOPE``."""
     if scope == NATIONAL_SCOPE:
         return national_report(period)
     return departement_report(scope, period)

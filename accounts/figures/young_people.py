@@ -10,7 +10,7 @@ from accounts.models import SITUATION_FLAGS, ActivityDay, User, YoungPersonProfi
 from accounts.roles import Role
 
 from . import NATIONAL, RANGE, SUM, Cell, TableInfo
-from .queries import count_cells, in_departements, merge, tables, years_before
+from .queries import ALL, count_cells, in_departements, merge, tables, years_before
 
 SECTION = _("Young people")
 OTHER_AGE = "other"
@@ -42,7 +42,7 @@ TABLES = {
         unit=_("people"),
         section=SECTION,
         combine=SUM,
-        cells=("all",),
+        cells=(ALL,),
         label=lambda _key: str(_("new accounts")),
     ),
     # Among the young people active in the period, not every account opened: the
@@ -75,6 +75,7 @@ def _age_band_on(day) -> Case:
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
+    """Active young people by age band, sign-ups and situations (see ``figures``)."""
     last_day = (end - timedelta(microseconds=1)).date()
     active = ActivityDay.objects.filter(day__gte=start.date(), day__lt=end.date()).annotate(
         band=_age_band_on(last_day)

@@ -241,12 +241,19 @@ def test_coordinators_read_no_figures_and_superusers_the_nation(
     [
         (
             date(2027, 1, 15),
-            ["Le mois dernier", "Les 3 derniers mois", "Les 12 derniers mois", "Année 2026"],
+            [
+                "Le mois dernier",
+                "T4 2026",
+                "Les 3 derniers mois",
+                "Les 12 derniers mois",
+                "Année 2026",
+            ],
         ),
         (
             date(2026, 11, 30),
             [
                 "Le mois dernier",
+                "T3 2026",
                 "Les 3 derniers mois",
                 "Les 12 derniers mois",
                 "Cette année jusqu'ici",
@@ -260,6 +267,11 @@ def test_period_shortcuts_follow_the_calendar(today, labels):
     assert [s.label for s in found] == labels
     year = found[-1].query
     assert f"start={today.year - 1}-01" in year and f"end={today.year - 1}-12" in year
+    quarter = found[1].query
+    assert (
+        quarter
+        == {2027: "start=2026-10&end=2026-12", 2026: "start=2026-07&end=2026-09"}[today.year]
+    )
 
 
 def test_periods_before_2020_are_refused(client, national_editor):
