@@ -238,24 +238,29 @@ def vault_usage(departement_codes=None, threshold: int | None = None) -> dict:
         or (hidden and sum(left_over.values()) < threshold)
         or _gives_back([parts[code].total.people for code in total_hidden_in], threshold)
     )
+    small, secret = f"< {threshold}", _("secret")  # as in the figures (report.text_of)
     rows = [
         {
             "type": key,
             "label": label,
             "documents": None if key in hidden else scope.cells[key].value,
             "total_size": None if key in hidden else scope.sizes[key],
+            "hidden_as": small if scope.cells[key].people < threshold else secret,
         }
         for key, label in DocumentType.choices
     ]
+    everyone = scope.total.people
     return {
         "rows": rows,
         "totals": {
             "documents": None if totals_hidden else scope.total.value,
             "total_size": None if totals_hidden else scope.size,
-            "owners": None if owners_hidden else scope.total.people,
+            "owners": None if owners_hidden else everyone,
         },
+        "totals_hidden_as": small if everyone < threshold else secret,
         "threshold": threshold,
-        "hidden": f"< {threshold}",
+        "hidden": small,
+        "secret": secret,
     }
 
 

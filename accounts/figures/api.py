@@ -14,7 +14,9 @@ from backend.api.serializers import ErrorSerializer
 
 from . import access
 from .periods import Period, PeriodError
-from .report import departement_report, national_report
+from .report import PROTECTIVE, SMALL, departement_report, national_report
+
+HIDDEN_REASONS = [SMALL, PROTECTIVE]
 
 
 class StatsQuerySerializer(serializers.Serializer):
@@ -45,8 +47,16 @@ class StatsQuerySerializer(serializers.Serializer):
 class StatsRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
-    value = serializers.FloatField(allow_null=True, help_text=_("null: hidden (small count)."))
+    value = serializers.FloatField(allow_null=True, help_text=_("null: hidden."))
     share = serializers.FloatField(allow_null=True)
+    hidden = serializers.ChoiceField(
+        choices=HIDDEN_REASONS,
+        allow_null=True,
+        help_text=_(
+            "Why the value is hidden: small (fewer people than the threshold) or "
+            "protective (it would let one work a small figure out)."
+        ),
+    )
 
 
 class StatsTableSerializer(serializers.Serializer):
@@ -57,6 +67,7 @@ class StatsTableSerializer(serializers.Serializer):
     measure = serializers.BooleanField()
     rows = StatsRowSerializer(many=True)
     total = serializers.FloatField(allow_null=True)
+    total_hidden = serializers.ChoiceField(choices=HIDDEN_REASONS, allow_null=True)
     hidden_rows = serializers.IntegerField()
 
 
@@ -66,7 +77,8 @@ class StatsSerializer(serializers.Serializer):
     from_ = serializers.DateField()
     to = serializers.DateField()
     threshold = serializers.IntegerField()
-    hidden = serializers.CharField(help_text=_('How a hidden figure reads: "< 5".'))
+    hidden = serializers.CharField(help_text=_('How a small figure reads: "< 5".'))
+    secret = serializers.CharField(help_text=_("How a protective hidden figure reads."))
     tables = StatsTableSerializer(many=True)
 
     def get_fields(self):

@@ -23,7 +23,14 @@ from accounts.models import Departement
 
 from . import access, table_keys
 from .periods import Period, PeriodError
-from .report import PublishedTable, Report, departement_report, national_report, table_csv
+from .report import (
+    PublishedTable,
+    Report,
+    departement_report,
+    national_report,
+    others_text,
+    table_csv,
+)
 
 NATIONAL_SCOPE = "national"
 logger = logging.getLogger(__name__)
@@ -35,6 +42,7 @@ class Bar:
     value: float | None  # None: hidden
     share: float | None
     percent: float  # the bar's length against the table's longest
+    hidden_as: str  # what a hidden value reads
 
 
 @dataclass
@@ -43,6 +51,8 @@ class Chart:
     bars: list[Bar]
     has_shares: bool
     csv_url: str
+    others: str  # the line of the hidden rows not listed
+    total_as: str  # what a hidden total reads
 
 
 @dataclass
@@ -137,12 +147,20 @@ def charts(report: Report) -> list[tuple[str, list[Chart]]]:
                     row.value,
                     row.share,
                     round(100 * row.value / longest, 1) if row.value and longest else 0,
+                    report.text_of(row.hidden),
                 )
                 for row in table.rows
             ]
             url = reverse("admin:figures-csv", args=[scope, table.key])
             drawn.append(
-                Chart(table, bars, any(b.share is not None for b in bars), f"{url}?{query}")
+                Chart(
+                    table,
+                    bars,
+                    any(b.share is not None for b in bars),
+                    f"{url}?{query}",
+                    others_text(table.hidden_rows),
+                    report.text_of(table.total_hidden),
+                )
             )
         sections.append((section, drawn))
     return sections

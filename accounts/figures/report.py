@@ -40,7 +40,12 @@ from . import (
     table_keys,
 )
 from .periods import Period
-from .suppression import TOTAL, hidden_cells
+from .suppression import TOTAL, hidden_cells, small_cells
+
+# Why a figure is hidden: computed from fewer people than the threshold (reads "< 5"),
+# or hidden so that such a figure cannot be worked out (reads "secret").
+SMALL = "small"
+PROTECTIVE = "protective"
 
 Raw = dict[str, Table]  # table key -> table
 
@@ -177,6 +182,7 @@ class Row:
     label: str
     value: float | None  # None: hidden
     share: float | None = None  # percent of the total, for yes/no tables
+    hidden: str | None = None  # why: SMALL or PROTECTIVE
 
 
 @dataclass
@@ -190,6 +196,7 @@ class PublishedTable:
     total: float | None  # None: hidden, or no total
     has_total: bool
     hidden_rows: int = 0  # cells from the data, hidden and not listed
+    total_hidden: str | None = None  # why: SMALL or PROTECTIVE
 
 
 @dataclass
@@ -209,6 +216,13 @@ class Report:
     def hidden_text(self) -> str:
         return f"< {self.threshold}"
 
+    def secret_text(self) -> str:
+        return _("secret")
+
+    def text_of(self, why: str | None) -> str:
+        """How a hidden figure reads, by why it is hidden."""
+        return self.hidden_text() if why == SMALL else self.secret_text()
+
     def as_dict(self) -> dict:
         return {
             "departement": self.scope or None,
@@ -217,6 +231,7 @@ class Report:
             "to": self.period.last.isoformat(),
             "threshold": self.threshold,
             "hidden": self.hidden_text(),
+            "secret": self.secret_text(),
             "tables": [
                 {
                     "key": t.key,
@@ -225,10 +240,17 @@ class Report:
                     "unit": t.unit,
                     "measure": t.measure,
                     "rows": [
-                        {"key": r.key, "label": r.label, "value": r.value, "share": r.share}
+                        {
+                            "key": r.key,
+                            "label": r.label,
+                            "value": r.value,
+                            "share": r.share,
+                            "hidden": r.hidden,
+                        }
                         for r in t.rows
                     ],
                     "total": t.total,
+                    "total_hidden": t.total_hidden,
                     "hidden_rows": t.hidden_rows,
                 }
                 for t in self.tables
@@ -243,8 +265,15 @@ def _shown(value: float, measure: bool) -> float:
     return round(value, 1) if measure else int(value)
 
 
-def _publish(key: str, table: Table, hidden: set[str]) -> PublishedTable:
+def _publish(key: str, table: Table, hidden: set[str], threshold: int) -> PublishedTable:
     info = table_info(key)
+    small = small_cells(table, info, threshold)
+
+    def why(name: str) -> str | None:
+        if name not in hidden:
+            return None
+        return SMALL if name in small else PROTECTIVE
+
     total = table.total
     total_shown = total is not None and TOTAL not in hidden
     keys = list(info.cells) if info.cells is not None else list(table.cells)
@@ -264,6 +293,7 @@ def _publish(key: str, table: Table, hidden: set[str]) -> PublishedTable:
                 words.get(name) or str(info.label(name)),
                 _shown(cell.value, info.measure) if visible else None,
                 share,
+                why(name),
             )
         )
     hidden_rows = 0
@@ -280,6 +310,7 @@ def _publish(key: str, table: Table, hidden: set[str]) -> PublishedTable:
         total=_shown(total.value, False) if total_shown else None,
         has_total=info.has_total,
         hidden_rows=hidden_rows,
+        total_hidden=why(TOTAL) if total is not None else None,
     )
 
 
@@ -297,7 +328,7 @@ def departement_report(code: str, period: Period, threshold: int | None = None) 
     report = Report(code, Departement.objects.get(pk=code).name, period, threshold)
     for key, combined in _combined_all(months, live, threshold).items():
         hidden = hidden_cells(combined.table, table_info(key), threshold, combined.forced)
-        report.tables.append(_publish(key, combined.table, hidden))
+        report.tables.append(_publish(key, combined.table, hidden, threshold))
     return report
 
 
@@ -323,7 +354,7 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
             table = _sum(key, [local[code][key].table for code in codes])
         forced = _hidden_somewhere(key, info, local, threshold) | in_months.get(key, frozenset())
         hidden = hidden_cells(table, info, threshold, forced)
-        report.tables.append(_publish(key, table, hidden))
+        report.tables.append(_publish(key, table, hidden, threshold))
     return report
 
 
@@ -374,29 +405,31 @@ def _hidden_somewhere(key: str, info: TableInfo, local: dict, threshold: int) ->
 
 def table_csv(report: Report, key: str) -> str:
     """One table as CSV as French spreadsheets read it (semicolons, decimal commas),
-    hidden cells as "< k"."""
+    hidden cells as "< k" or "secret"."""
     table = report.table(key)
-    hidden = report.hidden_text()
     shares = _has_shares(table)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([table.title, report.period, report.scope_name])
     writer.writerow([_("Row"), table.unit] + ([_("Share (%)")] if shares else []))
     for row in table.rows:
-        share = [_number(row.share)] if shares else []
-        writer.writerow(
-            [_text(row.label), hidden if row.value is None else _number(row.value), *share]
-        )
+        value = report.text_of(row.hidden) if row.value is None else _number(row.value)
+        writer.writerow([_text(row.label), value, *([_number(row.share)] if shares else [])])
     if table.hidden_rows:
-        others = ngettext(
-            "%(rows)d other row, under the threshold",
-            "%(rows)d other rows, each under the threshold",
-            table.hidden_rows,
-        ) % {"rows": table.hidden_rows}
-        writer.writerow([others, hidden])
+        writer.writerow([others_text(table.hidden_rows), ""])
     if table.has_total:
-        writer.writerow([_("Total"), hidden if table.total is None else _number(table.total)])
+        total = table.total
+        writer.writerow(
+            [_("Total"), report.text_of(table.total_hidden) if total is None else _number(total)]
+        )
     return out.getvalue()
+
+
+def others_text(rows: int) -> str:
+    """The line that stands for the rows from the data that are hidden, not listed."""
+    return ngettext("%(rows)d other row hidden", "%(rows)d other rows hidden", rows) % {
+        "rows": rows
+    }
 
 
 def _number(value: float | None) -> str:

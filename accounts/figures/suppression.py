@@ -23,22 +23,33 @@ from . import Table, TableInfo
 TOTAL = "__total__"
 
 
+def small_cells(table: Table, info: TableInfo, threshold: int) -> set[str]:
+    """The cells hidden for what they are (rules 1 and 2): they read "< k". The others
+    a table hides protect these ("secret"), and may be large."""
+    if not info.about_people:
+        return set()
+    small = {key for key, cell in table.cells.items() if cell.people < threshold}
+    total = table.total
+    if total is not None:
+        if info.complement:
+            small |= {
+                key for key, cell in table.cells.items() if total.people - cell.people < threshold
+            }
+        if total.people < threshold:
+            small.add(TOTAL)
+    return small
+
+
 def hidden_cells(
     table: Table, info: TableInfo, threshold: int, forced: frozenset[str] = frozenset()
 ) -> set[str]:
     """The keys of ``table``'s cells to hide (``TOTAL`` for its total)."""
     if not info.about_people:
         return set()
-    hidden = {key for key, cell in table.cells.items() if cell.people < threshold}
-    hidden |= forced & (set(table.cells) | {TOTAL})
-    total = table.total
-    if total is not None and info.complement:
-        hidden |= {
-            key for key, cell in table.cells.items() if total.people - cell.people < threshold
-        }
-    if total is not None and (total.people < threshold or TOTAL in hidden):
+    hidden = small_cells(table, info, threshold) | (forced & (set(table.cells) | {TOTAL}))
+    if table.total is not None and TOTAL in hidden:
         return set(table.cells) | {TOTAL}
-    if info.partition and total is not None and hidden - {TOTAL}:
+    if info.partition and table.total is not None and hidden - {TOTAL}:
         _hide_enough_to_protect(table, info, hidden, threshold)
     return hidden
 

@@ -9,7 +9,15 @@ from rest_framework.test import APIClient
 
 from accounts.figures.dashboard import shortcuts
 from accounts.figures.periods import Period
-from accounts.figures.report import PublishedTable, Report, Row, departement_report, table_csv
+from accounts.figures.report import (
+    PROTECTIVE,
+    SMALL,
+    PublishedTable,
+    Report,
+    Row,
+    departement_report,
+    table_csv,
+)
 from accounts.models import Departement, MonthlyFigures
 from accounts.roles import Role
 from accounts.tasks import archive_last_month_figures
@@ -126,7 +134,7 @@ def test_csv_of_a_table_hides_the_same_cells(client, staff_93, activity):
     assert lines[0] == f"Recherches par catégorie;{LAST_MONTH};Seine-Saint-Denis"
     assert "Logement et hébergement;7" in lines
     assert not any(line.startswith(("Famille", "Mobilité")) for line in lines)
-    assert any(line.endswith(";< 5") for line in lines)  # the hidden rows, as "< 5"
+    assert "2 autres lignes masquées;" in lines  # family (small) and mobility with it
     assert "Total;16" in lines
 
 
@@ -288,7 +296,11 @@ def test_csv_reads_as_french_spreadsheets_expect():
         title="Délai",
         unit="jours",
         measure=True,
-        rows=[Row("median", "=HYPERLINK(1)", 6.4), Row("p90", "90e centile", None)],
+        rows=[
+            Row("median", "=HYPERLINK(1)", 6.4),
+            Row("p90", "90e centile", None, hidden=SMALL),
+            Row("mean", "moyenne", None, hidden=PROTECTIVE),
+        ],
         total=12,
         has_total=True,
         hidden_rows=3,
@@ -298,7 +310,8 @@ def test_csv_reads_as_french_spreadsheets_expect():
     assert lines[2:] == [
         "'=HYPERLINK(1);6,4",  # a decimal comma; a label never runs as a formula
         "90e centile;< 5",
-        "3 autres lignes, chacune sous le seuil;< 5",
+        "moyenne;secret",  # hidden so that a small figure cannot be worked out
+        "3 autres lignes masquées;",
         "Total;12",
     ]
 

@@ -225,3 +225,33 @@ def test_a_national_share_does_not_give_back_the_small_side_of_departements(make
     # of 10, would say 3 young people of 93 and 75 are not in care.
     rows = {row.key: row for row in national_report(OCTOBER).table("young_people.situations").rows}
     assert rows["in_care"].value is None
+
+
+def test_a_hidden_figure_says_whether_it_is_small_or_protects_a_small_one(
+    make_user, client_for, staff_93
+):
+    people = [
+        *young_people(make_user, "93", 6, date(2009, 1, 1), prefix="t"),  # 17
+        *young_people(make_user, "93", 7, date(2007, 1, 1)),  # 19
+        *young_people(make_user, "93", 8, date(2003, 1, 1), prefix="a"),  # 23
+        *young_people(make_user, "93", 3, None, prefix="u"),  # age unknown: 3
+    ]
+    for user in people:
+        ActivityDay.objects.create(user=user, day=date(2026, 10, 8))
+    body = (
+        client_for(staff_93)
+        .get(STATS.format("93"), {"from": "2026-10-01", "to": "2026-10-31"})
+        .json()
+    )
+    assert body["hidden"] == "< 5" and body["secret"] == "secret"
+    table = next(t for t in body["tables"] if t["key"] == "young_people.active_by_age")
+    rows = {row["key"]: (row["value"], row["hidden"]) for row in table["rows"]}
+    # The 3 of unknown age are a small count; 16-17, the smallest other band, is hidden
+    # with them (else the total minus the bands would give the 3 back): not small.
+    assert rows == {
+        "16-17": (None, "protective"),
+        "18-20": (7, None),
+        "21-25": (8, None),
+        "other": (None, "small"),
+    }
+    assert table["total"] == 24 and table["total_hidden"] is None
