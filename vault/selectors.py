@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.figures import Cell, Table, TableInfo
-from accounts.figures.suppression import TOTAL, hidden_cells
+from accounts.figures.suppression import TOTAL, gives_back, hidden_cells
 from mentoring import selectors as mentoring_selectors
 
 from . import crypto, keys
@@ -214,8 +214,12 @@ def vault_usage(departement_codes=None, threshold: int | None = None) -> dict:
     forced = frozenset(
         key
         for key in DocumentType.values
-        if _gives_back(
-            [part.cells[key].people for code, part in parts.items() if key in hidden_in[code]],
+        if gives_back(
+            [
+                part.cells[key].people
+                for code, part in parts.items()
+                if key in hidden_in[code] and part.cells[key].people
+            ],
             threshold,
         )
     )
@@ -229,14 +233,17 @@ def vault_usage(departement_codes=None, threshold: int | None = None) -> dict:
         for code, part in parts.items()
         if TOTAL in hidden_in[code] or (hidden_in[code] and residual.get(code, 0) < threshold)
     }
-    owners_hidden = scope.total.people < threshold or _gives_back(
-        [part.total.people for part in parts.values() if part.total.people < threshold],
+    owners_hidden = scope.total.people < threshold or gives_back(
+        [part.total.people for part in parts.values() if 0 < part.total.people < threshold],
         threshold,
     )
     totals_hidden = (
         TOTAL in hidden
         or (hidden and sum(left_over.values()) < threshold)
-        or _gives_back([parts[code].total.people for code in total_hidden_in], threshold)
+        or gives_back(
+            [parts[code].total.people for code in total_hidden_in if parts[code].total.people],
+            threshold,
+        )
     )
     small, secret = f"< {threshold}", _("secret")  # as in the figures (report.text_of)
     rows = [
@@ -330,14 +337,6 @@ def _sum_usage(parts: Iterable[_Usage]) -> _Usage:
 def _hidden_types(usage: _Usage, threshold: int, forced: frozenset[str] = frozenset()) -> set[str]:
     """The types to hide, with ``TOTAL`` when everything is (fewer owners in all)."""
     return hidden_cells(usage.table(), _USAGE, threshold, forced)
-
-
-def _gives_back(people: list[int], threshold: int) -> bool:
-    """Whether figures hidden in some départements (their people: ``people``) would come
-    back from a figure over several: unless none, or two or more standing together for
-    ``threshold`` people (those with nobody give nothing back), as in ``report``."""
-    people = [count for count in people if count]
-    return bool(people) and (len(people) < 2 or sum(people) < threshold)
 
 
 def _owners_of(documents: QuerySet[Document], types_of: dict[str | None, set[str]]) -> dict:

@@ -199,7 +199,7 @@ def home_context(request: HttpRequest) -> dict:
         return figures_context(request, scope, Period.last_closed_month())
     except Exception:
         # The home page is also the way to the offers to curate: a failure of the
-        # figures is logged and told, and must not close the admin panel.
+        # figures is logged and said on the page, and must not close the admin panel.
         logger.exception("The figures of the admin's home failed (%s).", scope)
         return {"figures_failed": True}
 

@@ -40,7 +40,7 @@ from . import (
     table_keys,
 )
 from .periods import Period
-from .suppression import TOTAL, hidden_cells, small_cells
+from .suppression import TOTAL, gives_back, hidden_cells, small_cells
 
 # Why a figure is hidden: computed from fewer people than the threshold (reads "< 5"),
 # or hidden so that such a figure cannot be worked out (reads "secret").
@@ -390,14 +390,13 @@ def _hidden_somewhere(key: str, info: TableInfo, local: dict, threshold: int) ->
         for name in hidden_cells(table, info, threshold, combined.forced):
             cell = table.total if name == TOTAL else table.cells.get(name)
             if cell is None or not cell.people:
-                continue
+                continue  # nobody: nothing to give back
             people = cell.people
             if info.complement and name != TOTAL and table.total is not None:
+                # The smaller side, even none: "all of them" tells as much as "2".
                 people = min(people, table.total.people - cell.people)
             groups[name].append(people)
-    return frozenset(
-        name for name, people in groups.items() if len(people) < 2 or sum(people) < threshold
-    )
+    return frozenset(name for name, people in groups.items() if gives_back(people, threshold))
 
 
 # --- CSV ------------------------------------------------------------------------------

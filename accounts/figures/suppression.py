@@ -54,6 +54,14 @@ def hidden_cells(
     return hidden
 
 
+def gives_back(people: list[int], threshold: int) -> bool:
+    """Whether a figure over several départements would give back what some of them
+    hide (``people``: the people behind each one's hidden figure): yes unless none, or
+    two or more standing together for ``threshold`` people. The callers leave out the
+    figures of nobody, which give nothing back."""
+    return bool(people) and (len(people) < 2 or sum(people) < threshold)
+
+
 def _hide_enough_to_protect(table: Table, info: TableInfo, hidden: set[str], threshold: int):
     """Hide the smallest shown cells until the hidden group is safe (rule 3)."""
     shown = sorted(

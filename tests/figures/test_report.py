@@ -255,3 +255,15 @@ def test_a_hidden_figure_says_whether_it_is_small_or_protects_a_small_one(
         "other": (None, "small"),
     }
     assert table["total"] == 24 and table["total_hidden"] is None
+
+
+def test_a_national_share_does_not_tell_that_all_of_a_departement_share_a_situation(make_user):
+    for code, in_care in (("93", 10), ("75", 5)):
+        for n, user in enumerate(young_people(make_user, code, 10, date(2007, 1, 1), code)):
+            user.profile.in_care = n < in_care
+            user.profile.save()
+            ActivityDay.objects.create(user=user, day=date(2026, 10, 8))
+    # 93: all 10 in care (hidden: nobody on the other side). National 15 minus 75's 5
+    # would say so: every active young person of 93 is in care.
+    rows = {row.key: row for row in national_report(OCTOBER).table("young_people.situations").rows}
+    assert rows["in_care"].value is None
