@@ -215,12 +215,17 @@ def test_the_national_view_leaves_out_people_without_a_departement(make_user):
     assert {row.key: row.value for row in table.rows}["18-20"] == 5  # not 6
 
 
+def ten_active_in_october(make_user, code, in_care):
+    """Ten young people of ``code`` active in October, ``in_care`` of them in care."""
+    for n, user in enumerate(young_people(make_user, code, 10, date(2007, 1, 1), code)):
+        user.profile.in_care = n < in_care
+        user.profile.save()
+        ActivityDay.objects.create(user=user, day=date(2026, 10, 8))
+
+
 def test_a_national_share_does_not_give_back_the_small_side_of_departements(make_user):
     for code, in_care in (("93", 8), ("75", 9), ("13", 5)):
-        for n, user in enumerate(young_people(make_user, code, 10, date(2007, 1, 1), code)):
-            user.profile.in_care = n < in_care
-            user.profile.save()
-            ActivityDay.objects.create(user=user, day=date(2026, 10, 8))
+        ten_active_in_october(make_user, code, in_care)
     # 93 has 2 and 75 has 1 not in care, both hidden: national 22 of 30, minus 13's 5
     # of 10, would say 3 young people of 93 and 75 are not in care.
     rows = {row.key: row for row in national_report(OCTOBER).table("young_people.situations").rows}
@@ -259,10 +264,7 @@ def test_a_hidden_figure_says_whether_it_is_small_or_protects_a_small_one(
 
 def test_a_national_share_does_not_tell_that_all_of_a_departement_share_a_situation(make_user):
     for code, in_care in (("93", 10), ("75", 5)):
-        for n, user in enumerate(young_people(make_user, code, 10, date(2007, 1, 1), code)):
-            user.profile.in_care = n < in_care
-            user.profile.save()
-            ActivityDay.objects.create(user=user, day=date(2026, 10, 8))
+        ten_active_in_october(make_user, code, in_care)
     # 93: all 10 in care (hidden: nobody on the other side). National 15 minus 75's 5
     # would say so: every active young person of 93 is in care.
     rows = {row.key: row for row in national_report(OCTOBER).table("young_people.situations").rows}
