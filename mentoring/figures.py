@@ -22,8 +22,7 @@ from .selectors import matchable_mentors
 
 SECTION = _("Mentoring")
 REMINDERS = _("Reminders")
-CHANNELS = ("push", "email")
-CHANNEL_LABELS = {"push": _("push notifications"), "email": _("e-mails")}
+CHANNELS = {"push": _("push notifications"), "email": _("e-mails")}
 MENTOR_CELLS = {"approved": _("approved mentors"), "free_capacity": _("free places")}
 WAIT_CELLS = {"median": _("median (days)"), "p90": _("90th percentile (days)")}
 
@@ -33,16 +32,14 @@ TABLES = {
         unit=_("mentors, places"),
         section=SECTION,
         combine=END,
-        cells=tuple(MENTOR_CELLS),
-        label=lambda key: str(MENTOR_CELLS[key]),
+        cells=MENTOR_CELLS,
     ),
     "mentoring.waiting": TableInfo(
         title=_("Waiting list at the end of the period"),
         unit=_("young people"),
         section=SECTION,
         combine=END,
-        cells=(ALL,),
-        label=lambda _key: str(_("waiting for a mentor")),
+        cells={ALL: _("waiting for a mentor")},
     ),
     "mentoring.time_to_match": TableInfo(
         title=_("Time from request to active match"),
@@ -50,16 +47,14 @@ TABLES = {
         section=SECTION,
         combine=RANGE,
         measure=True,
-        cells=tuple(WAIT_CELLS),
-        label=lambda key: str(WAIT_CELLS[key]),
+        cells=WAIT_CELLS,
     ),
     "mentoring.active_matches": TableInfo(
         title=_("Matches under way at the end of the period"),
         unit=_("matches"),
         section=SECTION,
         combine=END,
-        cells=(ALL,),
-        label=lambda _key: str(_("active or paused")),
+        cells={ALL: _("active or paused")},
     ),
     # Each young person once, by the reason of their last ending in the window: the
     # cells then split people, and a hidden reason cannot hide behind a double count.
@@ -71,16 +66,14 @@ TABLES = {
         has_total=True,
         partition=True,
         people_add_up=True,
-        cells=tuple(Match.EndReason.values),
-        label=lambda key: str(Match.EndReason(key).label),
+        cells=dict(Match.EndReason.choices),
     ),
     "mentoring.meetings": TableInfo(
         title=_("Meetings held"),
         unit=_("meetings"),
         section=SECTION,
         combine=SUM,
-        cells=(ALL,),
-        label=lambda _key: str(_("accepted meetings that took place")),
+        cells={ALL: _("accepted meetings that took place")},
     ),
     "reminders.sent": TableInfo(
         title=_("Reminders sent, by channel"),
@@ -88,7 +81,6 @@ TABLES = {
         section=REMINDERS,
         combine=SUM,
         cells=CHANNELS,
-        label=lambda key: str(CHANNEL_LABELS[key]),
     ),
     "reminders.failures": TableInfo(
         title=_("Reminders that could not be delivered, by channel"),
@@ -96,7 +88,6 @@ TABLES = {
         section=REMINDERS,
         combine=SUM,
         cells=CHANNELS,
-        label=lambda key: str(CHANNEL_LABELS[key]),
     ),
 }
 

@@ -84,17 +84,15 @@ TABLES = {
         unit=_("procedures"),
         section=SECTION,
         combine=SUM,
-        cells=tuple(DEMARCHE_CELLS),
-        label=lambda key: str(DEMARCHE_CELLS[key]),
+        cells=DEMARCHE_CELLS,
     ),
     "catalogue.stale_entries": TableInfo(
         title=_("Published entries not reviewed for six months"),
         unit=_("entries"),
         section=SECTION,
         combine=END,
-        cells=(ALL,),
+        cells={ALL: _("entries to review")},
         about_people=False,
-        label=lambda _key: str(_("entries to review")),
     ),
 }
 

@@ -23,8 +23,7 @@ TABLES = {
         unit=_("people"),
         section=SECTION,
         combine=END,
-        cells=(ALL,),
-        label=lambda _key: str(_("accounts with at least one document")),
+        cells={ALL: _("accounts with at least one document")},
     ),
     # No total: one person keeps several types, so the total would be documents, and
     # the total minus the shown types would point at a few people's papers.
@@ -33,8 +32,7 @@ TABLES = {
         unit=_("documents"),
         section=SECTION,
         combine=END,
-        cells=tuple(DocumentType.values),
-        label=lambda key: str(DocumentType(key).label),
+        cells=dict(DocumentType.choices),
     ),
 }
 

@@ -280,7 +280,7 @@ _USAGE = TableInfo(
     unit=_("Documents"),
     section=_("Vault usage"),
     has_total=True,
-    cells=tuple(DocumentType.values),
+    cells=dict(DocumentType.choices),
 )
 
 

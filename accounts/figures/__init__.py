@@ -12,7 +12,7 @@ INSEE codes, ``start``/``end`` aware datetimes (``end`` excluded). It returns
 ``codes=None`` it computes over all départements pooled, under the key ``NATIONAL``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -76,9 +76,9 @@ class TableInfo:
     ``measure``: the cells are not counts (a median in days): never summed.
     ``about_people``: False for figures about offers, not people (entries to review):
     nothing to hide.
-    ``cells``: the fixed list of cells (shown even when nobody is in them), or None
-    when they come from the data (categories, communes, entries: only those shown are
-    listed).
+    ``cells``: the fixed cells and their words (shown even when nobody is in them), or
+    None when they come from the data (categories, communes, entries: only those shown
+    are listed, and ``label`` gives their words).
     ``labels``: the words of several cells at once, for words read from the database
     (one query for a table, not one per row); ``label`` is then the fallback.
     """
@@ -93,9 +93,15 @@ class TableInfo:
     complement: bool = False
     measure: bool = False
     about_people: bool = True
-    cells: tuple[str, ...] | None = None
-    label: Callable[[str], str] = str  # cell key -> words
+    cells: Mapping[str, str] | None = None  # cell key -> words (lazy translations)
+    label: Callable[[str], str] = str  # cell key -> words, for cells from the data
     labels: Callable[[list[str]], dict[str, str]] | None = None
+
+    def words(self, key: str) -> str:
+        """What cell ``key`` is called."""
+        if self.cells is not None and key in self.cells:
+            return str(self.cells[key])
+        return str(self.label(key))
 
 
 @dataclass

@@ -290,7 +290,7 @@ def _publish(key: str, table: Table, hidden: set[str], threshold: int) -> Publis
         rows.append(
             Row(
                 name,
-                words.get(name) or str(info.label(name)),
+                words.get(name) or info.words(name),
                 _shown(cell.value, info.measure) if visible else None,
                 share,
                 why(name),

@@ -17,12 +17,13 @@ OTHER_AGE = "other"
 DEPARTEMENT = "user__profile__departement"
 
 
-def _age_label(key: str) -> str:
-    return str(_("age unknown or outside 16-25")) if key == OTHER_AGE else f"{key} ans"
-
-
-def _flag_label(flag: str) -> str:
-    return str(YoungPersonProfile._meta.get_field(flag).verbose_name)
+AGE_CELLS = {
+    **{band: f"{band} ans" for _low, _high, band in AGE_BANDS},
+    OTHER_AGE: _("age unknown or outside 16-25"),
+}
+FLAG_CELLS = {
+    flag: YoungPersonProfile._meta.get_field(flag).verbose_name for flag in SITUATION_FLAGS
+}
 
 
 TABLES = {
@@ -34,16 +35,14 @@ TABLES = {
         has_total=True,
         partition=True,
         people_add_up=True,
-        cells=(*(band for _low, _high, band in AGE_BANDS), OTHER_AGE),
-        label=_age_label,
+        cells=AGE_CELLS,
     ),
     "young_people.signups": TableInfo(
         title=_("New sign-ups"),
         unit=_("people"),
         section=SECTION,
         combine=SUM,
-        cells=(ALL,),
-        label=lambda _key: str(_("new accounts")),
+        cells={ALL: _("new accounts")},
     ),
     # Among the young people active in the period, not every account opened: the
     # accounts at the end of a month minus those at the end of the month before would
@@ -55,8 +54,7 @@ TABLES = {
         combine=RANGE,
         has_total=True,
         complement=True,
-        cells=SITUATION_FLAGS,
-        label=_flag_label,
+        cells=FLAG_CELLS,
     ),
 }
 
