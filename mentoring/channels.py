@@ -12,6 +12,7 @@ import logging
 import urllib.error
 import urllib.request
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,24 +38,39 @@ class Outgoing:
 class Backend:
     """A channel. ``send`` delivers one message; ``send_many`` a dispatch's batch.
 
-    ``send_many`` returns the failures, by position in ``items``, as text; a backend
-    that can batch (one connection, one query) overrides it. If it raises, every item
-    of the batch counts as failed.
+    ``send_many`` returns the failures, by position in ``items``, as text. A backend
+    that shares work across a batch (one connection, one query for the phones) gives
+    it to each ``send`` through ``batch``. If ``send_many`` raises, every item of the
+    batch counts as failed.
     """
 
     channel = ""
 
-    def send(self, user, message: Outgoing) -> None:
+    def send(self, user, message: Outgoing, **shared) -> None:
         raise NotImplementedError
+
+    @contextmanager
+    def batch(self, users: list):
+        """What the sends of a batch share, as keyword arguments of ``send``."""
+        yield {}
 
     def send_many(self, items: list[tuple[object, Outgoing]]) -> dict[int, str]:
         failures = {}
-        for position, (user, message) in enumerate(items):
-            try:
-                self.send(user, message)
-            except Exception as error:  # a provider's failure for this message only
-                failures[position] = str(error) or error.__class__.__name__
+        with self.batch([user for user, _message in items]) as shared:
+            for position, (user, message) in enumerate(items):
+                try:
+                    self.send(user, message, **shared)
+                except Exception as error:  # a provider's failure for this message only
+                    failures[position] = str(error) or error.__class__.__name__
         return failures
+
+
+def devices_by_user(users: list) -> dict[int, list[Device]]:
+    """The registered phones of ``users``, in one query."""
+    found = defaultdict(list)
+    for device in Device.objects.filter(user__in={user.pk for user in users}).order_by("pk"):
+        found[device.user_id].append(device)
+    return found
 
 
 class RecordingPushBackend(Backend):
@@ -66,27 +82,27 @@ class RecordingPushBackend(Backend):
 
     channel = "push"
 
-    def send(self, user, message: Outgoing) -> None:
-        tokens = ",".join(Device.objects.filter(user=user).values_list("token", flat=True))
+    def send(self, user, message: Outgoing, devices=None) -> None:
         record, created = RecordedSend.objects.get_or_create(
             channel=self.channel,
             idempotency_key=message.idempotency_key,
-            defaults={"recipient": tokens, "title": message.title},
+            defaults={"recipient": self._recipient(user, devices), "title": message.title},
         )
         if not created:
             RecordedSend.objects.filter(pk=record.pk).update(calls=F("calls") + 1)
 
+    @contextmanager
+    def batch(self, users: list):
+        yield {"devices": devices_by_user(users)}
+
     def send_many(self, items: list[tuple[object, Outgoing]]) -> dict[int, str]:
-        """One query for the devices, one insert; a key seen before is counted one by one."""
-        tokens = defaultdict(list)
-        devices = Device.objects.filter(user__in={user.pk for user, _message in items})
-        for user_id, token in devices.values_list("user_id", "token"):
-            tokens[user_id].append(token)
+        """One query for the phones, one insert; a key seen before is counted one by one."""
+        devices = devices_by_user([user for user, _message in items])
         records = [
             RecordedSend(
                 channel=self.channel,
                 idempotency_key=message.idempotency_key,
-                recipient=",".join(tokens[user.pk]),
+                recipient=self._recipient(user, devices),
                 title=message.title,
             )
             for user, message in items
@@ -97,6 +113,11 @@ class RecordingPushBackend(Backend):
         except IntegrityError:  # a repeated key: ``send`` counts the extra call
             return super().send_many(items)
         return {}
+
+    @staticmethod
+    def _recipient(user, devices) -> str:
+        phones = devices_by_user([user]) if devices is None else devices
+        return ",".join(device.token for device in phones.get(user.pk, []))
 
 
 class FCMPushBackend(Backend):
@@ -114,19 +135,25 @@ class FCMPushBackend(Backend):
         if not (settings.FCM_PROJECT_ID and settings.FCM_TOKEN_FILE):
             raise ImproperlyConfigured("PUSH_BACKEND=fcm needs FCM_PROJECT_ID and FCM_TOKEN_FILE.")
 
-    def send(self, user, message: Outgoing) -> None:
+    @contextmanager
+    def batch(self, users: list):
+        """The access token read once, and every phone of the batch in one query."""
+        yield {"access_token": self._access_token(), "devices": devices_by_user(users)}
+
+    def send(self, user, message: Outgoing, access_token=None, devices=None) -> None:
         """To each of the user's phones; fails only if a phone that still exists failed.
 
-        A token the provider says is no longer registered (404) is forgotten: the app
-        was uninstalled, and the user's other phones must still be reached.
+        A phone FCM says is no longer registered (the app was uninstalled) is
+        forgotten, and the user's other phones are still reached.
         """
-        access_token = Path(settings.FCM_TOKEN_FILE).read_text().strip()
+        access_token = access_token or self._access_token()
+        phones = (devices_by_user([user]) if devices is None else devices).get(user.pk, [])
         errors = []
-        for device in Device.objects.filter(user=user):
+        for device in phones:
             try:
                 self._post(access_token, device.token, message)
             except urllib.error.HTTPError as error:
-                if error.code == 404:
+                if _unregistered(error):
                     logger.info("FCM: device %s unregistered, forgotten", device.pk)
                     device.delete()
                 else:
@@ -135,6 +162,10 @@ class FCMPushBackend(Backend):
                 errors.append(str(error))
         if errors:
             raise ConnectionError("FCM: " + "; ".join(errors))
+
+    @staticmethod
+    def _access_token() -> str:
+        return Path(settings.FCM_TOKEN_FILE).read_text().strip()
 
     def _post(self, access_token: str, device_token: str, message: Outgoing) -> None:
         payload = {
@@ -158,15 +189,30 @@ class FCMPushBackend(Backend):
             pass
 
 
+def _unregistered(error: urllib.error.HTTPError) -> bool:
+    """FCM's answer for an uninstalled app: 404 with the error code ``UNREGISTERED``
+    (a 404 alone may be a wrong project or endpoint: no reason to forget every phone)."""
+    if error.code != 404:
+        return False
+    try:
+        details = json.loads(error.read() or b"{}").get("error", {}).get("details", [])
+    except (ValueError, AttributeError):
+        return False
+    return any(detail.get("errorCode") == "UNREGISTERED" for detail in details)
+
+
 class NoPushBackend(Backend):
     channel = "push"
 
-    def send(self, user, message: Outgoing) -> None:
+    def send(self, user, message: Outgoing, **shared) -> None:
         """Push is off: the reminder still reaches the inbox and, if wished, the e-mail."""
 
 
 class EmailBackend(Backend):
-    """Django's e-mail (SMTP in production, the console locally, memory in tests)."""
+    """Django's e-mail (SMTP in production, the console locally, memory in tests).
+
+    A batch shares one SMTP session; a refused address fails its message only.
+    """
 
     channel = "email"
 
@@ -179,16 +225,10 @@ class EmailBackend(Backend):
             connection=connection,
         ).send()
 
-    def send_many(self, items: list[tuple[object, Outgoing]]) -> dict[int, str]:
-        """One SMTP session for the batch; a refused address fails its message only."""
-        failures = {}
+    @contextmanager
+    def batch(self, users: list):
         with get_connection() as connection:
-            for position, (user, message) in enumerate(items):
-                try:
-                    self.send(user, message, connection=connection)
-                except Exception as error:  # this message only: the session goes on
-                    failures[position] = str(error) or error.__class__.__name__
-        return failures
+            yield {"connection": connection}
 
 
 PUSH_BACKENDS = {

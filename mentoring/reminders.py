@@ -16,6 +16,7 @@ per reminder (unique). A channel that fails is retried later, further apart each
 
 import logging
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -266,14 +267,15 @@ def _send_chunk(chunk, deliveries, backends, now, failures) -> None:
         ReminderDelivery.objects.filter(pk__in=accepted).update(
             state=ReminderDelivery.State.SENT, attempts=F("attempts") + 1, sent_at=now
         )
+        failed_by_error = defaultdict(list)  # a provider down: one error, one update
         for position, error in errors.items():
             reminder, delivery, _message = items[position]
             logger.warning("Reminder %s on %s failed: %s", reminder.pk, name, error)
             failures.setdefault(reminder.pk, []).append(f"{name}: {error}")
-            ReminderDelivery.objects.filter(pk=delivery.pk).update(
-                state=ReminderDelivery.State.FAILED,
-                attempts=F("attempts") + 1,
-                last_error=error[:1000],
+            failed_by_error[error[:1000]].append(delivery.pk)
+        for error, pks in failed_by_error.items():
+            ReminderDelivery.objects.filter(pk__in=pks).update(
+                state=ReminderDelivery.State.FAILED, attempts=F("attempts") + 1, last_error=error
             )
 
 
@@ -305,9 +307,11 @@ def _deliver(batch: list[Reminder], now: datetime, claim: str, backends, stats) 
             for name in wanted[reminder.pk]
         ],
     )
+    # Only the channels wanted now: a retry does not send an e-mail switched off since.
     deliveries = {
         (delivery.reminder_id, delivery.channel): delivery
         for delivery in ReminderDelivery.objects.filter(reminder__in=live)
+        if delivery.channel in wanted[delivery.reminder_id]
     }
     failures: dict[int, list[str]] = {}
     done = []
@@ -331,18 +335,22 @@ def _deliver(batch: list[Reminder], now: datetime, claim: str, backends, stats) 
     )
     delivered = [reminder.pk for reminder in done if reminder.pk not in failures]
     stats.sent += _mine(delivered, claim).update(state=State.SENT, sent_at=now)
+    # Failed reminders grouped by attempts and error: a few updates, not one each.
+    given_up, retried = defaultdict(list), defaultdict(list)
     for reminder in done:
-        if reminder.pk not in failures:
-            continue
-        error = "\n".join(failures[reminder.pk])
-        mine = _mine([reminder.pk], claim)
-        if reminder.attempts >= settings.REMINDERS_MAX_ATTEMPTS:
-            stats.failed += mine.update(state=State.FAILED, last_error=error)
-        else:
-            backoff = timedelta(minutes=2**reminder.attempts)
-            stats.retried += mine.update(
-                state=State.PENDING, next_attempt_at=now + backoff, last_error=error
-            )
+        if reminder.pk in failures:
+            error = "\n".join(failures[reminder.pk])
+            if reminder.attempts >= settings.REMINDERS_MAX_ATTEMPTS:
+                given_up[error].append(reminder.pk)
+            else:
+                retried[(reminder.attempts, error)].append(reminder.pk)
+    for error, pks in given_up.items():
+        stats.failed += _mine(pks, claim).update(state=State.FAILED, last_error=error)
+    for (attempts, error), pks in retried.items():
+        backoff = timedelta(minutes=2**attempts)
+        stats.retried += _mine(pks, claim).update(
+            state=State.PENDING, next_attempt_at=now + backoff, last_error=error
+        )
 
 
 def dispatch(*, now: datetime | None = None, worker: str = "", batch: int = BATCH) -> DispatchStats:

@@ -12,7 +12,26 @@ from mentoring.models import Device
 pytestmark = pytest.mark.django_db
 
 # What the fake provider answers for each device token.
-ANSWERS = {"phone-ok": 200, "phone-uninstalled": 404, "phone-broken": 500}
+ANSWERS = {  # by the start of the device token
+    "phone-ok": 200,
+    "phone-uninstalled": 404,
+    "phone-broken": 500,
+}
+# FCM's documented body for an uninstalled app.
+BODIES = {
+    404: {
+        "error": {
+            "code": 404,
+            "status": "NOT_FOUND",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+                    "errorCode": "UNREGISTERED",
+                }
+            ],
+        }
+    }
+}
 
 
 class FakeFirebase(BaseHTTPRequestHandler):
@@ -21,9 +40,11 @@ class FakeFirebase(BaseHTTPRequestHandler):
     def do_POST(self):
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.received.append((self.path, self.headers["Authorization"], payload["message"]))
-        self.send_response(ANSWERS[payload["message"]["token"]])
+        token = payload["message"]["token"]  # "phone-ok-3" answers as "phone-ok"
+        status = next(answer for prefix, answer in ANSWERS.items() if token.startswith(prefix))
+        self.send_response(status)
         self.end_headers()
-        self.wfile.write(b"{}")
+        self.wfile.write(json.dumps(BODIES.get(status, {})).encode())
 
     def log_message(self, *args):
         pass
@@ -84,3 +105,24 @@ def test_a_provider_error_fails_that_person_only(firebase, young_person, other_y
     )
     assert list(failures) == [0] and "HTTP 500" in failures[0]
     assert Device.objects.count() == 2  # a server error is not a reason to forget a phone
+
+
+def test_a_not_found_that_is_not_an_uninstalled_app_forgets_no_phone(
+    firebase, young_person, monkeypatch
+):
+    # A wrong project or endpoint answers 404 too, without UNREGISTERED.
+    monkeypatch.setitem(BODIES, 404, {"error": {"code": 404, "status": "NOT_FOUND"}})
+    _devices(young_person, "phone-uninstalled")
+    failures = FCMPushBackend().send_many([(young_person, Outgoing("Rappel", "", "r-11-push"))])
+    assert "HTTP 404" in failures[0]
+    assert Device.objects.count() == 1
+
+
+def test_a_batch_reads_the_phones_in_one_query(firebase, make_user, django_assert_max_num_queries):
+    people = [make_user(f"jeune{n}@example.org") for n in range(20)]
+    for n, person in enumerate(people):
+        _devices(person, f"phone-ok-{n}" if n else "phone-uninstalled")
+    items = [(person, Outgoing("Rappel", "", f"r-{n}-push")) for n, person in enumerate(people)]
+    with django_assert_max_num_queries(3):  # the phones, and forgetting the uninstalled one
+        assert FCMPushBackend().send_many(items) == {}
+    assert len(firebase) == 20 and Device.objects.count() == 19

@@ -213,6 +213,45 @@ def test_many_due_reminders_go_out_in_a_few_statements_each_once(
     assert Notification.objects.count() == 120
 
 
+def test_an_email_switched_off_before_the_retry_is_not_sent(
+    young_person, other_young_person, monkeypatch
+):
+    _due_appointment(other_young_person)
+    real_send = EmailBackend.send
+    refused = [True]
+
+    def refusing_once(self, user, message, connection=None):
+        if refused.pop() if refused else False:
+            raise SMTPRecipientsRefused({user.email: (451, b"try again later")})
+        return real_send(self, user, message, connection=connection)
+
+    monkeypatch.setattr(EmailBackend, "send", refusing_once)
+    stats = reminders.dispatch(now=timezone.now() + timedelta(minutes=2))
+    assert stats.retried == 1 and not mail.outbox
+    other_young_person.profile.notify_by_email = False
+    other_young_person.profile.save()
+    waiting = Reminder.objects.get()
+    assert reminders.dispatch(now=waiting.next_attempt_at).sent == 1
+    assert not mail.outbox  # they said no more e-mail: the retry respects it
+
+
+def test_a_provider_down_for_many_reminders_costs_a_few_statements(
+    young_person, other_young_person, monkeypatch, django_assert_max_num_queries
+):
+    for owner in (young_person, other_young_person) * 60:
+        _due_appointment(owner)
+
+    def down(self, items):
+        raise ConnectionError("push provider unreachable")
+
+    monkeypatch.setattr(RecordingPushBackend, "send_many", down)
+    with django_assert_max_num_queries(40):
+        stats = reminders.dispatch(now=timezone.now() + timedelta(minutes=2))
+    assert stats.retried == 120
+    assert not Reminder.objects.exclude(state="pending").exists()
+    assert ReminderDelivery.objects.filter(channel="push", state="failed").count() == 120
+
+
 def test_the_recording_backend_counts_a_repeated_key(young_person):
     backend = RecordingPushBackend()
     message = Outgoing("Rappel", "Ouvrez l'application", "reminder-1-push")
