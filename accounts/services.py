@@ -1,17 +1,20 @@
 """Writes on accounts and profiles. Views, admin, commands and tasks all call these."""
 
+import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from . import personal_data
 from .models import ActivityDay, Departement, User, YoungPersonProfile
 from .roles import ADMIN_ROLES, Role
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -132,8 +135,10 @@ def activity_record(user: User, day: date | None = None) -> bool:
         return False
     try:
         ActivityDay.objects.bulk_create([ActivityDay(user=user, day=day)], ignore_conflicts=True)
-    except Exception:
-        # The key was claimed but nothing was written: let the next request try again.
+    except DatabaseError:
+        # Counting is for the figures: the person's request goes on. The key was claimed
+        # but nothing was written, so the next request tries again.
+        logger.exception("Activity day of user %s not recorded", user.pk)
         cache.delete(key)
-        raise
+        return False
     return True
