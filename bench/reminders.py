@@ -76,11 +76,10 @@ os.environ["PUSH_BACKEND"] = "recording"
 os.environ["LOG_LEVEL"] = "WARNING"
 
 import django  # noqa: E402
+from throwaway import drop_database, flush_redis, recreate_database  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
-import redis  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
@@ -117,25 +116,6 @@ State = Reminder.State
 
 
 # --- Isolated database and Redis -----------------------------------------------------------
-
-
-def recreate_database() -> None:
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DATABASE}"')
-
-
-def drop_database() -> None:
-    connections.close_all()
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-
-
-def flush_redis() -> None:
-    for url in (REDIS_URL, REDIS_CACHE_URL):
-        client = redis.Redis.from_url(url)
-        client.flushdb()
-        client.close()
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -694,8 +674,8 @@ def main() -> None:
         sys.exit(f"--reminders must be at least {20 + CAPTURED + IN_PROCESS}")
     deadline = 2 * total / TARGET_RATE if options.deadline is None else options.deadline
     started = time.perf_counter()
-    recreate_database()
-    flush_redis()
+    recreate_database(POSTGRES, DATABASE)
+    flush_redis(REDIS_URL, REDIS_CACHE_URL)
     try:
         call_command("migrate", verbosity=0)
         due = populate(total)
@@ -708,8 +688,8 @@ def main() -> None:
         explained = explain(due, total)
         report(total, runs, explained, time.perf_counter() - started)
     finally:
-        drop_database()
-        flush_redis()
+        drop_database(POSTGRES, DATABASE)
+        flush_redis(REDIS_URL, REDIS_CACHE_URL)
         shutil.rmtree(WORK_DIR, ignore_errors=True)
 
 

@@ -79,11 +79,10 @@ os.environ["API_THROTTLE_ANON"] = "100000000/minute"
 os.environ["LOG_LEVEL"] = "WARNING"
 
 import django  # noqa: E402
+from throwaway import drop_database, flush_redis, recreate_database  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
-import redis  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
@@ -201,24 +200,6 @@ COUNTED = [
 
 
 # --- Isolated database and Redis -----------------------------------------------------------
-
-
-def recreate_database() -> None:
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DATABASE}"')
-
-
-def drop_database() -> None:
-    connections.close_all()
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-
-
-def flush_redis() -> None:
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    client.close()
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -797,8 +778,8 @@ def main() -> None:
     counts["entries"] = max(counts["entries"], 40)
     counts["mentors"] = max(counts["mentors"], 2 * len(WEIGHTS))
     started = time.perf_counter()
-    recreate_database()
-    flush_redis()
+    recreate_database(POSTGRES, DATABASE)
+    flush_redis(REDIS_URL)
     try:
         call_command("migrate", verbosity=0)
         now = timezone.now()
@@ -859,8 +840,8 @@ def main() -> None:
             connections.close_all()
             print(f"(database {DATABASE} kept)")
         else:
-            drop_database()
-        flush_redis()
+            drop_database(POSTGRES, DATABASE)
+        flush_redis(REDIS_URL)
         shutil.rmtree(WORK_DIR, ignore_errors=True)
 
 
