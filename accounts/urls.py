@@ -1,20 +1,9 @@
 from django.urls import path, register_converter
 
+from backend.converters import DepartementCodeConverter
+
 from . import api
 from .figures import api as figures_api
-
-
-class DepartementCodeConverter:
-    """``93``, ``2A``, ``974``: only shapes of real codes reach the view."""
-
-    regex = r"[0-9]{2,3}|2[AaBb]"
-
-    def to_python(self, value: str) -> str:
-        return value.upper()
-
-    def to_url(self, value: str) -> str:
-        return value
-
 
 register_converter(DepartementCodeConverter, "departement")
 

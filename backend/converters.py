@@ -11,3 +11,15 @@ class DatabaseIdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class DepartementCodeConverter:
+    """``93``, ``2A``, ``974``: only shapes of real codes reach the view."""
+
+    regex = r"[0-9]{2,3}|2[AaBb]"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -7,6 +7,7 @@ no external resource, readable with styles off.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Departement
+from backend.converters import DepartementCodeConverter
 
 from . import access, table_keys
 from .periods import Period, PeriodError
@@ -33,6 +35,7 @@ from .report import (
 )
 
 NATIONAL_SCOPE = "national"
+SCOPE = re.compile(f"{NATIONAL_SCOPE}|{DepartementCodeConverter.regex}")
 logger = logging.getLogger(__name__)
 
 
@@ -204,12 +207,19 @@ def home_context(request: HttpRequest) -> dict:
         return {"figures_failed": True}
 
 
+def _scope(value: str) -> str:
+    """``national`` or a département's code (upper case); anything else is not a page."""
+    if not SCOPE.fullmatch(value):
+        raise Http404
+    return value if value == NATIONAL_SCOPE else value.upper()
+
+
 def dashboard_view(request: HttpRequest, admin_site) -> HttpResponse:
     """``/admin/figures/?scope=93&start=2026-01&end=2026-03``."""
     scope = request.GET.get("scope") or default_scope(request.user)
     if scope is None:
         raise PermissionDenied
-    scope = scope.upper() if scope != NATIONAL_SCOPE else scope
+    scope = _scope(scope)
     _check_scope(request.user, scope)
     error = None
     try:
@@ -227,7 +237,7 @@ def dashboard_view(request: HttpRequest, admin_site) -> HttpResponse:
 
 def csv_view(request: HttpRequest, scope: str, key: str) -> HttpResponse:
     """One table of the dashboard as a CSV file, with the same hidden cells."""
-    scope = scope.upper() if scope != NATIONAL_SCOPE else scope
+    scope = _scope(scope)
     _check_scope(request.user, scope)
     if key not in table_keys():
         raise Http404

@@ -337,3 +337,12 @@ def test_a_failure_of_the_figures_does_not_close_the_admin_home(client, staff_93
     assert home.status_code == 200
     assert "report" not in home.context and home.context["figures_failed"]
     assert "Fiches du catalogue" in home.content.decode()  # the way to the offers
+
+
+@pytest.mark.parametrize("scope", ["93\x00", "9", "nation", "93 ", "x" * 300])
+def test_a_scope_that_is_no_departement_is_not_found(client, national_editor, staff_93, scope):
+    for user in (national_editor, staff_93):
+        client.force_login(user)
+        assert client.get("/admin/figures/", {"scope": scope}).status_code == 404
+        csv = client.get(f"/admin/figures/{scope}/catalogue.searches_by_category.csv")
+        assert csv.status_code == 404
