@@ -6,8 +6,8 @@ percentiles, is computed again over the whole range (``RANGE``). Every table the
 through ``suppression.hidden_cells``; a cell hidden in any month of a range stays
 hidden in the range, so a range minus its other months never gives it back.
 
-The national view adds up the départements (distinct people and percentiles are
-computed over all of them, people without a département left out). A cell hidden in
+The national view adds up the départements (percentiles are computed over all of
+them, people without a département left out). A cell hidden in
 some départements is shown nationally only if those départements are at least two
 and stand together for at least the threshold of people: the national figure minus
 the shown départements then gives a group, never one département's hidden cell. A
@@ -338,8 +338,8 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
     codes = list(Departement.objects.values_list("code", flat=True))
     per_month = [monthly(codes, month) for month in period.months()]
     live = compute(codes, *period.bounds(), keys=_range_keys()) if _needs_live(period) else {}
-    pooled_keys = {key for key in table_keys() if table_info(key).measure} | _range_keys()
-    pooled = compute(None, *period.bounds(), keys=pooled_keys).get(NATIONAL, {})
+    measures = {key for key in table_keys() if table_info(key).measure}
+    pooled = compute(None, *period.bounds(), keys=measures).get(NATIONAL, {})
     local = {
         code: _combined_all([m.get(code, {}) for m in per_month], live.get(code), threshold)
         for code in codes
@@ -348,9 +348,9 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
     report = Report(NATIONAL, _("France"), period, threshold)
     for key in table_keys():
         info = table_info(key)
-        if info.measure or info.combine == RANGE:
+        if info.measure:  # a median does not add up: computed over everyone
             table = _complete(pooled.get(key) or _empty(key, info), info)
-        else:
+        else:  # each person in one département: their kept months add up exactly
             table = _sum(key, [local[code][key].table for code in codes])
         forced = _hidden_somewhere(key, info, local, threshold) | in_months.get(key, frozenset())
         hidden = hidden_cells(table, info, threshold, forced)

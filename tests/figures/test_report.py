@@ -269,3 +269,20 @@ def test_a_national_share_does_not_tell_that_all_of_a_departement_share_a_situat
     # would say so: every active young person of 93 is in care.
     rows = {row.key: row for row in national_report(OCTOBER).table("young_people.situations").rows}
     assert rows["in_care"].value is None
+
+
+def test_a_kept_month_reads_the_same_nationally_after_an_erasure(make_user):
+    people = young_people(make_user, "93", 7, date(2007, 1, 1))
+    for user in people:
+        ActivityDay.objects.create(user=user, day=date(2026, 10, 8))
+
+    def national_active():
+        return national_report(OCTOBER).table("young_people.active_by_age").total
+
+    assert (
+        national_active()
+        == departement_report("93", OCTOBER).table("young_people.active_by_age").total
+        == 7
+    )
+    User.objects.filter(pk=people[0].pk).delete()
+    assert national_active() == 7  # the kept month, as 93 reads it
