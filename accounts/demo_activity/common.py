@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.figures.periods import first_of_month, last_of_month, paris_midnight
+from accounts.figures.periods import first_of_month, last_of_month, months_before, paris_midnight
 from accounts.models import User, YoungPersonProfile
 
 SEED = "jalon-demo-activity"
@@ -91,9 +91,8 @@ class Window:
 
     @classmethod
     def ending(cls, today: date) -> "Window":
-        months = [first_of_month(today)]
-        for _ in range(MONTHS_BACK):
-            months.insert(0, first_of_month(months[0] - timedelta(days=1)))
+        current = first_of_month(today)
+        months = [months_before(current, back) for back in range(MONTHS_BACK, -1, -1)]
         return cls(today, tuple(months))
 
     @property

@@ -1,19 +1,13 @@
 """Who reads which figures: a département's staff (its curators) theirs, national
 editors all. Coordinators vet mentors and pairs; DESIGN.md gives them no figures."""
 
+from django.db.models import QuerySet
+
+from accounts.models import Departement
 from accounts.roles import Role
-from accounts.scoping import user_sees_all_departements
+from accounts.scoping import departements_for_user, user_sees_all_departements
 
 FIGURES_ROLES = frozenset({Role.DEPARTEMENT_STAFF})
-
-
-def may_read_departement(user, code: str) -> bool:
-    """Staff of ``code``, national editors and superusers."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user_sees_all_departements(user):
-        return True
-    return user.role in FIGURES_ROLES and user.departements.filter(code=code).exists()
 
 
 def may_read_national(user) -> bool:
@@ -21,14 +15,15 @@ def may_read_national(user) -> bool:
     return user.is_authenticated and user_sees_all_departements(user)
 
 
-def readable_departements(user) -> list[str]:
-    """The codes whose figures ``user`` may read (all of them for national reach)."""
-    from accounts.models import Departement
+def readable_departements(user) -> QuerySet[Departement]:
+    """The départements whose figures ``user`` may read: those they work on, for
+    national reach and département staff (the scoping of the admin panel)."""
+    if may_read_national(user) or getattr(user, "role", None) in FIGURES_ROLES:
+        return departements_for_user(user)
+    return Departement.objects.none()
 
-    if not (user.is_authenticated and user.is_active):
-        return []
-    if user_sees_all_departements(user):
-        return list(Departement.objects.values_list("code", flat=True))
-    if user.role in FIGURES_ROLES:
-        return list(user.departements.values_list("code", flat=True))
-    return []
+
+def may_read_departement(user, code: str) -> bool:
+    """Staff of ``code``, national editors and superusers (any code: an unknown one
+    is then a 404, not a 403)."""
+    return may_read_national(user) or readable_departements(user).filter(code=code).exists()

@@ -24,7 +24,7 @@ from accounts.models import Departement
 from backend.converters import DepartementCodeConverter
 
 from . import access, table_keys
-from .periods import Period, PeriodError
+from .periods import Period, PeriodError, months_before
 from .report import (
     PublishedTable,
     Report,
@@ -52,7 +52,6 @@ class Bar:
 class Chart:
     table: PublishedTable
     bars: list[Bar]
-    has_shares: bool
     csv_url: str
     others: str  # the line of the hidden rows not listed
     total_as: str  # what a hidden total reads
@@ -65,28 +64,20 @@ class Shortcut:
     current: bool
 
 
-def _months_before(month: date, count: int) -> date:
-    year, index = divmod(month.year * 12 + month.month - 1 - count, 12)
-    return date(year, index + 1, 1)
-
-
 def shortcuts(current: Period, today: date | None = None) -> list[Shortcut]:
     """The periods a busy officer asks for most, as links."""
     today = today or timezone.localdate()
     last = Period.last_closed_month(today)
     month = last.first
-    quarter = (month.month - 1) // 3 + 1
-    year = month.year
-    if month.month % 3:  # the last month's quarter is not over: the one before
-        quarter, year = (quarter - 1, year) if quarter > 1 else (4, year - 1)
+    quarter = Period.last_closed_quarter(today)
     periods = [
         (_("Last month"), last),
         (
-            _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": year},
-            Period.quarter(year, quarter),
+            _("Q%(quarter)d %(year)d") % {"quarter": quarter.quarter, "year": quarter.first.year},
+            quarter,
         ),
-        (_("Last 3 months"), Period(_months_before(month, 2), last.last)),
-        (_("Last 12 months"), Period(_months_before(month, 11), last.last)),
+        (_("Last 3 months"), Period(months_before(month, 2), last.last)),
+        (_("Last 12 months"), Period(months_before(month, 11), last.last)),
         (_("Year %(year)d") % {"year": today.year - 1}, Period.year(today.year - 1)),
     ]
     if today.month > 1:  # in January, this year has no month over yet
@@ -113,8 +104,8 @@ def default_scope(user) -> str | None:
     (first) département, else nothing."""
     if access.may_read_national(user):
         return NATIONAL_SCOPE
-    codes = access.readable_departements(user)
-    return sorted(codes)[0] if codes else None
+    first = access.readable_departements(user).order_by("code").first()
+    return first.code if first else None
 
 
 def _check_scope(user, scope: str) -> None:
@@ -159,7 +150,6 @@ def charts(report: Report) -> list[tuple[str, list[Chart]]]:
                 Chart(
                     table,
                     bars,
-                    any(b.share is not None for b in bars),
                     f"{url}?{query}",
                     others_text(table.hidden_rows),
                     report.text_of(table.total_hidden),
@@ -188,9 +178,8 @@ def _scopes(user) -> list[tuple[str, str]]:
     choices = (
         [(NATIONAL_SCOPE, _("France (all départements)"))] if access.may_read_national(user) else []
     )
-    codes = access.readable_departements(user)
-    choices += [(d.code, f"{d.code} {d.name}") for d in Departement.objects.filter(code__in=codes)]
-    return choices
+    departements = access.readable_departements(user).order_by("code")
+    return choices + [(d.code, f"{d.code} {d.name}") for d in departements]
 
 
 def home_context(request: HttpRequest) -> dict:

@@ -30,6 +30,12 @@ def next_month(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def months_before(month: date, count: int) -> date:
+    """The first day of the month ``count`` months before ``month``'s."""
+    year, index = divmod(month.year * 12 + month.month - 1 - count, 12)
+    return date(year, index + 1, 1)
+
+
 def last_of_month(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
@@ -52,9 +58,16 @@ class Period:
         return cls(start, last_of_month(start))
 
     @classmethod
-    def quarter(cls, year: int, quarter: int) -> "Period":
-        start = date(year, 3 * quarter - 2, 1)
-        return cls(start, last_of_month(date(year, 3 * quarter, 1)))
+    def last_closed_quarter(cls, today: date | None = None) -> "Period":
+        """The last calendar quarter that is over."""
+        last = cls.last_closed_month(today).first
+        end = months_before(last, last.month % 3)  # the quarter's third month
+        return cls(months_before(end, 2), last_of_month(end))
+
+    @property
+    def quarter(self) -> int:
+        """The calendar quarter the period starts in (1 to 4)."""
+        return (self.first.month - 1) // 3 + 1
 
     @classmethod
     def year(cls, year: int) -> "Period":

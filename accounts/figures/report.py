@@ -198,6 +198,10 @@ class PublishedTable:
     hidden_rows: int = 0  # cells from the data, hidden and not listed
     total_hidden: str | None = None  # why: SMALL or PROTECTIVE
 
+    @property
+    def has_shares(self) -> bool:
+        return any(row.share is not None for row in self.rows)
+
 
 @dataclass
 class Report:
@@ -406,7 +410,7 @@ def table_csv(report: Report, key: str) -> str:
     """One table as CSV as French spreadsheets read it (semicolons, decimal commas),
     hidden cells as "< k" or "secret"."""
     table = report.table(key)
-    shares = _has_shares(table)
+    shares = table.has_shares
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([table.title, report.period, report.scope_name])
@@ -438,7 +442,3 @@ def _number(value: float | None) -> str:
 def _text(label: str) -> str:
     """A label a spreadsheet will not run as a formula (an entry's title is typed by staff)."""
     return f"'{label}" if label.startswith(("=", "+", "-", "@")) else label
-
-
-def _has_shares(table: PublishedTable) -> bool:
-    return any(row.share is not None for row in table.rows)
