@@ -2,11 +2,11 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.figures import END, RANGE, SUM, TableInfo
+from accounts.figures import END, RANGE, SUM, Cell, TableInfo
 from accounts.figures.queries import (
     ALL,
     count_cells,
@@ -101,19 +101,18 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
         .order_by()
         .values("mentor")
-        .annotate(n=Coalesce(Sum(Value(1)), 0))
+        .annotate(n=Count("pk"))
         .values("n")
     )
     mentors = matchable_mentors(last_day).annotate(
         free=Greatest(F("capacity") - Coalesce(Subquery(taken), 0), 0)
     )
-    approved = count_cells(mentors, departement="departement", codes=codes, people="pk")
     free = count_cells(
         mentors, departement="departement", codes=codes, people="pk", value=Sum("free")
     )
-    mentor_cells = {
-        code: {"approved": approved[code][ALL], "free_capacity": free[code][ALL]}
-        for code in approved
+    mentor_cells = {  # the approved mentors are the people behind the free places
+        code: {"approved": Cell(cells[ALL].people, cells[ALL].people), "free_capacity": cells[ALL]}
+        for code, cells in free.items()
     }
 
     waiting = MentoringRequest.objects.filter(created_at__lt=end).filter(

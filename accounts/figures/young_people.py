@@ -78,10 +78,14 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     active = ActivityDay.objects.filter(day__gte=start.date(), day__lt=end.date()).annotate(
         band=_age_band_on(last_day)
     )
-    by_age = count_cells(active, departement=DEPARTEMENT, codes=codes, people="user", cell="band")
-    for cells in by_age.values():  # the figure is people, not days of use
-        for cell in cells.values():
-            cell.value = cell.people
+    by_age = count_cells(  # the figure is people, not days of use
+        active,
+        departement=DEPARTEMENT,
+        codes=codes,
+        people="user",
+        cell="band",
+        value=Count("user", distinct=True),
+    )
     # Each person is in one band (their age on the last day): the total adds them up.
     everyone_active = {}
     for code, cells in by_age.items():
@@ -119,7 +123,6 @@ def _flag_counts(accounts, codes: list[str] | None) -> dict:
     cells = {
         code: {flag: Cell(row[flag], row[flag]) for flag in SITUATION_FLAGS}
         for code, row in per_code.items()
-        if code is not None
     }
     total = {code: Cell(row["everyone"], row["everyone"]) for code, row in per_code.items()}
     return tables("young_people.situations", cells, total)
