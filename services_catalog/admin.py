@@ -1,16 +1,12 @@
 """The catalogue in the admin panel, scoped by département, with its publication workflow."""
 
-from datetime import timedelta
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,7 +19,7 @@ from accounts.scoping import (
 )
 from backend.forms import formfield_https_urls
 
-from . import data_inclusion, services, vocabulary
+from . import data_inclusion, selectors, services, vocabulary
 from .models import Entry, EntryStep, Structure
 
 
@@ -71,17 +67,12 @@ class StaleFilter(admin.SimpleListFilter):
         return [("yes", _("Not reviewed for six months")), ("no", _("Reviewed recently"))]
 
     def queryset(self, request, queryset):
-        limit = stale_before()
-        stale = models.Q(reviewed_at__isnull=True) | models.Q(reviewed_at__lt=limit)
+        stale = selectors.needs_review()
         if self.value() == "yes":
             return queryset.filter(stale)
         if self.value() == "no":
             return queryset.exclude(stale)
         return queryset
-
-
-def stale_before():
-    return timezone.localdate() - timedelta(days=settings.CATALOGUE_REVIEW_MAX_AGE_DAYS)
 
 
 class EntryAdminForm(forms.ModelForm):
@@ -264,7 +255,7 @@ class EntryAdmin(ScopedHistoryAdmin):
 
     @admin.display(boolean=True, description=_("needs review"))
     def needs_review(self, entry: Entry) -> bool:
-        return entry.reviewed_at is None or entry.reviewed_at < stale_before()
+        return entry.reviewed_at is None or entry.reviewed_at < selectors.reviewed_before()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

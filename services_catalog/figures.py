@@ -7,14 +7,14 @@ figure from one person.
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.figures import END, SUM, Cell, TableInfo
 from accounts.figures.queries import ALL, count_cells, merge, tables, totals
 
 from .models import Demarche, Entry, EntryConsultation, SearchEvent
+from .selectors import needs_review
 from .vocabulary import CATEGORIE_CHOICES
 
 SECTION = _("Catalogue")
@@ -163,9 +163,8 @@ def _demarches(codes, start: datetime, end: datetime) -> dict:
 
 def _stale(codes, end: datetime) -> dict:
     """Entries published at the end of the window whose last review is too old then."""
-    limit = (end - timedelta(days=settings.CATALOGUE_REVIEW_MAX_AGE_DAYS)).date()
     stale = Entry.objects.filter(status=Entry.Status.PUBLISHED, created_at__lt=end).filter(
-        Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=limit)
+        needs_review((end - timedelta(microseconds=1)).date())
     )
     per_code = count_cells(
         stale, departement="departement", codes=codes, people="pk", value=Count("pk")

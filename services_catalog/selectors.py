@@ -2,8 +2,9 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, When
@@ -30,6 +31,17 @@ def entries_visible(today: date | None = None) -> QuerySet[Entry]:
         Q(valid_until__isnull=True) | Q(valid_until__gte=today),
         status=Entry.Status.PUBLISHED,
     )
+
+
+def reviewed_before(on: date | None = None) -> date:
+    """An entry last reviewed before this day (or never) is due for review on ``on``."""
+    on = on or timezone.localdate()
+    return on - timedelta(days=settings.CATALOGUE_REVIEW_MAX_AGE_DAYS)
+
+
+def needs_review(on: date | None = None) -> Q:
+    """The entries due for review on ``on`` (default: today)."""
+    return Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=reviewed_before(on))
 
 
 def entries_for_app() -> QuerySet[Entry]:
