@@ -346,3 +346,16 @@ def test_a_scope_that_is_no_departement_is_not_found(client, national_editor, st
         assert client.get("/admin/figures/", {"scope": scope}).status_code == 404
         csv = client.get(f"/admin/figures/{scope}/catalogue.searches_by_category.csv")
         assert csv.status_code == 404
+
+
+def test_partners_and_inactive_staff_read_no_figures(client, client_for, make_user, staff_93):
+    partner = make_user("partenaire@example.org", Role.PARTNER, departements=["93"])
+    api = client_for(partner)
+    assert api.get("/api/v1/departements/93/stats/").status_code == 403
+    assert api.get("/api/v1/stats/").status_code == 403
+    client.force_login(partner)
+    assert client.get("/admin/figures/", {"scope": "93"}).status_code == 403
+    staff_api = client_for(staff_93)
+    staff_93.is_active = False
+    staff_93.save()
+    assert staff_api.get("/api/v1/departements/93/stats/").status_code == 401
