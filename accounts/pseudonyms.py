@@ -34,22 +34,31 @@ def visitor_pseudonym(request, moment: datetime | None = None) -> str:
     ``moment`` is an aware datetime (now by default). Returns "" when the request carries
     neither a user nor an address.
     """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return pseudonym(user_subject(user.pk), moment)
+    # The throttles' own reading of the address, so NUM_PROXIES decides in one place
+    # how many X-Forwarded-For hops are trusted.
+    address = BaseThrottle().get_ident(request)
+    return pseudonym(address_subject(address), moment) if address else ""
+
+
+def user_subject(user_id: int) -> str:
+    """Who a signed-in person is, for ``pseudonym``."""
+    return f"user:{user_id}"
+
+
+def address_subject(address: str) -> str:
+    """Who an anonymous visitor is, for ``pseudonym``: their network address."""
+    return f"ip:{address}"
+
+
+def pseudonym(subject: str, moment: datetime | None = None) -> str:
+    """The pseudonym of ``subject`` (``user_subject``, ``address_subject``) for
+    ``moment``'s month."""
     # The default time zone (Europe/Paris), not the request's: months must be the
     # figures' months whatever language or zone a request comes with.
     paris = timezone.get_default_timezone()
     month = timezone.localtime(moment or timezone.now(), paris).strftime("%Y-%m")
-    subject = _subject(request)
-    if not subject:
-        return ""
     digest = salted_hmac(PSEUDONYM_SALT, f"{subject}:{month}", algorithm="sha256").hexdigest()
     return digest[:PSEUDONYM_LENGTH]
-
-
-def _subject(request) -> str:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    # The throttles' own reading of the address, so NUM_PROXIES decides in one place
-    # how many X-Forwarded-For hops are trusted.
-    address = BaseThrottle().get_ident(request)
-    return f"ip:{address}" if address else ""

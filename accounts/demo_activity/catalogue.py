@@ -9,12 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
-from django.utils import timezone
-
 from accounts.models import User
-from accounts.pseudonyms import visitor_pseudonym
+from accounts.pseudonyms import address_subject, pseudonym, user_subject
 from services_catalog.demo import DEMO_SOURCE
 from services_catalog.models import Demarche, Entry, EntryConsultation, EntryStep, SearchEvent
 from services_catalog.services import entry_main_categorie
@@ -91,32 +87,14 @@ DEMARCHES = {
 }
 
 
-def _request(user, address: str = "") -> HttpRequest:
-    """A request as the API gets it from ``user`` (or from ``address``, anonymous)."""
-    request = HttpRequest()
-    request.user = user
-    if address:
-        request.META["REMOTE_ADDR"] = address
-    return request
-
-
 class Pseudonyms:
-    """Monthly visitor pseudonyms, computed as the API does (``accounts.pseudonyms``)."""
-
-    def __init__(self):
-        self._known: dict[tuple, str] = {}
-
-    def _of(self, key: tuple, request, moment: datetime) -> str:
-        key = (*key, timezone.localtime(moment).strftime("%Y-%m"))
-        if key not in self._known:
-            self._known[key] = visitor_pseudonym(request, moment)
-        return self._known[key]
+    """Monthly visitor pseudonyms, as the API computes them (``accounts.pseudonyms``)."""
 
     def of_user(self, user: User, moment: datetime) -> str:
-        return self._of(("user", user.pk), _request(user), moment)
+        return pseudonym(user_subject(user.pk), moment)
 
     def of_address(self, address: str, moment: datetime) -> str:
-        return self._of(("ip", address), _request(AnonymousUser(), address), moment)
+        return pseudonym(address_subject(address), moment)
 
 
 @dataclass
