@@ -331,6 +331,11 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def categories(self) -> list[str]:
+        """Its data·inclusion categories, sorted (from ``theme_codes``: no query)."""
+        return sorted({code.split("--", 1)[0] for code in self.theme_codes or []})
+
     def clean(self) -> None:
         # data·inclusion: "tous-publics" means no specific public; it stands alone.
         if "tous-publics" in (self.publics or []) and len(self.publics) > 1:

@@ -118,7 +118,7 @@ class EntryListSerializer(serializers.Serializer):
         return {"id": entry.structure_id, "name": name}
 
     def get_categories(self, entry: Entry) -> list[str]:
-        return sorted({code.split("--", 1)[0] for code in entry.theme_codes})
+        return entry.categories
 
     def get_distance_km(self, entry: Entry) -> float | None:
         distance = getattr(entry, "distance_km", None)

@@ -412,9 +412,7 @@ def entry_main_categorie(entry: Entry) -> str:
     Entries have no "main" theme: the first category in alphabetical order is taken, so
     that the same entry always counts under the same one.
     """
-    # theme_codes is the entry's own copy of its themes: no query.
-    categories = sorted(code.split("--", 1)[0] for code in entry.theme_codes or [])
-    return categories[0] if categories else ""
+    return (entry.categories or [""])[0]
 
 
 def entry_consultation_record(
