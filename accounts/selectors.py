@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from . import personal_data
 from .models import SITUATION_FLAGS, ActivityDay, Departement, User, YoungPersonProfile
+from .roles import Role
 
 
 @functools.cache
@@ -30,6 +31,14 @@ def profile_for(user: User) -> YoungPersonProfile | None:
         return user.profile
     except YoungPersonProfile.DoesNotExist:
         return None
+
+
+def young_person_profile(user) -> YoungPersonProfile | None:
+    """The profile of a young person (None for anyone else, anonymous included); no
+    query for other roles."""
+    if getattr(user, "role", None) != Role.YOUNG_PERSON:
+        return None
+    return profile_for(user)
 
 
 def _profile_as_dict(profile: YoungPersonProfile | None) -> dict[str, Any] | None:

@@ -15,8 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.pseudonyms import visitor_pseudonym
-from accounts.roles import Role
-from accounts.selectors import departement_codes, profile_for
+from accounts.selectors import departement_codes, young_person_profile
 from accounts.serializers import DepartementCodeField
 from backend.api.pagination import PageNumberPagination, paginate_with_totals
 from backend.api.serializers import ErrorSerializer
@@ -147,12 +146,9 @@ def _figures_departement(request: Request, entry: Entry) -> str | None:
     A young person's reading counts for the département that supports them, even for a
     national right; anyone else's for the entry's own département (None if national).
     """
-    user = request.user
-    if getattr(user, "role", None) == Role.YOUNG_PERSON:
-        # The profile is fetched only for young people: anonymous readings stay one INSERT.
-        profile = profile_for(user)
-        if profile is not None and profile.departement_id:
-            return profile.departement_id
+    profile = young_person_profile(request.user)
+    if profile is not None and profile.departement_id:
+        return profile.departement_id
     return entry.departement_id
 
 
@@ -178,7 +174,7 @@ class DataInclusionExportView(APIView):
 
 
 def _young_person_profile(request: Request):
-    profile = profile_for(request.user) if request.user.role == Role.YOUNG_PERSON else None
+    profile = young_person_profile(request.user)
     if profile is None:
         raise PermissionDenied(
             _("Only young people have a personal space for rights and procedures.")
