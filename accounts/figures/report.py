@@ -63,12 +63,15 @@ def compute(
     return result
 
 
-def monthly(codes: list[str], month: date) -> dict[str, Raw]:
-    """The raw tables of each département for a month that is over: kept, or computed
-    now and kept (the first computation wins, so two readings never differ)."""
-    found = _stored(codes, month)
-    missing = [code for code in codes if code not in found]
-    if missing:
+def monthly(codes: list[str], months: list[date]) -> list[dict[str, Raw]]:
+    """The raw tables of each département for each month (all over), in the order of
+    ``months``: kept, or computed now and kept (the first computation wins, so two
+    readings never differ). The kept ones are read in one query."""
+    found = _stored(codes, months)
+    for month in months:
+        missing = [code for code in codes if code not in found[month]]
+        if not missing:
+            continue
         start, end = Period.month(month.year, month.month).bounds()
         computed = compute(missing, start, end)
         MonthlyFigures.objects.bulk_create(
@@ -82,8 +85,8 @@ def monthly(codes: list[str], month: date) -> dict[str, Raw]:
             ],
             ignore_conflicts=True,
         )
-        found.update(_stored(missing, month))
-    return found
+        found[month].update(_stored(missing, [month])[month])
+    return [found[month] for month in months]
 
 
 def archive_month(month: date) -> tuple[int, int]:
@@ -95,19 +98,20 @@ def archive_month(month: date) -> tuple[int, int]:
     """
     codes = list(Departement.objects.values_list("code", flat=True))
     kept = MonthlyFigures.objects.filter(month=month, departement_id__in=codes).count()
-    monthly(codes, month)
+    monthly(codes, [month])
     # Every département's month is kept: what only served to count it can go.
     for forget in forgetters():
         forget(*Period.month(month.year, month.month).bounds())
     return len(codes) - kept, kept
 
 
-def _stored(codes: list[str], month: date) -> dict[str, Raw]:
-    rows = MonthlyFigures.objects.filter(departement_id__in=codes, month=month)
-    return {
-        row.departement_id: {key: Table.from_raw(key, raw) for key, raw in row.tables.items()}
-        for row in rows
-    }
+def _stored(codes: list[str], months: list[date]) -> dict[date, dict[str, Raw]]:
+    found: dict[date, dict[str, Raw]] = {month: {} for month in months}
+    for row in MonthlyFigures.objects.filter(departement_id__in=codes, month__in=months):
+        found[row.month][row.departement_id] = {
+            key: Table.from_raw(key, raw) for key, raw in row.tables.items()
+        }
+    return found
 
 
 def _empty(key: str, info: TableInfo) -> Table:
@@ -325,7 +329,7 @@ def _threshold(threshold: int | None) -> int:
 def departement_report(code: str, period: Period, threshold: int | None = None) -> Report:
     """The figures of département ``code`` over ``period`` (months that are over)."""
     threshold = _threshold(threshold)
-    months = [monthly([code], month).get(code, {}) for month in period.months()]
+    months = [kept.get(code, {}) for kept in monthly([code], period.months())]
     live = None
     if _needs_live(period):
         live = compute([code], *period.bounds(), keys=_range_keys()).get(code, {})
@@ -340,7 +344,7 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
     """All départements together, for national editors (see the module on what hides)."""
     threshold = _threshold(threshold)
     codes = list(Departement.objects.values_list("code", flat=True))
-    per_month = [monthly(codes, month) for month in period.months()]
+    per_month = monthly(codes, period.months())
     live = compute(codes, *period.bounds(), keys=_range_keys()) if _needs_live(period) else {}
     measures = {key for key in table_keys() if table_info(key).measure}
     pooled = compute(None, *period.bounds(), keys=measures).get(NATIONAL, {})

@@ -4,6 +4,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.figures.periods import Period
@@ -286,3 +288,14 @@ def test_a_kept_month_reads_the_same_nationally_after_an_erasure(make_user):
     )
     User.objects.filter(pk=people[0].pk).delete()
     assert national_active() == 7  # the kept month, as 93 reads it
+
+
+def test_kept_months_are_read_in_one_query_however_long_the_range():
+    def queries(period):
+        departement_report("93", period)  # compute and keep its months
+        with CaptureQueriesContext(connection) as reading:
+            departement_report("93", period)
+        return len(reading)
+
+    two = queries(Period(date(2026, 9, 1), date(2026, 10, 31)))
+    assert queries(Period(date(2025, 11, 1), date(2026, 10, 31))) == two
