@@ -119,11 +119,12 @@ def _check_scope(user, scope: str) -> None:
         raise Http404
 
 
-def build_report(scope: str, period: Period) -> Report:
-    """The report of a département's code, or of ``NATIONAL_SCOPE``."""
+def build_report(scope: str, period: Period, keys: list[str] | None = None) -> Report:
+    """The report of a département's code, or of ``NATIONAL_SCOPE`` (only ``keys``'
+    tables if given)."""
     if scope == NATIONAL_SCOPE:
-        return national_report(period)
-    return departement_report(scope, period)
+        return national_report(period, keys=keys)
+    return departement_report(scope, period, keys=keys)
 
 
 def charts(report: Report) -> list[tuple[str, list[Chart]]]:
@@ -234,7 +235,8 @@ def csv_view(request: HttpRequest, scope: str, key: str) -> HttpResponse:
         period = period_from_query(request.GET)
     except PeriodError as problem:
         return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
-    report = build_report(scope, period)
+    # Each table is hidden on its own: the one asked for is all there is to compute.
+    report = build_report(scope, period, keys=[key])
     # The byte order mark tells spreadsheets the file is UTF-8 (accents in names).
     response = HttpResponse(
         "\ufeff" + table_csv(report, key), content_type="text/csv; charset=utf-8"

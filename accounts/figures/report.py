@@ -164,8 +164,10 @@ def _combine(
     return Combined(table, forced)
 
 
-def _combined_all(months: list[Raw], live: Raw | None, threshold: int) -> dict[str, Combined]:
-    return {key: _combine(key, table_info(key), months, live, threshold) for key in table_keys()}
+def _combined_all(
+    months: list[Raw], live: Raw | None, threshold: int, keys: list[str]
+) -> dict[str, Combined]:
+    return {key: _combine(key, table_info(key), months, live, threshold) for key in keys}
 
 
 def _range_keys() -> set[str]:
@@ -173,8 +175,9 @@ def _range_keys() -> set[str]:
     return {key for key in table_keys() if table_info(key).combine == RANGE}
 
 
-def _needs_live(period: Period) -> bool:
-    return len(period.months()) > 1 and bool(_range_keys())
+def _live_keys(period: Period, keys: list[str]) -> set[str]:
+    """The tables of ``keys`` computed again over the period (none for one month)."""
+    return _range_keys() & set(keys) if len(period.months()) > 1 else set()
 
 
 # --- What is shown --------------------------------------------------------------------
@@ -326,35 +329,45 @@ def _threshold(threshold: int | None) -> int:
     return settings.FIGURES_MIN_PEOPLE if threshold is None else threshold
 
 
-def departement_report(code: str, period: Period, threshold: int | None = None) -> Report:
-    """The figures of département ``code`` over ``period`` (months that are over)."""
+def departement_report(
+    code: str, period: Period, threshold: int | None = None, keys: list[str] | None = None
+) -> Report:
+    """The figures of département ``code`` over ``period`` (months that are over);
+    only the tables ``keys`` if given (a CSV of one table computes that one)."""
     threshold = _threshold(threshold)
+    keys = keys or table_keys()
     months = [kept.get(code, {}) for kept in monthly([code], period.months())]
     live = None
-    if _needs_live(period):
-        live = compute([code], *period.bounds(), keys=_range_keys()).get(code, {})
+    if live_keys := _live_keys(period, keys):
+        live = compute([code], *period.bounds(), keys=live_keys).get(code, {})
     report = Report(code, Departement.objects.get(pk=code).name, period, threshold)
-    for key, combined in _combined_all(months, live, threshold).items():
+    for key, combined in _combined_all(months, live, threshold, keys).items():
         hidden = hidden_cells(combined.table, table_info(key), threshold, combined.forced)
         report.tables.append(_publish(key, combined.table, hidden, threshold))
     return report
 
 
-def national_report(period: Period, threshold: int | None = None) -> Report:
-    """All départements together, for national editors (see the module on what hides)."""
+def national_report(
+    period: Period, threshold: int | None = None, keys: list[str] | None = None
+) -> Report:
+    """All départements together, for national editors (see the module on what hides);
+    only the tables ``keys`` if given."""
     threshold = _threshold(threshold)
+    keys = keys or table_keys()
     codes = list(Departement.objects.values_list("code", flat=True))
     per_month = monthly(codes, period.months())
-    live = compute(codes, *period.bounds(), keys=_range_keys()) if _needs_live(period) else {}
-    measures = {key for key in table_keys() if table_info(key).measure}
-    pooled = compute(None, *period.bounds(), keys=measures).get(NATIONAL, {})
+    live_keys = _live_keys(period, keys)
+    live = compute(codes, *period.bounds(), keys=live_keys) if live_keys else {}
+    pooled = {}
+    if measures := {key for key in keys if table_info(key).measure}:
+        pooled = compute(None, *period.bounds(), keys=measures).get(NATIONAL, {})
     local = {
-        code: _combined_all([m.get(code, {}) for m in per_month], live.get(code), threshold)
+        code: _combined_all([m.get(code, {}) for m in per_month], live.get(code), threshold, keys)
         for code in codes
     }
-    in_months = _hidden_nationally_in_months(per_month, codes, threshold)
+    in_months = _hidden_nationally_in_months(per_month, codes, threshold, keys)
     report = Report(NATIONAL, _("France"), period, threshold)
-    for key in table_keys():
+    for key in keys:
         info = table_info(key)
         if info.measure:  # a median does not add up: computed over everyone
             table = _complete(pooled.get(key) or _empty(key, info), info)
@@ -367,7 +380,7 @@ def national_report(period: Period, threshold: int | None = None) -> Report:
 
 
 def _hidden_nationally_in_months(
-    per_month: list[dict[str, Raw]], codes: list[str], threshold: int
+    per_month: list[dict[str, Raw]], codes: list[str], threshold: int, keys: list[str]
 ) -> dict[str, frozenset[str]]:
     """The national cells hidden in some month of a range, to hide in the range too
     (else the range minus its other months would give them back). Measures are left
@@ -376,8 +389,10 @@ def _hidden_nationally_in_months(
         return {}
     hidden: dict[str, set[str]] = defaultdict(set)
     for month in per_month:
-        local = {code: _combined_all([month.get(code, {})], None, threshold) for code in codes}
-        for key in table_keys():
+        local = {
+            code: _combined_all([month.get(code, {})], None, threshold, keys) for code in codes
+        }
+        for key in keys:
             info = table_info(key)
             if info.measure:
                 continue

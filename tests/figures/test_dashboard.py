@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.figures.dashboard import shortcuts
@@ -359,3 +361,15 @@ def test_partners_and_inactive_staff_read_no_figures(client, client_for, make_us
     staff_93.is_active = False
     staff_93.save()
     assert staff_api.get("/api/v1/departements/93/stats/").status_code == 401
+
+
+def test_a_csv_computes_its_own_table_only(client, national_editor, activity):
+    client.force_login(national_editor)
+    query = {"start": f"{BEFORE.first:%Y-%m}", "end": f"{LAST_MONTH.first:%Y-%m}"}
+    client.get("/admin/figures/", {"scope": "national", **query})  # the months kept
+    with CaptureQueriesContext(connection) as reading:
+        csv = client.get(CSV.format("national", "catalogue.searches_by_category"), query)
+    assert "Logement et hébergement;14" in csv.content.decode("utf-8-sig").splitlines()
+    # Not the mentoring or young people's tables computed again over the range.
+    assert not [q for q in reading.captured_queries if "mentoring_" in q["sql"]]
+    assert not [q for q in reading.captured_queries if "accounts_activityday" in q["sql"]]
