@@ -262,30 +262,3 @@ class ActivityDay(models.Model):
 
     def __str__(self) -> str:
         return f"active on {self.day}"
-
-
-class MonthlyFigures(models.Model):
-    """A département's raw figures for one closed month, computed once and then kept.
-
-    Kept so that a month's figures do not move afterwards (an account erased later would
-    otherwise show as a difference between two readings) and so that ranges are sums of
-    stored months. Only counts: no person is in here. Never shown raw: every reading goes
-    through the suppression of small counts.
-    """
-
-    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="First day of the month (Europe/Paris).")
-    computed_at = models.DateTimeField(default=timezone.now)
-    tables = models.JSONField(default=dict)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["departement", "month"], name="accounts_figures_once_a_month"
-            )
-        ]
-        verbose_name = _("monthly figures")
-        verbose_name_plural = _("monthly figures")
-
-    def __str__(self) -> str:
-        return f"{self.departement_id} {self.month:%Y-%m}"

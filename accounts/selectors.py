@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import personal_data
+from backend import personal_data
+
 from .models import SITUATION_FLAGS, ActivityDay, Departement, User, YoungPersonProfile
 from .roles import Role
 
@@ -83,7 +84,7 @@ def activity_days_export(user: User) -> list[str]:
 def personal_data_export(*, user: User) -> dict[str, Any]:
     """All personal data of ``user``, as JSON-ready data (GDPR Art. 20).
 
-    Each capability adds its own section through ``personal_data.register_exporter``.
+    Each app adds its own section in its ``personal_data.py`` (``backend.personal_data``).
     """
     export: dict[str, Any] = {
         "format": "jalon-personal-data/1",

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import personal_data
+from backend import personal_data
+
 from .models import ActivityDay, Departement, User, YoungPersonProfile
 from .roles import ADMIN_ROLES, Role
 
@@ -83,7 +84,7 @@ def me_update(*, user: User, data: dict[str, Any]) -> User:
 def user_erase(*, user: User) -> None:
     """Erase the account and everything that belongs to it (GDPR Art. 17).
 
-    Registered erasers run first (files, keys); rows go with the user by cascade.
+    Each app's ``personal_data.erase`` runs first (files, keys); rows go with the user by cascade.
     Session tokens die with the user: a session whose user is gone authenticates no one.
     """
     for eraser in personal_data.erasers().values():

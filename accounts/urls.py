@@ -3,7 +3,6 @@ from django.urls import path, register_converter
 from backend.converters import DepartementCodeConverter
 
 from . import api
-from .figures import api as figures_api
 
 register_converter(DepartementCodeConverter, "departement")
 
@@ -16,10 +15,4 @@ urlpatterns = [
         api.DepartementDetailView.as_view(),
         name="departement-detail",
     ),
-    path(
-        "departements/<departement:code>/stats/",
-        figures_api.DepartementStatsView.as_view(),
-        name="departement-stats",
-    ),
-    path("stats/", figures_api.NationalStatsView.as_view(), name="national-stats"),
 ]

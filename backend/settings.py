@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "services_catalog",
     "vault",
     "mentoring",
+    "figures",  # above every app it counts (the layers in the README)
 ]
 
 MIDDLEWARE = [
@@ -212,7 +213,7 @@ CELERY_BEAT_SCHEDULE = {
     # The figures of a month are kept once it is over; computing them at night spares
     # the first officer who opens the dashboard the wait.
     "archive-last-month-figures": {
-        "task": "accounts.tasks.archive_last_month_figures",
+        "task": "figures.tasks.archive_last_month_figures",
         "schedule": crontab(minute=30, hour=2, day_of_month=1),
     },
     "purge-expired-sessions": {
@@ -414,7 +415,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "services_catalog.models.Entry.Kind",
-        "FigureHiddenEnum": "accounts.figures.api.HIDDEN_REASONS",
+        "FigureHiddenEnum": "figures.api.HIDDEN_REASONS",
         "ContactKindEnum": "accounts.models.DepartementContact.Kind",
         "EntryStatusEnum": "services_catalog.models.Entry.Status",
         "DemarcheStatusEnum": "services_catalog.models.Demarche.Status",

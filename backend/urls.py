@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("services_catalog.urls")),
     path("", include("vault.urls")),
     path("", include("mentoring.urls")),
+    path("", include("figures.urls")),
 ]
 
 urlpatterns = [

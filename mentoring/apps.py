@@ -7,22 +7,18 @@ class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
 
+    # Only what cannot be found by name: ``figures.py`` and ``personal_data.py`` are.
     def ready(self):
-        from accounts import figures as steering_figures
-        from accounts import personal_data
         from vault import keyring
 
-        from . import conversations, figures, selectors, services
+        from . import conversations
 
-        personal_data.register_exporter("mentoring", selectors.personal_data_export)
         keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
         post_save.connect(
             _schedule_document_reminders,
             sender="vault.Document",
             dispatch_uid="mentoring-document-expiry-reminders",
         )
-        personal_data.register_eraser("mentoring", services.mentoring_erase)
-        steering_figures.register_provider("mentoring", figures.provider, figures.TABLES)
 
 
 def _schedule_document_reminders(sender, instance, **kwargs) -> None:

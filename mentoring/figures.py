@@ -6,9 +6,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.figures import END, RANGE, SUM, Cell, TableInfo
-from accounts.figures.queries import (
+from backend.aggregates import (
     ALL,
+    END,
+    RANGE,
+    SUM,
+    Cell,
+    TableInfo,
     count_cells,
     merge,
     percentiles,

@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.pseudonyms import visitor_pseudonym
 from accounts.selectors import departement_codes, young_person_profile
 from accounts.serializers import DepartementCodeField
 from backend.api.pagination import PageNumberPagination, paginate_with_totals
 from backend.api.serializers import ErrorSerializer
+from backend.pseudonyms import visitor_pseudonym
 
 from . import data_inclusion, selectors, services
 from .models import Demarche, Entry, EntryRemoval

@@ -1,7 +1,7 @@
 """The catalogue's part of the départements' figures: what is looked for and reached.
 
 Searches and consultations are counted by distinct monthly pseudonyms
-(``accounts.pseudonyms``), so that a figure from one busy person is hidden like a
+(``backend.pseudonyms``), so that a figure from one busy person is hidden like a
 figure from one person.
 """
 
@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from accounts.figures import END, SUM, Cell, TableInfo
-from accounts.figures.queries import ALL, count_cells, merge, tables, totals
+from backend.aggregates import ALL, END, SUM, Cell, TableInfo, count_cells, merge, tables, totals
 
 from .models import Demarche, Entry, EntryConsultation, SearchEvent
 from .selectors import needs_review
@@ -97,7 +96,7 @@ TABLES = {
 }
 
 
-def forget_visitors(start: datetime, end: datetime) -> int:
+def forget(start: datetime, end: datetime) -> int:
     """Blank the pseudonyms of [start, end), a month every département has kept: they
     served only to count distinct people, and with the server's secret they would lead
     back to accounts."""

@@ -382,7 +382,7 @@ class SearchEvent(models.Model):
 
     Nobody is identified: no user, no free text, no IP; only what was looked for,
     whether anything was found, and a monthly pseudonym of the visitor so figures can
-    count distinct people (see ``accounts.pseudonyms``).
+    count distinct people (see ``backend.pseudonyms``).
     """
 
     created_at = models.DateTimeField(db_index=True)
@@ -411,7 +411,7 @@ class EntryConsultation(models.Model):
 
     Nobody is identified: no user, no IP; only which entry, its main category, the
     département the figure belongs to and a monthly pseudonym of the visitor so figures
-    can count distinct people (see ``accounts.pseudonyms``).
+    can count distinct people (see ``backend.pseudonyms``).
     """
 
     created_at = models.DateTimeField(db_index=True)

@@ -1,9 +1,15 @@
-"""The catalogue's part of a young person's data export (procedures they follow)."""
+"""The catalogue's part of a young person's data export: the procedures they follow.
+
+Found by its name (``backend.personal_data``). No ``erase``: procedures go with the
+account by cascade.
+"""
 
 from .selectors import demarches_for
 
+SECTION = "demarches"
 
-def export_demarches(user) -> list[dict]:
+
+def export(user) -> list[dict]:
     """Every procedure of ``user``, with the steps they ticked. Erased with the account."""
     return [
         {

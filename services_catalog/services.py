@@ -392,7 +392,7 @@ def search_event_record(
 ) -> SearchEvent:
     """Count one search for the département's figures, identifying nobody.
 
-    ``visitor`` is the searcher's monthly pseudonym (``accounts.pseudonyms``).
+    ``visitor`` is the searcher's monthly pseudonym (``backend.pseudonyms``).
     """
     return SearchEvent.objects.create(
         created_at=timezone.now(),

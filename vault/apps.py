@@ -7,19 +7,13 @@ class VaultConfig(AppConfig):
     name = "vault"
     verbose_name = _("Document vault")
 
+    # Only what cannot be found by name: ``figures.py`` and ``personal_data.py`` are.
     def ready(self):
-        from accounts import figures as steering_figures
-        from accounts import personal_data
-
-        from . import checks, figures, keyring, selectors, services  # noqa: F401 - checks register
+        from . import checks, keyring, services  # noqa: F401 - checks register
 
         pre_delete.connect(
             services.journal_blob_of_deleted_document,
             sender="vault.Document",
             dispatch_uid="vault-journal-deleted-blob",
         )
-        personal_data.register_exporter("vault", selectors.personal_data_export)
-        personal_data.register_eraser("vault", services.vault_erase)
         keyring.register_rewrapper("user keys", services.master_key_rotate)
-
-        steering_figures.register_provider("vault", figures.provider, figures.TABLES)

@@ -1,24 +1,28 @@
 """The vault's part of the départements' figures: how many use it, and what they keep.
 
-Counts only: never a document, a title or an owner.
+Counts and sizes only: never a document, a title or an owner. Found by the figures app
+by its name; its tables also draw the vault's usage page in the admin (``USAGE``).
 """
 
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from accounts.figures import END, TableInfo
-from accounts.figures.queries import ALL, count_cells, merge, tables
+from backend.aggregates import ALL, END, TableInfo, count_cells, merge, tables
 
 from .document_types import DocumentType
 from .models import Document
 
 SECTION = _("Document vault")
 OWNER_DEPARTEMENT = "owner__profile__departement"
+ACCOUNTS = "vault.accounts"
+DOCUMENTS_BY_TYPE = "vault.documents_by_type"
+SIZE_BY_TYPE = "vault.size_by_type"
+USAGE = [ACCOUNTS, DOCUMENTS_BY_TYPE, SIZE_BY_TYPE]  # the usage page's tables
 
 TABLES = {
-    "vault.accounts": TableInfo(
+    ACCOUNTS: TableInfo(
         title=_("Accounts keeping documents in the vault"),
         unit=_("people"),
         section=SECTION,
@@ -27,9 +31,17 @@ TABLES = {
     ),
     # No total: one person keeps several types, so the total would be documents, and
     # the total minus the shown types would point at a few people's papers.
-    "vault.documents_by_type": TableInfo(
+    DOCUMENTS_BY_TYPE: TableInfo(
         title=_("Documents kept, by type"),
         unit=_("documents"),
+        section=SECTION,
+        combine=END,
+        cells=dict(DocumentType.choices),
+    ),
+    # No total either, for the same reason: the bytes of a type come from its owners.
+    SIZE_BY_TYPE: TableInfo(
+        title=_("Size of the documents kept, by type"),
+        unit=_("bytes"),
         section=SECTION,
         combine=END,
         cells=dict(DocumentType.choices),
@@ -38,11 +50,12 @@ TABLES = {
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
-    """Vault users and documents by type, as kept at the end of the window."""
+    """Vault users, documents and bytes by type, as kept at the end of the window."""
     kept = Document.objects.filter(created_at__lt=end)
+    by_type = {"departement": OWNER_DEPARTEMENT, "codes": codes, "people": "owner"}
     return merge(
         tables(
-            "vault.accounts",
+            ACCOUNTS,
             count_cells(
                 kept,
                 departement=OWNER_DEPARTEMENT,
@@ -51,14 +64,6 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
                 value=Count("owner", distinct=True),
             ),
         ),
-        tables(
-            "vault.documents_by_type",
-            count_cells(
-                kept,
-                departement=OWNER_DEPARTEMENT,
-                codes=codes,
-                people="owner",
-                cell="document_type",
-            ),
-        ),
+        tables(DOCUMENTS_BY_TYPE, count_cells(kept, cell="document_type", **by_type)),
+        tables(SIZE_BY_TYPE, count_cells(kept, cell="document_type", value=Sum("size"), **by_type)),
     )

@@ -2,26 +2,17 @@
 
 import json
 import logging
-import operator
 import re
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import reduce
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from accounts.figures import Cell, Table, TableInfo
-from accounts.figures.suppression import TOTAL, gives_back, hidden_cells
 from mentoring import selectors as mentoring_selectors
 
 from . import crypto, keys
-from .document_types import DocumentType
 from .file_types import ACCEPTED_TYPES
 from .models import AccessEvent, Document, Share, UserKey
 
@@ -181,176 +172,3 @@ def personal_data_export(user) -> dict:
         ],
         "access_log": access_log_rows(user),
     }
-
-
-def vault_usage(departement_codes=None, threshold: int | None = None) -> dict:
-    """Counts and sizes for the admin panel, never a title, a name or a person.
-
-    ``departement_codes`` limits the figures to young people of those départements
-    (None: everywhere). Small counts are hidden as in the steering figures
-    (``accounts.figures.suppression``): a hidden figure is None, shown as ``hidden``.
-
-    A type from fewer than ``threshold`` owners is hidden. Documents and bytes add up
-    to the totals, so the totals minus the shown types give the hidden types' sum: the
-    totals are hidden unless the hidden types together come from ``threshold``
-    *distinct* owners. Not rule 3's secondary suppression (``partition``): owners do not
-    add up (one person keeps several types, so 3 + 3 may be 3 people), and hiding more
-    types would not help, as ``vault.figures`` publishes each type on its own.
-
-    Over several départements, a type (the owners, the totals) is also hidden when
-    hidden in only one of them, or in some standing together for fewer than
-    ``threshold`` people: their own figures would be subtracted from it, as in ``report``.
-    """
-    threshold = settings.FIGURES_MIN_PEOPLE if threshold is None else threshold
-    # Only the types offered: a type no longer offered would be in the totals and no row.
-    documents = Document.objects.order_by().filter(document_type__in=DocumentType.values)
-    if departement_codes is not None:
-        documents = documents.filter(**{f"{_OWNER_DEPARTEMENT}__in": departement_codes})
-    parts = _usage_by_departement(documents)
-    scope = _sum_usage(parts.values())
-
-    # What each département shows on its own (page and figures), then what may show here.
-    hidden_in = {code: _hidden_types(part, threshold) for code, part in parts.items()}
-    forced = frozenset(
-        key
-        for key in DocumentType.values
-        if gives_back(
-            [
-                part.cells[key].people
-                for code, part in parts.items()
-                if key in hidden_in[code] and part.cells[key].people
-            ],
-            threshold,
-        )
-    )
-    hidden = _hidden_types(scope, threshold, forced)
-    # Owners behind what the totals minus every shown figure leave: per département, and
-    # here (what is hidden here and in the département's own figures).
-    residual = _owners_of(documents, {code: hidden_in[code] for code in parts})
-    left_over = _owners_of(documents, {code: hidden_in[code] & hidden for code in parts})
-    total_hidden_in = {
-        code
-        for code, part in parts.items()
-        if TOTAL in hidden_in[code] or (hidden_in[code] and residual.get(code, 0) < threshold)
-    }
-    owners_hidden = scope.total.people < threshold or gives_back(
-        [part.total.people for part in parts.values() if 0 < part.total.people < threshold],
-        threshold,
-    )
-    totals_hidden = (
-        TOTAL in hidden
-        or (hidden and sum(left_over.values()) < threshold)
-        or gives_back(
-            [parts[code].total.people for code in total_hidden_in if parts[code].total.people],
-            threshold,
-        )
-    )
-    small, secret = f"< {threshold}", _("secret")  # as in the figures (report.text_of)
-    rows = [
-        {
-            "type": key,
-            "label": label,
-            "documents": None if key in hidden else scope.cells[key].value,
-            "total_size": None if key in hidden else scope.sizes[key],
-            "hidden_as": small if scope.cells[key].people < threshold else secret,
-        }
-        for key, label in DocumentType.choices
-    ]
-    everyone = scope.total.people
-    return {
-        "rows": rows,
-        "totals": {
-            "documents": None if totals_hidden else scope.total.value,
-            "total_size": None if totals_hidden else scope.size,
-            "owners": None if owners_hidden else everyone,
-        },
-        "totals_hidden_as": small if everyone < threshold else secret,
-        "threshold": threshold,
-        "hidden": small,
-        "secret": secret,
-    }
-
-
-_OWNER_DEPARTEMENT = "owner__profile__departement"
-
-# For ``hidden_cells``: the cells are the document types (documents, from their owners),
-# the total all documents. Not a ``partition`` of people: see ``vault_usage``.
-_USAGE = TableInfo(
-    title=_("Vault usage"),
-    unit=_("Documents"),
-    section=_("Vault usage"),
-    has_total=True,
-    cells=dict(DocumentType.choices),
-)
-
-
-@dataclass
-class _Usage:
-    """One scope's figures before suppression: documents (from owners) and bytes."""
-
-    cells: dict[str, Cell] = field(
-        default_factory=lambda: {key: Cell(0, 0) for key in DocumentType.values}
-    )
-    sizes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DocumentType.values, 0))
-    total: Cell = field(default_factory=lambda: Cell(0, 0))
-    size: int = 0
-
-    def table(self) -> Table:
-        return Table("vault.usage", self.cells, self.total)
-
-
-def _usage_by_departement(documents: QuerySet[Document]) -> dict[str | None, _Usage]:
-    """Each département's figures (None: owners without one), in two queries.
-
-    An owner belongs to one département, so their owners add up across départements.
-    """
-    parts: dict[str | None, _Usage] = defaultdict(_Usage)
-    for row in documents.values(_OWNER_DEPARTEMENT, "document_type").annotate(
-        documents=Count("id"), total_size=Sum("size"), owners=Count("owner", distinct=True)
-    ):
-        part = parts[row[_OWNER_DEPARTEMENT]]
-        key = row["document_type"]
-        part.cells[key] = Cell(row["documents"], row["owners"])
-        part.sizes[key] = row["total_size"] or 0
-    for row in documents.values(_OWNER_DEPARTEMENT).annotate(
-        documents=Count("id"), total_size=Sum("size"), owners=Count("owner", distinct=True)
-    ):
-        part = parts[row[_OWNER_DEPARTEMENT]]
-        part.total = Cell(row["documents"], row["owners"])
-        part.size = row["total_size"] or 0
-    return dict(parts)
-
-
-def _sum_usage(parts: Iterable[_Usage]) -> _Usage:
-    scope = _Usage()
-    for part in parts:
-        for key, cell in part.cells.items():
-            known = scope.cells[key]
-            scope.cells[key] = Cell(known.value + cell.value, known.people + cell.people)
-            scope.sizes[key] += part.sizes[key]
-        total = scope.total
-        scope.total = Cell(total.value + part.total.value, total.people + part.total.people)
-        scope.size += part.size
-    return scope
-
-
-def _hidden_types(usage: _Usage, threshold: int, forced: frozenset[str] = frozenset()) -> set[str]:
-    """The types to hide, with ``TOTAL`` when everything is (fewer owners in all)."""
-    return hidden_cells(usage.table(), _USAGE, threshold, forced)
-
-
-def _owners_of(documents: QuerySet[Document], types_of: dict[str | None, set[str]]) -> dict:
-    """Distinct owners of each département's documents of the given types, in one query."""
-    wanted = [
-        Q(**{_OWNER_DEPARTEMENT: code}, document_type__in=types - {TOTAL})
-        for code, types in types_of.items()
-        if types - {TOTAL}
-    ]
-    if not wanted:
-        return {}
-    rows = (
-        documents.filter(reduce(operator.or_, wanted))
-        .values(_OWNER_DEPARTEMENT)
-        .annotate(owners=Count("owner", distinct=True))
-    )
-    return {row[_OWNER_DEPARTEMENT]: row["owners"] for row in rows}

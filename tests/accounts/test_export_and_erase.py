@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from allauth.account.models import EmailAddress
 
-from accounts import personal_data
 from accounts.models import User, YoungPersonProfile
+from backend import personal_data
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +36,30 @@ def test_export_is_only_ever_the_requesters_data(client_for, young_person, other
     assert other_young_person.email not in str(export)
 
 
-def test_export_includes_sections_registered_by_other_capabilities(
-    client_for, young_person, monkeypatch
-):
-    monkeypatch.setattr(personal_data, "_exporters", {})
-    personal_data.register_exporter("demarches", lambda user: [{"owner": user.email}])
+def test_export_has_a_section_from_each_apps_personal_data_module(client_for, young_person):
     export = client_for(young_person).get("/api/v1/me/export/").json()
-    assert export["demarches"] == [{"owner": young_person.email}]
+    # Each app's ``personal_data.py``, found by name, in the order of INSTALLED_APPS.
+    assert list(export) == [
+        "format",
+        "exported_at",
+        "account",
+        "profile",
+        "activity_days",
+        "demarches",
+        "vault",
+        "mentoring",
+    ]
+    assert export["demarches"] == []
+
+
+def test_the_apps_that_erase_something_first_are_found_by_name():
+    import mentoring.personal_data
+    import vault.personal_data
+
+    assert personal_data.erasers() == {
+        "vault": vault.personal_data.erase,
+        "mentoring": mentoring.personal_data.erase,
+    }
 
 
 def test_anonymous_cannot_export(api_client):
@@ -60,10 +77,11 @@ def test_delete_erases_user_and_profile_and_kills_the_token(client_for, young_pe
 
 
 def test_delete_runs_registered_erasers_first(client_for, young_person, monkeypatch):
-    monkeypatch.setattr(personal_data, "_erasers", {})
     seen = []
-    personal_data.register_eraser(
-        "vault", lambda user: seen.append(User.objects.filter(pk=user.pk).exists())
+    monkeypatch.setattr(
+        personal_data,
+        "erasers",
+        lambda: {"vault": lambda user: seen.append(User.objects.filter(pk=user.pk).exists())},
     )
     response = client_for(young_person).delete("/api/v1/me/", {"password": PASSWORD}, format="json")
     assert response.status_code == 204

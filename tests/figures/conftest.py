@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.figures import Table
-from accounts.figures.periods import Period
+from backend.aggregates import Table
+from figures.periods import Period
 
 PARIS = ZoneInfo("Europe/Paris")
 OCTOBER = Period.month(2026, 10)

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.figures.report import departement_report
-from accounts.models import MonthlyFigures
+from figures.models import MonthlyFigures
+from figures.report import departement_report
 from services_catalog import figures as catalogue
 from services_catalog.models import Demarche, Entry, EntryConsultation, SearchEvent
 from services_catalog.services import entry_create

@@ -9,9 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.figures.dashboard import shortcuts
-from accounts.figures.periods import Period
-from accounts.figures.report import (
+from accounts.models import Departement
+from accounts.roles import Role
+from figures.dashboard import shortcuts
+from figures.models import MonthlyFigures
+from figures.periods import Period
+from figures.report import (
     PROTECTIVE,
     SMALL,
     PublishedTable,
@@ -20,9 +23,7 @@ from accounts.figures.report import (
     departement_report,
     table_csv,
 )
-from accounts.models import Departement, MonthlyFigures
-from accounts.roles import Role
-from accounts.tasks import archive_last_month_figures
+from figures.tasks import archive_last_month_figures
 from services_catalog.models import SearchEvent
 
 from .test_report import PARIS, searches
@@ -333,7 +334,7 @@ def test_a_failure_of_the_figures_does_not_close_the_admin_home(client, staff_93
     def broken(*args, **kwargs):
         raise RuntimeError("figures down")
 
-    monkeypatch.setattr("accounts.figures.dashboard.build_report", broken)
+    monkeypatch.setattr("figures.dashboard.build_report", broken)
     client.force_login(staff_93)
     home = client.get("/admin/")
     assert home.status_code == 200

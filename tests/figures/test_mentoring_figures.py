@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from accounts.figures import NATIONAL
-from accounts.figures.report import departement_report, national_report
-from accounts.models import Departement, MonthlyFigures
+from accounts.models import Departement
 from accounts.roles import Role
+from backend.aggregates import NATIONAL
+from figures.models import MonthlyFigures
+from figures.report import departement_report, national_report
 from mentoring import services
 from mentoring.figures import provider
 from mentoring.models import (

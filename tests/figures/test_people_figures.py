@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from accounts.figures.young_people import provider
+from accounts.figures import provider
 from accounts.models import SITUATION_FLAGS, ActivityDay, User
 from accounts.roles import Role
 

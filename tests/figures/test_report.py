@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.figures.periods import Period
-from accounts.figures.report import departement_report, national_report
-from accounts.models import ActivityDay, MonthlyFigures, User
+from accounts.models import ActivityDay, User
+from figures.models import MonthlyFigures
+from figures.periods import Period
+from figures.report import departement_report, national_report
 from services_catalog.models import SearchEvent
 
 pytestmark = pytest.mark.django_db

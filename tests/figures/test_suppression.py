@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.figures import Cell, Table, TableInfo
-from accounts.figures.suppression import TOTAL, hidden_cells
+from backend.aggregates import Cell, Table, TableInfo
+from figures.suppression import TOTAL, hidden_cells
 
 PARTITION = TableInfo(title="t", unit="u", section="s", has_total=True, partition=True)
 FLAGS = TableInfo(title="t", unit="u", section="s", has_total=True, complement=True)

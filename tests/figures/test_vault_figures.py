@@ -43,3 +43,26 @@ def test_documents_kept_by_type_at_the_end_of_the_window(vaults):
         "93": {"identity_card": (2, 2), "payslip": (2, 1)},
         "75": {"bank_details": (1, 1)},
     }
+
+
+def test_bytes_kept_by_type_at_the_end_of_the_window(vaults):
+    def size(owner_email, document_type):
+        return sum(
+            Document.objects.filter(
+                owner__email=owner_email,
+                document_type=document_type,
+                created_at__lt=paris(2026, 11, 1),
+            ).values_list("size", flat=True)
+        )
+
+    identity = size("aminata@example.org", "identity_card") + size(
+        "bilal@example.org", "identity_card"
+    )
+    assert identity > 0
+    assert figures(provider, "vault.size_by_type") == {
+        "93": {
+            "identity_card": (identity, 2),
+            "payslip": (size("aminata@example.org", "payslip"), 1),
+        },
+        "75": {"bank_details": (size("yanis@example.org", "bank_details"), 1)},
+    }

@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.pseudonyms import visitor_pseudonym
 from accounts.roles import Role
+from backend.pseudonyms import visitor_pseudonym
 from services_catalog.models import Entry, EntryConsultation, SearchEvent
 
 pytestmark = pytest.mark.django_db

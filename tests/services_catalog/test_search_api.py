@@ -298,7 +298,7 @@ def test_searches_are_counted_without_identifying_anyone(client_for, young_perso
         "thematique",
         "had_text",
         "found",
-        "visitor",  # a monthly pseudonym (accounts.pseudonyms), not the user
+        "visitor",  # a monthly pseudonym (backend.pseudonyms), not the user
     }
 
 

@@ -1,7 +1,24 @@
-"""Aggregate queries shared by the providers: one GROUP BY per table, no rows loaded."""
+"""Counts per département for the steering figures, in aggregate queries: shared infrastructure.
+
+Each app declares its tables and computes them in its ``<app>/figures.py`` (found by
+the ``figures`` app by its name, see ``figures.registry``). What those providers need,
+the shapes of a figure (``Cell``, ``Table``, ``TableInfo``, how months combine) and the
+GROUP BY helpers (``count_cells``, ``totals``, ``percentiles``...), lives here, in
+``backend``, and not in the ``figures`` app: the figures app is above the apps it
+counts, so they must not import it (the layers in the README). Nothing here knows an
+app: providers pass their own querysets and lookups.
+
+A provider is called as ``provider(codes, start, end)``: ``codes`` the départements'
+INSEE codes, ``start``/``end`` aware datetimes (``end`` excluded). It returns
+``{code: [Table, ...]}`` (a département with nothing may be left out), computed with
+aggregate queries, never loading rows into Python. With ``codes=None`` it computes over
+all départements pooled, under the key ``NATIONAL``.
+"""
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import (
@@ -16,7 +33,93 @@ from django.db.models import (
 )
 from django.db.models.functions import Extract
 
-from . import NATIONAL, Cell, Table
+NATIONAL = ""
+
+# How a table's cells combine over several months.
+SUM = "sum"  # counts of events in the window: a range is the sum of its months
+END = "end"  # a state at the end of the window (waiting list, approved mentors)
+RANGE = "range"  # distinct people or percentiles: computed again over the whole range
+
+
+@dataclass
+class Cell:
+    """One figure before suppression: ``value`` (what is shown) and ``people`` (how many
+    persons it is computed from, which decides whether it may be shown)."""
+
+    value: float
+    people: int
+
+
+@dataclass
+class Table:
+    """A provider's figures for one table and one département: cells and a total."""
+
+    key: str
+    cells: dict[str, Cell]
+    total: Cell | None = None
+
+    def as_raw(self) -> dict:
+        """What ``MonthlyFigures`` keeps: plain JSON."""
+        return {
+            "cells": {key: [c.value, c.people] for key, c in self.cells.items()},
+            "total": [self.total.value, self.total.people] if self.total else None,
+        }
+
+    @classmethod
+    def from_raw(cls, key: str, raw: dict) -> "Table":
+        return cls(
+            key=key,
+            cells={name: Cell(*pair) for name, pair in raw["cells"].items()},
+            total=Cell(*raw["total"]) if raw["total"] else None,
+        )
+
+
+Provider = Callable[[list[str] | None, datetime, datetime], dict[str, list[Table]]]
+Forget = Callable[[datetime, datetime], int]
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """What a table is and how it is shown.
+
+    ``combine``: how its months add up (``SUM``, ``END`` or ``RANGE``).
+    ``partition``: the cells split the total (each person or event in exactly one
+    cell): a hidden cell must not be recoverable as the total minus the others.
+    ``people_add_up``: each person is in exactly one cell (an age band), so the people
+    of several cells add up; otherwise (categories, reasons: one person searches in
+    several) a group of cells stands for no more people than its largest cell.
+    ``complement``: each cell is a yes/no share of the total (a situation flag): the
+    "no" side is a small count too when few are left out.
+    ``measure``: the cells are not counts (a median in days): never summed.
+    ``about_people``: False for figures about offers, not people (entries to review):
+    nothing to hide.
+    ``cells``: the fixed cells and their words (shown even when nobody is in them), or
+    None when they come from the data (categories, communes, entries: only those shown
+    are listed, and ``label`` gives their words).
+    ``labels``: the words of several cells at once, for words read from the database
+    (one query for a table, not one per row); ``label`` is then the fallback.
+    """
+
+    title: str  # lazy translation
+    unit: str  # lazy translation: "people", "searches"...
+    section: str  # lazy translation: the heading it sits under
+    combine: str = SUM
+    has_total: bool = False
+    partition: bool = False
+    people_add_up: bool = False
+    complement: bool = False
+    measure: bool = False
+    about_people: bool = True
+    cells: Mapping[str, str] | None = None  # cell key -> words (lazy translations)
+    label: Callable[[str], str] = str  # cell key -> words, for cells from the data
+    labels: Callable[[list[str]], dict[str, str]] | None = None
+
+    def words(self, key: str) -> str:
+        """What cell ``key`` is called."""
+        if self.cells is not None and key in self.cells:
+            return str(self.cells[key])
+        return str(self.label(key))
+
 
 ALL = "all"  # the cell of a table with a single figure
 
@@ -92,14 +195,6 @@ def merge(*parts: dict) -> dict:
         for code, found in part.items():
             joined[code].extend(found)
     return joined
-
-
-def years_before(day: date, years: int) -> date:
-    """The same day ``years`` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 class Percentile(Aggregate):

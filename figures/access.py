@@ -1,5 +1,9 @@
 """Who reads which figures: a département's staff (its curators) theirs, national
-editors all. Coordinators vet mentors and pairs; DESIGN.md gives them no figures."""
+editors all. Coordinators vet mentors and pairs; DESIGN.md gives them no figures.
+
+The one rule for every aggregate shown anywhere: the API, the admin's dashboard and
+the vault's usage page all ask here.
+"""
 
 from django.db.models import QuerySet
 
@@ -15,10 +19,17 @@ def may_read_national(user) -> bool:
     return user.is_authenticated and user_sees_all_departements(user)
 
 
+def may_read_figures(user) -> bool:
+    """Whether ``user`` reads any figures at all (the admin's pages for them)."""
+    return may_read_national(user) or (
+        user.is_authenticated and getattr(user, "role", None) in FIGURES_ROLES
+    )
+
+
 def readable_departements(user) -> QuerySet[Departement]:
     """The départements whose figures ``user`` may read: those they work on, for
     national reach and département staff (the scoping of the admin panel)."""
-    if may_read_national(user) or getattr(user, "role", None) in FIGURES_ROLES:
+    if may_read_figures(user):
         return departements_for_user(user)
     return Departement.objects.none()
 

@@ -25,21 +25,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Departement, MonthlyFigures
+from accounts.models import Departement
+from backend.aggregates import END, NATIONAL, RANGE, Cell, Table, TableInfo
 
-from . import (
-    END,
-    NATIONAL,
-    RANGE,
-    Cell,
-    Table,
-    TableInfo,
-    forgetters,
-    providers,
-    table_info,
-    table_keys,
-)
+from .models import MonthlyFigures
 from .periods import Period
+from .registry import forgetters, providers, table_info, table_keys
 from .suppression import TOTAL, gives_back, hidden_cells, small_cells
 
 # Why a figure is hidden: computed from fewer people than the threshold (reads "< 5"),

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.figures.periods import Period, PeriodError
-from accounts.figures.report import archive_month
+from figures.periods import Period, PeriodError
+from figures.report import archive_month
 
 
 class Command(BaseCommand):

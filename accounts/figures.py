@@ -1,6 +1,7 @@
-"""Figures on young people: who uses the app, by age band; sign-ups; situations."""
+"""Accounts' part of the départements' figures (found by the figures app by its name):
+who uses the app, by age band; sign-ups; situations."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.dates import AGE_BANDS
 from accounts.models import SITUATION_FLAGS, ActivityDay, User, YoungPersonProfile
 from accounts.roles import Role
-
-from . import NATIONAL, RANGE, SUM, Cell, TableInfo
-from .queries import ALL, count_cells, in_departements, merge, tables, years_before
+from backend.aggregates import (
+    ALL,
+    NATIONAL,
+    RANGE,
+    SUM,
+    Cell,
+    TableInfo,
+    count_cells,
+    in_departements,
+    merge,
+    tables,
+)
 
 SECTION = _("Young people")
 OTHER_AGE = "other"
@@ -59,6 +69,14 @@ TABLES = {
 }
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day ``years`` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def _age_band_on(day) -> Case:
     """The profile's age band on ``day``, in SQL (birth dates compared, no rows read)."""
     whens = [
@@ -73,7 +91,7 @@ def _age_band_on(day) -> Case:
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
-    """Active young people by age band, sign-ups and situations (see ``figures``)."""
+    """Active young people by age band, sign-ups and situations (see ``backend.aggregates``)."""
     last_day = (end - timedelta(microseconds=1)).date()
     active = ActivityDay.objects.filter(day__gte=start.date(), day__lt=end.date()).annotate(
         band=_age_band_on(last_day)

@@ -1,4 +1,5 @@
-"""The figures in the admin panel: the home page's dashboard, a page per scope, CSV.
+"""The figures in the admin panel: the home page's dashboard, a page per scope, CSV,
+and the vault's usage page.
 
 Staff see their département's figures on the admin's home; national
 editors and superusers see the national view there and may open any département. The
@@ -22,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Departement
 from backend.converters import DepartementCodeConverter
+from vault import figures as vault_figures
 
-from . import access, table_keys
+from . import access
 from .periods import Period, PeriodError, months_before
+from .registry import table_keys
 from .report import (
     PublishedTable,
     Report,
@@ -244,3 +247,54 @@ def csv_view(request: HttpRequest, scope: str, key: str) -> HttpResponse:
     name = slugify(f"jalon {scope} {period.first:%Y-%m} {period.last:%Y-%m}")
     response["Content-Disposition"] = f'attachment; filename="{name}-{key}.csv"'
     return response
+
+
+# --- The vault's usage page ---------------------------------------------------------
+
+
+@dataclass
+class UsageRow:
+    label: str
+    documents: float | None  # None: hidden
+    size: float | None  # None: hidden
+    hidden_as: str  # what a hidden figure reads
+
+
+def vault_usage_context(request: HttpRequest) -> dict:
+    """What ``admin/figures/vault_usage.html`` draws: the vault's tables of the figures
+    (``vault.figures.USAGE``) for ``?scope=`` (the user's default scope otherwise), at
+    the end of the last month that is over, hidden as everywhere in the figures."""
+    scope = request.GET.get("scope") or default_scope(request.user)
+    if scope is None:
+        raise PermissionDenied
+    scope = _scope(scope)
+    _check_scope(request.user, scope)
+    period = Period.last_closed_month()
+    report = build_report(scope, period, keys=vault_figures.USAGE)
+    owners = report.table(vault_figures.ACCOUNTS).rows[0]
+    sizes = {row.key: row for row in report.table(vault_figures.SIZE_BY_TYPE).rows}
+    rows = []
+    for row in report.table(vault_figures.DOCUMENTS_BY_TYPE).rows:
+        size = sizes[row.key]
+        # The two tables hide alike (same owners per type); one hidden hides both.
+        shown = row.value is not None and size.value is not None
+        rows.append(
+            UsageRow(
+                row.label,
+                row.value if shown else None,
+                size.value if shown else None,
+                report.text_of(row.hidden or size.hidden),
+            )
+        )
+    name = _("all départements") if scope == NATIONAL_SCOPE else f"{scope} {report.scope_name}"
+    return {
+        "scope": f"{name} ({period})",
+        "scopes": _scopes(request.user),
+        "current": scope,
+        "owners": owners.value,
+        "owners_hidden_as": report.text_of(owners.hidden),
+        "rows": rows,
+        "threshold": report.threshold,
+        "hidden": report.hidden_text(),
+        "secret": report.secret_text(),
+    }

@@ -18,7 +18,7 @@ Rules, for a threshold *k* (``FIGURES_MIN_PEOPLE``):
    départements for the national view (see ``report``).
 """
 
-from . import Table, TableInfo
+from backend.aggregates import Table, TableInfo
 
 TOTAL = "__total__"
 

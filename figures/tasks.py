@@ -1,0 +1,11 @@
+from celery import shared_task
+
+
+@shared_task
+def archive_last_month_figures() -> int:
+    """Keep last month's figures for every département (beat runs it on the 1st)."""
+    from .periods import Period
+    from .report import archive_month
+
+    computed, _kept = archive_month(Period.last_closed_month().first)
+    return computed
