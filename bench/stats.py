@@ -90,15 +90,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.figures.periods import Period, first_of_month, paris_midnight  # noqa: E402
 from accounts.models import (  # noqa: E402
     ActivityDay,
     Departement,
-    MonthlyFigures,
     User,
     YoungPersonProfile,
 )
 from accounts.roles import Role  # noqa: E402
+from figures.models import MonthlyFigures  # noqa: E402
+from figures.periods import Period, first_of_month, paris_midnight  # noqa: E402
 from mentoring.models import (  # noqa: E402
     Match,
     Meeting,

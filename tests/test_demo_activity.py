@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from accounts.demo_activity import MARKER_EMAIL, Window, load_demo_activity
-from accounts.figures.periods import Period, first_of_month
-from accounts.figures.report import archive_month, departement_report
 from accounts.models import ActivityDay, User
+from figures.periods import Period, first_of_month
+from figures.report import archive_month, departement_report
 from mentoring.models import (
     Appointment,
     Match,

@@ -27,8 +27,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.figures.periods import first_of_month, next_month
-from accounts.models import MonthlyFigures, User
+from accounts.models import User
+from figures.models import MonthlyFigures
+from figures.periods import first_of_month, next_month
 from services_catalog.models import EntryConsultation, SearchEvent
 from vault import services as vault_services
 from vault.models import UserKey
@@ -112,7 +113,7 @@ def _remove_previous(marker: User, window: Window) -> None:
             visitors.update(pseudonyms.of_address(address, moment) for address in ADDRESSES[code])
         month = next_month(month)
     visitors = list(visitors)
-    # Months kept since have their pseudonyms blanked (accounts.figures.forgetters).
+    # Months kept since have their pseudonyms blanked (figures.registry.forgetters).
     since = at_hour(first_of_month(timezone.localdate(marker.date_joined)), 0)
     SearchEvent.objects.filter(departement_id__in=CODES, visitor="", created_at__gte=since).delete()
     EntryConsultation.objects.filter(visitor="", created_at__gte=since).delete()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from accounts.models import User
-from accounts.pseudonyms import address_subject, pseudonym, user_subject
+from backend.pseudonyms import address_subject, pseudonym, user_subject
 from services_catalog.demo import DEMO_SOURCE
 from services_catalog.models import Demarche, Entry, EntryConsultation, EntryStep, SearchEvent
 from services_catalog.services import entry_main_categorie
@@ -88,7 +88,7 @@ DEMARCHES = {
 
 
 class Pseudonyms:
-    """Monthly visitor pseudonyms, as the API computes them (``accounts.pseudonyms``)."""
+    """Monthly visitor pseudonyms, as the API computes them (``backend.pseudonyms``)."""
 
     def of_user(self, user: User, moment: datetime) -> str:
         return pseudonym(user_subject(user.pk), moment)

@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.figures.periods import first_of_month, last_of_month, months_before, paris_midnight
 from accounts.models import User, YoungPersonProfile
+from figures.periods import first_of_month, last_of_month, months_before, paris_midnight
 
 SEED = "jalon-demo-activity"
 MONTHS_BACK = 6  # closed months covered, before the current one

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.figures.periods import first_of_month
+from figures.periods import first_of_month
 from mentoring.models import Appointment, Match, Meeting, Reminder, ReminderDelivery
 from mentoring.reminders import due_time
 

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 
 from accounts.dates import AGE_BANDS, age_band
-from accounts.figures.periods import last_of_month, paris_midnight
 from accounts.models import ActivityDay, User, YoungPersonProfile
 from accounts.roles import Role
+from figures.periods import last_of_month, paris_midnight
 
 from .common import COMMUNES, DOMAIN, Person, Window, at_hour, create_accounts, moment_in, rng_for
 
