@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "vault",
     "mentoring",
 ]
+if not PRODUCTION:
+    INSTALLED_APPS.append("demo")  # demo data and ``load_demo``: public password, never deployed
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
