@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Departement, User
 from mentoring import agenda, conversations, services
-from mentoring.models import Appointment, Match, Meeting
+from mentoring.models import Appointment, Match, Meeting, MentorProfile
 
 DEMO_MENTORS = {
     "mentor.93@demo.jalon.fr": {
@@ -129,7 +129,10 @@ def load_demo_mentoring() -> int:
         data = {**spec}
         approved = data.pop("approved")
         data["departement"] = Departement.objects.get(code=data["departement"])
-        profile = services.mentor_apply(user=user, data=data)
+        profile = MentorProfile.objects.filter(user=user).first()
+        # Saved only when it differs: each save would add a line to the profile's history.
+        if profile is None or any(getattr(profile, name) != value for name, value in data.items()):
+            profile = services.mentor_apply(user=user, data=data)
         if approved and profile.status != profile.Status.APPROVED:
             services.mentor_decide(
                 profile=profile,

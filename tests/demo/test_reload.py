@@ -37,6 +37,7 @@ MODELS = (
     UserKey,
     Document,
     MentorProfile,
+    MentorProfile.history.model,  # a save with nothing changed would add a line
     Match,
     Message,
     Meeting,
