@@ -19,11 +19,7 @@ install: $(STAMP)
 # plus a Celery worker with its beat scheduler, at http://127.0.0.1:8000.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo_data
-	$(BIN)/python manage.py load_demo_catalogue
-	$(BIN)/python manage.py load_demo_vault
-	$(BIN)/python manage.py load_demo_mentoring
-	$(BIN)/python manage.py load_demo_activity
+	$(BIN)/python manage.py load_demo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A backend worker --beat --pool=solo --loglevel=INFO \
 		--schedule var/celerybeat-schedule & \

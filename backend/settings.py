@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "mentoring",
     "figures",  # above every app it counts (the layers in the README)
 ]
+if not PRODUCTION:
+    INSTALLED_APPS.append("demo")  # demo data and ``load_demo``: public password, never deployed
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

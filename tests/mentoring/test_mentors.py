@@ -1,18 +1,16 @@
 """Volunteers apply from the app; their département's coordinator vets them."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import selectors, services
-from mentoring.models import Appointment, MentorProfile, Message
+from mentoring.models import MentorProfile
 from tests.conftest import APP_AUTH, PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -234,17 +232,3 @@ def test_coordinators_see_their_departements_mentors_only(applied, make_user):
 def test_other_staff_do_not_vet_mentors(request, applied, role):
     response = _admin(request.getfixturevalue(role)).get(ADMIN)
     assert response.status_code == 403
-
-
-def test_demo_mentors_after_make_run():
-    for _ in range(2):  # idempotent
-        call_command("load_demo_data", stdout=io.StringIO())
-        call_command("load_demo_mentoring", stdout=io.StringIO())
-    approved = selectors.matchable_mentors()
-    assert [p.user.email for p in approved] == ["mentor.93@demo.jalon.fr"]
-    assert MentorProfile.objects.get(user__email="mentor.75@demo.jalon.fr").status == "pending"
-    # Aminata (93) has a mentor, two messages, a meeting and an appointment to show.
-    aminata = User.objects.get(email="jeune.93@demo.jalon.fr")
-    assert selectors.active_mentor_for(aminata).email == "mentor.93@demo.jalon.fr"
-    assert Message.objects.count() == 2
-    assert Appointment.objects.filter(owner=aminata).count() == 1

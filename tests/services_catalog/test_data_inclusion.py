@@ -8,9 +8,9 @@ from django.core.management import call_command
 
 from accounts.models import Departement
 from accounts.roles import Role
+from demo.catalogue import load_demo_catalogue
 from services_catalog import services
 from services_catalog.data_inclusion import export_departement, import_file
-from services_catalog.demo import load_demo_catalogue
 from services_catalog.models import Entry, Structure
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,6 @@ from accounts.models import Departement
 from accounts.roles import Role
 from services_catalog import services
 from services_catalog.data_inclusion import import_file
-from services_catalog.demo import DEMO_SOURCE, load_demo_catalogue
 from services_catalog.models import Entry, Structure
 from tests.services_catalog.conftest import entry_form_data
 
@@ -209,15 +208,6 @@ def test_huge_ids_in_bodies_are_400(client_for, young_person, make_entry):
         f"/api/v1/me/demarches/{demarche['id']}/", {"completed_steps": [10**20]}, format="json"
     )
     assert response.status_code == 400
-
-
-def test_demo_reload_keeps_what_staff_archived():
-    load_demo_catalogue()
-    entry = Entry.objects.filter(source=DEMO_SOURCE).first()
-    services.entry_archive(entry=entry)
-    load_demo_catalogue()
-    entry.refresh_from_db()
-    assert entry.status == Entry.Status.ARCHIVED
 
 
 def test_partner_cannot_see_other_versions(client, make_user, paris_entry):

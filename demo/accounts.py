@@ -1,15 +1,20 @@
 """Demo accounts of every role in two départements, for local use only.
 
-The password is public (README.md): ``load_demo_data`` refuses to run in production.
+The password is public (README.md): ``load_demo`` refuses to run in production.
+
+Loading again updates the accounts in place, found by their e-mail address: they keep
+their ids, their sessions and everything a developer did with them; only what is defined
+here (role, first name, départements, verified address, password, the profile fields of
+``DEMO_PROFILES``) is brought back.
 """
 
 from datetime import date
 
 from django.db import transaction
 
-from . import services
-from .models import Departement, DepartementContact, User, YoungPersonProfile
-from .roles import Role
+from accounts import services
+from accounts.models import Departement, DepartementContact, User, YoungPersonProfile
+from accounts.roles import Role
 
 DEMO_PASSWORD = "jalon-demo-2026"  # noqa: S105 - documented, local demo only
 DEMO_DEPARTEMENTS = ("93", "75")
@@ -84,24 +89,12 @@ DEMO_CONTACTS = [
 
 
 @transaction.atomic
-def load_demo_data() -> list[User]:
-    """Create (or reset) the demo accounts, profiles and contacts. Idempotent."""
-    users = []
-    for email, role, first_name, codes in DEMO_ACCOUNTS:
-        for existing in User.objects.filter(email=email):
-            services.user_erase(user=existing)  # with their vault, keys and blobs
-        is_superuser = role == "superuser"
-        users.append(
-            services.user_create(
-                email=email,
-                password=DEMO_PASSWORD,
-                role=Role.NATIONAL_EDITOR if is_superuser else role,
-                first_name=first_name,
-                departements=Departement.objects.filter(code__in=codes),
-                email_verified=True,
-                is_superuser=is_superuser,
-            )
-        )
+def load_demo_accounts() -> list[User]:
+    """Create or update the demo accounts, profiles and contacts. Idempotent."""
+    users = [
+        _account_upsert(email, role, first_name, codes)
+        for email, role, first_name, codes in DEMO_ACCOUNTS
+    ]
     for email, fields in DEMO_PROFILES.items():
         YoungPersonProfile.objects.filter(user__email=email).update(**fields)
     for contact in DEMO_CONTACTS:
@@ -111,3 +104,31 @@ def load_demo_data() -> list[User]:
             defaults=contact,
         )
     return users
+
+
+def _account_upsert(email: str, role: str, first_name: str, codes: tuple[str, ...]) -> User:
+    """The demo account of ``email``, made, or brought back to what is defined here."""
+    is_superuser = role == "superuser"
+    role = Role.NATIONAL_EDITOR if is_superuser else role
+    departements = Departement.objects.filter(code__in=codes)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        return services.user_create(
+            email=email,
+            password=DEMO_PASSWORD,
+            role=role,
+            first_name=first_name,
+            departements=departements,
+            email_verified=True,
+            is_superuser=is_superuser,
+        )
+    user.role, user.first_name = role, first_name
+    user.is_superuser, user.is_active = is_superuser, True
+    # A new hash would sign the account out everywhere (sessions hold a hash of it):
+    # the password is set again only when it is no longer the demo one.
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["role", "first_name", "is_superuser", "is_active", "password"])
+    user.departements.set(departements)
+    return services.user_apply_role(user=user)  # staff flag, verified address, profile

@@ -1,4 +1,8 @@
-"""Demo documents for the demo young people (local use only): real, openable files."""
+"""Demo documents for the demo young people (local use only): real, openable files.
+
+Loading again adds only the demo documents whose type a demo young person does not keep
+yet: what they keep (demo papers, or papers a developer uploaded) is never touched.
+"""
 
 import io
 import struct
@@ -9,10 +13,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from vault import keys, services
+from vault.models import Document
+from vault.uploads import encrypt_file
 
-from . import keys, services
-from .models import Document
-from .uploads import encrypt_file
+DEMO_YOUNG_PEOPLE = ("jeune.93@demo.jalon.fr", "jeune.75@demo.jalon.fr")
 
 
 def demo_pdf(title: str) -> bytes:
@@ -88,14 +93,20 @@ def _demo_documents(today: date) -> list[dict]:
 
 
 def load_demo_vault() -> int:
-    """Give the demo young people a few documents; returns how many were added."""
+    """Give the demo young people the demo documents they lack; returns how many were added.
+
+    A document is the demo's when its owner and type are (the titles are encrypted); one
+    of that type already there, demo or not, is kept as it is.
+    """
     added = 0
     today = timezone.localdate()
-    for user in User.objects.filter(email__in=["jeune.93@demo.jalon.fr", "jeune.75@demo.jalon.fr"]):
-        if Document.objects.filter(owner=user).exists():
-            continue  # already there, or the young person's own papers: never overwrite
+    for user in User.objects.filter(email__in=DEMO_YOUNG_PEOPLE):
+        kept = set(Document.objects.filter(owner=user).values_list("document_type", flat=True))
+        missing = [spec for spec in _demo_documents(today) if spec["document_type"] not in kept]
+        if not missing:
+            continue
         user_key = keys.user_key_ensure(user)
-        for spec in _demo_documents(today):
+        for spec in missing:
             upload = encrypt_file(
                 io.BytesIO(spec.pop("content")),
                 file_name=spec.pop("name"),

@@ -1,8 +1,10 @@
 """Demo catalogue: real national rights for care leavers and local offers in 93 and 75.
 
-The content lives in ``data/demo_catalogue.json`` (plain French, official sources, English
+The content lives in ``data/catalogue.json`` (plain French, official sources, English
 translations). Local details are illustrative; anything uncertain is kept in the entry's
-note for curators. Loading is idempotent.
+note for curators. Loading is idempotent and updates in place: structures and entries are
+found by their source id under the ``jalon-demo`` source, and entries keep the state staff
+gave them (published, archived).
 """
 
 import json
@@ -11,10 +13,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from . import services
+from services_catalog import services
 
 DEMO_SOURCE = "jalon-demo"
-DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_catalogue.json"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
 _STRUCTURE_FIELDS = (
     "nom",

@@ -11,14 +11,18 @@ what they share.
 Everything is drawn from fixed seeds, relative to today: the six months that are over
 and the current month up to yesterday. It relies on the demo catalogue (readings and
 procedures are about its published entries; none without it) and on the 93
-coordinator of ``load_demo_data`` (who approved the mentors), not on the demo
-accounts, which ``load_demo_data`` recreates at every run.
+coordinator of ``demo.accounts`` (who approved the mentors), not on the other demo
+accounts.
 
 Idempotent: the marker account (``MARKER_EMAIL``) signed up on the first day of the
 window its data was made for. The same window loads nothing; a later window (a month
-went by) replaces the demo activity with a new one. The stored monthly figures of 93
-and 75 are dropped whenever the activity is (re)made, so that they are computed again
-over it: in a demo base only, since a real closed month's figures never change.
+went by) replaces the demo activity with a new one. Replacing removes only what this
+module made: its own accounts (``demo.jeune.*`` and ``demo.mentor.*``) with what is
+theirs, and the searches and readings under their pseudonyms or the documentation
+addresses; the named demo accounts and what a developer did stay. The stored monthly
+figures of 93 and 75 are dropped whenever the activity is (re)made, so that they are
+computed again over it: in a demo base only, since a real closed month's figures never
+change.
 """
 
 from collections import Counter
@@ -99,6 +103,14 @@ def _demo_accounts():
     )
 
 
+def _made_here(rows) -> list[int]:
+    """The ids of ``rows`` this module made: they happen on a whole minute (``at_hour``),
+    which an event the API records (at ``timezone.now()``) does once in sixty million, so
+    that a developer's own searches and readings of a kept month stay."""
+    moments = rows.filter(created_at__second=0).values_list("pk", "created_at")
+    return [pk for pk, moment in moments if moment.microsecond == 0]
+
+
 def _remove_previous(marker: User, window: Window) -> None:
     """Remove the activity made for an earlier window: accounts and what they did, and
     the searches and readings under their pseudonyms (and the anonymous visitors')."""
@@ -115,8 +127,11 @@ def _remove_previous(marker: User, window: Window) -> None:
     visitors = list(visitors)
     # Months kept since have their pseudonyms blanked (figures.registry.forgetters).
     since = at_hour(first_of_month(timezone.localdate(marker.date_joined)), 0)
-    SearchEvent.objects.filter(departement_id__in=CODES, visitor="", created_at__gte=since).delete()
-    EntryConsultation.objects.filter(visitor="", created_at__gte=since).delete()
+    blanked = {"visitor": "", "created_at__gte": since}
+    searches = SearchEvent.objects.filter(departement_id__in=CODES, **blanked)
+    SearchEvent.objects.filter(pk__in=_made_here(searches)).delete()
+    readings = EntryConsultation.objects.filter(**blanked)
+    EntryConsultation.objects.filter(pk__in=_made_here(readings)).delete()
     for start in range(0, len(visitors), 500):
         chunk = visitors[start : start + 500]
         SearchEvent.objects.filter(departement_id__in=CODES, visitor__in=chunk).delete()

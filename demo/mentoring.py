@@ -1,4 +1,10 @@
-"""Demo mentors (local use only): one approved in 93, one waiting for vetting in 75."""
+"""Demo mentors (local use only): one approved in 93, one waiting for vetting in 75.
+
+Loading again updates in place: the applications' fields are set again (a decision a
+developer made on ``mentor.75`` stays); the pair of ``jeune.93`` and ``mentor.93`` is made
+once, with its messages, and then left as the developer leaves it; only a meeting and an
+appointment to come are added again once the previous ones are over.
+"""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -6,9 +12,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Departement, User
-
-from . import agenda, conversations, services
-from .models import Match
+from mentoring import agenda, conversations, services
+from mentoring.models import Appointment, Match, Meeting, MentorProfile
 
 DEMO_MENTORS = {
     "mentor.93@demo.jalon.fr": {
@@ -42,11 +47,53 @@ DEMO_MENTORS = {
 }
 
 
+APPOINTMENT_TITLE = "Mission locale de Bobigny"
+
+
 def _demo_pair(mentor: User) -> None:
     """Aminata (93) paired with the 93 mentor: a few messages, a meeting, an appointment."""
     young = User.objects.filter(email="jeune.93@demo.jalon.fr").first()
-    if young is None or Match.objects.filter(young_person=young).exists():
+    if young is None:
         return
+    if not Match.objects.filter(young_person=young).exists():
+        _pair_make(young, mentor)
+    match = Match.objects.filter(
+        young_person=young, mentor=mentor, status=Match.Status.ACTIVE
+    ).first()
+    now = timezone.localtime()
+    upcoming = [Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED]
+    if (
+        match is not None
+        and not match.meetings.filter(starts_at__gte=now, status__in=upcoming).exists()
+    ):
+        soon = now + timedelta(days=6)
+        meeting = agenda.meeting_propose(
+            match=match,
+            by=mentor,
+            data={
+                "starts_at": soon.replace(hour=18, minute=30, second=0, microsecond=0),
+                "place": "Médiathèque de Bobigny",
+            },
+        )
+        agenda.meeting_answer(meeting=meeting, by=young, accept=True)
+    if not Appointment.objects.filter(
+        owner=young, title=APPOINTMENT_TITLE, starts_at__gte=now
+    ).exists():
+        agenda.appointment_save(
+            owner=young,
+            data={
+                "title": APPOINTMENT_TITLE,
+                "starts_at": (now + timedelta(days=3)).replace(
+                    hour=10, minute=0, second=0, microsecond=0
+                ),
+                "place": "Mission locale, Bobigny",
+                "notes": "Apporter le titre de séjour et le RIB.",
+            },
+        )
+
+
+def _pair_make(young: User, mentor: User) -> None:
+    """The pair's request, match and first two messages."""
     profile = young.profile
     profile.commune_code = profile.commune_code or "93008"
     profile.save()
@@ -69,27 +116,6 @@ def _demo_pair(mentor: User) -> None:
     conversations.message_send(
         match=match, sender=young, body="Bonjour ! Je cherche un logement pour septembre."
     )
-    soon = timezone.localtime() + timedelta(days=6)
-    meeting = agenda.meeting_propose(
-        match=match,
-        by=mentor,
-        data={
-            "starts_at": soon.replace(hour=18, minute=30, second=0, microsecond=0),
-            "place": "Médiathèque de Bobigny",
-        },
-    )
-    agenda.meeting_answer(meeting=meeting, by=young, accept=True)
-    agenda.appointment_save(
-        owner=young,
-        data={
-            "title": "Mission locale de Bobigny",
-            "starts_at": (timezone.localtime() + timedelta(days=3)).replace(
-                hour=10, minute=0, second=0, microsecond=0
-            ),
-            "place": "Mission locale, Bobigny",
-            "notes": "Apporter le titre de séjour et le RIB.",
-        },
-    )
 
 
 def load_demo_mentoring() -> int:
@@ -103,7 +129,10 @@ def load_demo_mentoring() -> int:
         data = {**spec}
         approved = data.pop("approved")
         data["departement"] = Departement.objects.get(code=data["departement"])
-        profile = services.mentor_apply(user=user, data=data)
+        profile = MentorProfile.objects.filter(user=user).first()
+        # Saved only when it differs: each save would add a line to the profile's history.
+        if profile is None or any(getattr(profile, name) != value for name, value in data.items()):
+            profile = services.mentor_apply(user=user, data=data)
         if approved and profile.status != profile.Status.APPROVED:
             services.mentor_decide(
                 profile=profile,

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.conf import settings
 
 from accounts.models import YoungPersonProfile
+from demo.vault import demo_pdf, demo_png
 from vault import keys as vault_keys
 from vault import services as vault_services
-from vault.demo import demo_pdf, demo_png
 from vault.models import AccessEvent, Document
 from vault.uploads import encrypt_file
 

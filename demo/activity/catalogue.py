@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from accounts.models import User
 from backend.pseudonyms import address_subject, pseudonym, user_subject
-from services_catalog.demo import DEMO_SOURCE
+from demo.catalogue import DEMO_SOURCE
 from services_catalog.models import Demarche, Entry, EntryConsultation, EntryStep, SearchEvent
 from services_catalog.services import entry_main_categorie
 from services_catalog.vocabulary import thematique_rows

@@ -18,7 +18,7 @@ from mentoring.models import Match, MentoringRequest, MentorProfile
 
 from .common import COMMUNES, DOMAIN, Person, Window, create_accounts, moment_in, rng_for
 
-COORDINATOR_EMAIL = "coordination.93@demo.jalon.fr"  # of load_demo_data
+COORDINATOR_EMAIL = "coordination.93@demo.jalon.fr"  # of demo.accounts
 
 # (first name, gender, organisation, domains, languages, commune, capacity, availability)
 MENTORS = (

@@ -1,4 +1,4 @@
-"""After ``make run``'s demo loaders, département 93's figures are worth reading."""
+"""After ``make run``'s ``load_demo``, département 93's figures are worth reading."""
 
 import io
 from datetime import timedelta
@@ -8,8 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from accounts.demo_activity import MARKER_EMAIL, Window, load_demo_activity
 from accounts.models import ActivityDay, User
+from demo.accounts import load_demo_accounts
+from demo.activity import MARKER_EMAIL, Window, load_demo_activity
+from demo.catalogue import load_demo_catalogue
+from demo.mentoring import load_demo_mentoring
+from demo.vault import load_demo_vault
 from figures.periods import Period, first_of_month
 from figures.report import archive_month, departement_report
 from mentoring.models import (
@@ -26,7 +30,6 @@ from vault.models import Document
 
 pytestmark = pytest.mark.django_db
 
-OTHER_LOADERS = ("load_demo_data", "load_demo_catalogue", "load_demo_vault", "load_demo_mentoring")
 MODELS = (
     User,
     ActivityDay,
@@ -56,13 +59,16 @@ KEY_TABLES = (
 BANDS = {"16-17", "18-20", "21-25"}
 
 
-def run(*commands: str) -> None:
-    for command in commands:
-        call_command(command, stdout=io.StringIO())
+def load_others() -> None:
+    """The demo loaders that come before the activity's."""
+    load_demo_accounts()
+    load_demo_catalogue()
+    load_demo_vault()
+    load_demo_mentoring()
 
 
 def make_run() -> None:
-    run(*OTHER_LOADERS, "load_demo_activity")
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def counts() -> dict[str, int]:
@@ -83,10 +89,10 @@ def last_quarter() -> Period:
 
 
 def test_93_shows_figures_for_the_last_month_over():
-    run(*OTHER_LOADERS)
+    load_others()
     last_month = Period.last_closed_month()
     departement_report("93", last_month)  # read before: kept empty, then computed again
-    run("load_demo_activity")
+    load_demo_activity()
 
     report = departement_report("93", last_month)
     for key in KEY_TABLES:
@@ -136,13 +142,13 @@ def test_loading_again_duplicates_nothing():
     before = counts()
     figures = departement_report("93", Period.last_closed_month()).as_dict()
     assert not load_demo_activity()  # this window's activity is there: nothing made
-    make_run()  # all of make run's loaders again
+    make_run()  # make run's loader again
     assert counts() == before
     assert departement_report("93", Period.last_closed_month()).as_dict() == figures
 
 
 def test_a_later_window_replaces_the_activity_of_the_previous_one():
-    run(*OTHER_LOADERS)
+    load_others()
     today = timezone.localdate()
     two_months_ago = first_of_month(first_of_month(today) - timedelta(days=40))
     assert load_demo_activity(today=two_months_ago + timedelta(days=14))
@@ -184,4 +190,4 @@ def test_demo_people_cannot_sign_in_and_nothing_is_left_for_the_worker():
 def test_the_command_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
-        call_command("load_demo_activity", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
