@@ -10,7 +10,7 @@ class MentoringConfig(AppConfig):
     def ready(self):
         from accounts import figures as steering_figures
         from accounts import personal_data
-        from vault import keyring
+        from backend.crypto import keyring
 
         from . import conversations, figures, selectors, services
 

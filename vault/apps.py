@@ -10,8 +10,9 @@ class VaultConfig(AppConfig):
     def ready(self):
         from accounts import figures as steering_figures
         from accounts import personal_data
+        from backend.crypto import keyring
 
-        from . import checks, figures, keyring, selectors, services  # noqa: F401 - checks register
+        from . import checks, figures, selectors, services  # noqa: F401 - checks register
 
         pre_delete.connect(
             services.journal_blob_of_deleted_document,

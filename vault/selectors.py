@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.figures import Cell, Table, TableInfo
 from accounts.figures.suppression import TOTAL, gives_back, hidden_cells
+from backend import crypto
 from mentoring import selectors as mentoring_selectors
 
-from . import crypto, keys
+from . import keys
 from .document_types import DocumentType
 from .file_types import ACCEPTED_TYPES
 from .models import AccessEvent, Document, Share, UserKey

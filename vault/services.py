@@ -16,9 +16,10 @@ from django.db.models import F, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from backend import crypto
 from mentoring import selectors as mentoring_selectors
 
-from . import crypto, keys
+from . import keys
 from .exceptions import (
     DocumentCorrupted,
     FileTooLarge,
