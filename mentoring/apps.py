@@ -11,11 +11,13 @@ class MentoringConfig(AppConfig):
         from accounts import figures as steering_figures
         from accounts import personal_data
         from backend.crypto import keyring
+        from vault import ports as vault_ports
 
         from . import conversations, figures, selectors, services
 
         personal_data.register_exporter("mentoring", selectors.personal_data_export)
         keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
+        vault_ports.register_active_mentors(selectors.active_mentor_ids)
         post_save.connect(
             _schedule_document_reminders,
             sender="vault.Document",

@@ -17,9 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend import crypto
-from mentoring import selectors as mentoring_selectors
 
-from . import keys
+from . import keys, ports
 from .exceptions import (
     DocumentCorrupted,
     FileTooLarge,
@@ -287,14 +286,14 @@ def share_link_create(
 
 def share_with_mentor(*, document: Document, hours: int | None = None) -> Share:
     """Share ``document`` with its owner's active mentor (until revoked or the match ends)."""
-    mentor = mentoring_selectors.active_mentor_for(document.owner)
-    if mentor is None:
+    mentor_id = ports.active_mentor_id(document.owner_id)
+    if mentor_id is None:
         raise NoActiveMentor()
     with transaction.atomic():
         share = Share.objects.create(
             document=document,
             kind=Share.Kind.MENTOR,
-            mentor=mentor,
+            mentor_id=mentor_id,
             expires_at=timezone.now() + timedelta(hours=hours) if hours else None,
         )
         access_event_record(document=document, action=Action.SHARE, actor=Actor.OWNER, share=share)
