@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,23 +11,22 @@ class MentoringConfig(AppConfig):
         from accounts import personal_data
         from backend.crypto import keyring
         from vault import ports as vault_ports
+        from vault import signals as vault_signals
 
         from . import conversations, figures, selectors, services
 
         personal_data.register_exporter("mentoring", selectors.personal_data_export)
         keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
         vault_ports.register_active_mentors(selectors.active_mentor_ids)
-        post_save.connect(
-            _schedule_document_reminders,
-            sender="vault.Document",
-            dispatch_uid="mentoring-document-expiry-reminders",
+        vault_signals.document_expiry_changed.connect(
+            _schedule_document_reminders, dispatch_uid="mentoring-document-expiry-reminders"
         )
         personal_data.register_eraser("mentoring", services.mentoring_erase)
         steering_figures.register_provider("mentoring", figures.provider, figures.TABLES)
 
 
-def _schedule_document_reminders(sender, instance, **kwargs) -> None:
-    # A paper with an expiry date is announced ahead, whatever saved it (upload, change).
+def _schedule_document_reminders(sender, document, **kwargs) -> None:
+    # A paper with an expiry date is announced ahead: on upload, and when its date changes.
     from .reminders import schedule_document
 
-    schedule_document(instance)
+    schedule_document(document)
