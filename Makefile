@@ -29,9 +29,11 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+# Style, then the import contracts of pyproject.toml (the layers of README.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
@@ -50,4 +52,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --locale fr --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache *.egg-info

@@ -230,7 +230,7 @@ MEDIA_URL = "/media/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
 VAULT_STORAGE_ROOT = Path(env.str("VAULT_STORAGE_ROOT", default=str(VAR_DIR / "vault")))
-# The vault's blobs are encrypted (vault/crypto.py). They go to S3-compatible object
+# The vault's blobs are encrypted (backend/crypto/). They go to S3-compatible object
 # storage when a bucket is set, otherwise to local files readable by this user only.
 VAULT_S3_BUCKET = env.str("VAULT_S3_BUCKET", default="")
 if VAULT_S3_BUCKET:
@@ -314,7 +314,7 @@ CATALOGUE_REVIEW_MAX_AGE_DAYS = env.int("CATALOGUE_REVIEW_MAX_AGE_DAYS", default
 
 # --- Vault ------------------------------------------------------------------------------
 # The master keyring: JSON in VAULT_KEYRING, or a file. Production must bring its own;
-# the embedded default generates var/vault-keyring.json on first use (vault/keyring.py).
+# the embedded default generates var/vault-keyring.json on first use (backend/crypto/keyring.py).
 VAULT_KEYRING = env.str("VAULT_KEYRING", default="")
 VAULT_KEYRING_FILE = env.str(
     "VAULT_KEYRING_FILE", default="" if PRODUCTION else str(VAR_DIR / "vault-keyring.json")
@@ -375,7 +375,7 @@ USE_TZ = True
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "backend.api.authentication.SessionTokenAuthentication",
+        "accounts.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

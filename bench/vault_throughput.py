@@ -80,11 +80,12 @@ from rest_framework.parsers import MultiPartParser  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
+from accounts.permissions import IsYoungPerson  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from accounts.services import user_create  # noqa: E402
-from backend.api.permissions import IsYoungPerson  # noqa: E402
+from backend import crypto  # noqa: E402
 from backend.wsgi import application  # noqa: E402
-from vault import crypto, keys, services  # noqa: E402
+from vault import keys, services  # noqa: E402
 from vault.models import Document  # noqa: E402
 
 WORK_DIR = Path(os.environ["VAR_DIR"])

@@ -12,7 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
-from backend.api.permissions import IsMentor, IsYoungPerson
+from accounts.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
 from . import conversations, selectors, services

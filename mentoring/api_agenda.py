@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.permissions import IsYoungPerson
+from accounts.permissions import IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
 from . import agenda, ics, selectors

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,20 +8,21 @@ class MentoringConfig(AppConfig):
 
     # Only what cannot be found by name: ``figures.py`` and ``personal_data.py`` are.
     def ready(self):
-        from vault import keyring
+        from backend.crypto import keyring
+        from vault import ports as vault_ports
+        from vault import signals as vault_signals
 
-        from . import conversations
+        from . import conversations, selectors
 
         keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
-        post_save.connect(
-            _schedule_document_reminders,
-            sender="vault.Document",
-            dispatch_uid="mentoring-document-expiry-reminders",
+        vault_ports.register_active_mentors(selectors.active_mentor_ids)
+        vault_signals.document_expiry_changed.connect(
+            _schedule_document_reminders, dispatch_uid="mentoring-document-expiry-reminders"
         )
 
 
-def _schedule_document_reminders(sender, instance, **kwargs) -> None:
-    # A paper with an expiry date is announced ahead, whatever saved it (upload, change).
+def _schedule_document_reminders(sender, document, **kwargs) -> None:
+    # A paper with an expiry date is announced ahead: on upload, and when its date changes.
     from .reminders import schedule_document
 
-    schedule_document(instance)
+    schedule_document(document)

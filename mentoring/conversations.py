@@ -1,7 +1,7 @@
 """Messages inside a match: encrypted at rest, only between the two members.
 
-Each conversation has its own key, wrapped by the vault's master keyring; a message body
-is sealed with it, bound to its conversation and sender.
+Each conversation has its own key, wrapped by the master keyring (``backend.crypto``);
+a message body is sealed with it, bound to its conversation and sender.
 """
 
 from datetime import datetime
@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from vault import crypto
-from vault.keyring import load_keyring
+from backend import crypto
+from backend.crypto.keyring import load_keyring
 
 from .exceptions import MatchConflict
 from .models import Conversation, ConversationReport, Match, Message

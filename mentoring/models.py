@@ -231,7 +231,7 @@ class Match(models.Model):
 class Conversation(models.Model):
     """The messages of one match, encrypted with a key of their own.
 
-    The key is wrapped by the vault's master keyring (``vault/keyring.py``), like the
+    The key is wrapped by the master keyring (``backend/crypto/keyring.py``), like the
     vault's user keys, and re-wrapped by the same rotation command.
     """
 

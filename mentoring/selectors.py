@@ -1,4 +1,4 @@
-"""Reads on mentoring; other apps rely on ``active_mentor_for``."""
+"""Reads on mentoring; the vault relies on ``active_mentor_ids`` (through ``vault.ports``)."""
 
 from datetime import date, timedelta
 
@@ -14,8 +14,7 @@ from .models import Conversation, DepartementMentoring, Match, MentoringRequest,
 def active_mentor_for(young_person):
     """The mentor of ``young_person``'s active match, or None (paused matches give none).
 
-    The vault asks this before showing a mentor what their mentee shared. Ending a match
-    revokes those shares (``services.match_end``).
+    The vault asks the same, for many young people at once, through ``active_mentor_ids``.
     """
     match = (
         Match.objects.filter(young_person=young_person, status=Match.Status.ACTIVE)
@@ -23,6 +22,19 @@ def active_mentor_for(young_person):
         .first()
     )
     return match.mentor if match else None
+
+
+def active_mentor_ids(young_person_ids) -> dict[int, int]:
+    """``{young person id: their active mentor's id}`` for those who have one, one query.
+
+    What the vault asks (``vault.ports``) before it lets a mentor see a share; paused
+    matches give none. Ending a match revokes those shares (``services.match_end``).
+    """
+    return dict(
+        Match.objects.filter(
+            young_person_id__in=young_person_ids, status=Match.Status.ACTIVE
+        ).values_list("young_person_id", "mentor_id")
+    )
 
 
 CURRENT_MATCH_STATUSES = (Match.Status.PROPOSED, Match.Status.ACTIVE, Match.Status.PAUSED)

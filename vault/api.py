@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.api.permissions import IsMentor, IsYoungPerson
+from accounts.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
 from . import keys, selectors, services

@@ -9,7 +9,9 @@ class VaultConfig(AppConfig):
 
     # Only what cannot be found by name: ``figures.py`` and ``personal_data.py`` are.
     def ready(self):
-        from . import checks, keyring, services  # noqa: F401 - checks register
+        from backend.crypto import keyring
+
+        from . import checks, services  # noqa: F401 - checks register
 
         pre_delete.connect(
             services.journal_blob_of_deleted_document,

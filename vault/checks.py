@@ -14,7 +14,7 @@ def keyring_is_readable(app_configs=None, **kwargs):
     """
     if settings.VAULT_KEYRING_AUTOCREATE:
         return []  # the embedded default generates its own on first use
-    from .keyring import load_keyring
+    from backend.crypto.keyring import load_keyring
 
     try:
         load_keyring()

@@ -1,11 +1,21 @@
-"""From the master keyring down to a document's data key, and sealed metadata fields."""
+"""From the master keyring down to a document's data key, and sealed metadata fields.
+
+Envelope encryption, three layers of keys, all AES-256-GCM (``backend/crypto/``):
+
+* a **master keyring** outside the database (``backend/crypto/keyring.py``) wraps each
+  user's key;
+* a **user key** per young person wraps the data keys of their documents;
+* a **data key** per document encrypts its file (``backend/crypto/chunks.py``) and its
+  metadata (title, file name, tags, SHA-256 of the content).
+"""
 
 import uuid
 
 from django.db import IntegrityError, transaction
 
-from . import crypto
-from .keyring import load_keyring
+from backend import crypto
+from backend.crypto.keyring import load_keyring
+
 from .models import Document, UserKey
 
 _USER_KEY_CONTEXT = b"jalon/user-key/v1|"

@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mentoring import selectors as mentoring_selectors
+from backend import crypto
 
-from . import crypto, keys
+from . import keys, ports
 from .file_types import ACCEPTED_TYPES
 from .models import AccessEvent, Document, Share, UserKey
 
@@ -137,20 +137,25 @@ def share_for_mentor(mentor, share_id) -> Share:
     )
     if share is None or not share.is_usable():
         raise Http404
-    if mentoring_selectors.active_mentor_for(share.document.owner) != mentor:
+    if ports.active_mentor_id(share.document.owner_id) != mentor.pk:
         raise Http404
     return share
 
 
 def shares_for_mentor(mentor) -> list[Share]:
-    """Valid shares with ``mentor`` from young people they are still paired with."""
+    """Valid shares with ``mentor`` from young people they are still paired with.
+
+    Two queries, however many shares: the shares with their documents and owners' keys
+    (what showing them needs), then the owners' active mentors, all at once.
+    """
     now = timezone.now()
-    shares = (
-        Share.objects.select_related("document", "document__owner")
+    shares = list(
+        Share.objects.select_related("document", "document__user_key")
         .filter(kind=Share.Kind.MENTOR, mentor=mentor, revoked_at__isnull=True)
         .exclude(expires_at__lte=now)
     )
-    return [s for s in shares if mentoring_selectors.active_mentor_for(s.document.owner) == mentor]
+    mentors = ports.active_mentors({share.document.owner_id for share in shares})
+    return [share for share in shares if mentors.get(share.document.owner_id) == mentor.pk]
 
 
 def personal_data_export(user) -> dict:

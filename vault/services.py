@@ -16,9 +16,9 @@ from django.db.models import F, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from mentoring import selectors as mentoring_selectors
+from backend import crypto
 
-from . import crypto, keys
+from . import keys, ports
 from .exceptions import (
     DocumentCorrupted,
     FileTooLarge,
@@ -36,6 +36,7 @@ from .selectors import (
     documents_with_metadata,
     manifest_entry,
 )
+from .signals import document_expiry_changed
 from .streaming import ZipStream
 from .uploads import EncryptedUpload
 
@@ -167,6 +168,7 @@ def document_create(
             if not journaled:
                 raise RuntimeError(f"the clean-up took {blob_name} before it was recorded")
             access_event_record(document=document, action=Action.UPLOAD, actor=Actor.OWNER)
+            document_expiry_changed.send(sender=Document, document=document)
         # What the owner just gave, so that the answer needs no decryption.
         document.title, document.file_name = title, upload.original_name or ""
         document.tags, document.sha256, document.damaged = tags, upload.sha256, False
@@ -181,6 +183,10 @@ def document_create(
     finally:
         upload.close()  # the temporary file, moved into storage or left to delete
     return document
+
+
+# What the announcement of an expiry depends on (see ``signals.document_expiry_changed``).
+_EXPIRY_FIELDS = {"expiry_date", "document_type"}
 
 
 def document_update(*, document: Document, data: dict) -> Document:
@@ -200,6 +206,8 @@ def document_update(*, document: Document, data: dict) -> Document:
             setattr(document, name, value)
         document.save(update_fields=[*changes, "updated_at"])
         access_event_record(document=document, action=Action.UPDATE, actor=Actor.OWNER)
+        if changes.keys() & _EXPIRY_FIELDS:
+            document_expiry_changed.send(sender=Document, document=document)
     return document
 
 
@@ -286,14 +294,14 @@ def share_link_create(
 
 def share_with_mentor(*, document: Document, hours: int | None = None) -> Share:
     """Share ``document`` with its owner's active mentor (until revoked or the match ends)."""
-    mentor = mentoring_selectors.active_mentor_for(document.owner)
-    if mentor is None:
+    mentor_id = ports.active_mentor_id(document.owner_id)
+    if mentor_id is None:
         raise NoActiveMentor()
     with transaction.atomic():
         share = Share.objects.create(
             document=document,
             kind=Share.Kind.MENTOR,
-            mentor=mentor,
+            mentor_id=mentor_id,
             expires_at=timezone.now() + timedelta(hours=hours) if hours else None,
         )
         access_event_record(document=document, action=Action.SHARE, actor=Actor.OWNER, share=share)

@@ -15,7 +15,8 @@ from typing import BinaryIO
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
-from . import crypto
+from backend import crypto
+
 from .file_types import HEAD_BYTES, TAIL_BYTES, detect_content_type
 
 FILE_FIELD = "file"

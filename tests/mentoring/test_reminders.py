@@ -378,6 +378,43 @@ def test_editing_an_appointment_keeps_a_reminder_waiting_for_its_retry(young_per
     assert Reminder.objects.filter(state="pending").count() == 1
 
 
+def test_a_new_expiry_date_through_the_api_moves_the_papers_reminders(
+    young_person, make_document, client
+):
+    expiry = timezone.localdate() + timedelta(days=120)
+    permit = make_document(young_person, document_type="residence_permit", expiry_date=expiry)
+    url = f"/api/v1/vault/documents/{permit.id}/"
+
+    def reminder_ids(**state) -> set[int]:
+        return set(Reminder.objects.filter(document=permit, **state).values_list("pk", flat=True))
+
+    before = reminder_ids()
+    assert len(before) == 2
+
+    # A change that an expiry does not depend on leaves the reminders as they are.
+    assert client.patch(url, {"title": "Titre renouvelé"}, format="json").status_code == 200
+    assert reminder_ids() == before
+
+    later = expiry + timedelta(days=365)
+    response = client.patch(url, {"expiry_date": later.isoformat()}, format="json")
+    assert response.status_code == 200, response.content
+    pending = Reminder.objects.filter(document=permit, state="pending")
+    assert sorted(timezone.localtime(r.due_at).date() for r in pending) == [
+        later - timedelta(days=90),
+        later - timedelta(days=30),
+    ]
+    assert reminder_ids(state="cancelled") == before
+
+    # A passport is announced once, a month ahead.
+    assert client.patch(url, {"document_type": "passport"}, format="json").status_code == 200
+    (reminder,) = Reminder.objects.filter(document=permit, state="pending")
+    assert timezone.localtime(reminder.due_at).date() == later - timedelta(days=30)
+
+    # No expiry date any more: nothing left to announce.
+    assert client.patch(url, {"expiry_date": None}, format="json").status_code == 200
+    assert not reminder_ids(state="pending")
+
+
 def test_a_paper_expiring_before_its_first_warning_is_announced_now(young_person, make_document):
     expiry = timezone.localdate() + timedelta(days=20)
     permit = make_document(young_person, document_type="residence_permit", expiry_date=expiry)

@@ -1,11 +1,14 @@
 """Fixtures of the vault's tests: uploads through the API or the services, a mentor match."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from mentoring import selectors as mentoring_selectors
+from mentoring import services as mentoring_services
+from mentoring.models import Match, MentorProfile
 from vault import keys, services
 from vault.uploads import encrypt_file
 
@@ -47,23 +50,54 @@ def make_document(settings):
 
 
 @pytest.fixture
-def active_match(monkeypatch):
-    """Stand-in for an active mentoring match until mentoring lands: ``active_match(yp, m)``.
+def make_young_person(make_user):
+    """Another young person of the 93: ``make_young_person("ines@example.org")``."""
 
-    Returns a function that ends the match (the young person then has no mentor).
+    def _make(email):
+        user = make_user(email, first_name=email.split("@")[0].title())
+        user.profile.departement_id = "93"
+        user.profile.save()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def active_match(coordinator_93):
+    """A real active mentoring match, made by mentoring's services: ``active_match(yp, m)``.
+
+    A mentor not yet approved is approved first, in the young person's département, with
+    room for five mentees. Returns a function that ends the match as mentoring does: the
+    mentor's shares go with it.
     """
-    pairs = {}
-    monkeypatch.setattr(
-        mentoring_selectors, "active_mentor_for", lambda young_person: pairs.get(young_person.pk)
-    )
+    # Imported here, not above: tests/mentoring/conftest.py imports this module.
+    from tests.mentoring.conftest import mentor_application, service_request_data
 
     def _pair(young_person, mentor):
-        pairs[young_person.pk] = mentor
+        approved = MentorProfile.Status.APPROVED
+        if not MentorProfile.objects.filter(user=mentor, status=approved).exists():
+            profile = mentoring_services.mentor_apply(
+                user=mentor,
+                data=mentor_application(departement=young_person.profile.departement, capacity=5),
+            )
+            mentoring_services.mentor_decide(
+                profile=profile,
+                status=approved,
+                by=coordinator_93,
+                honourability_checked_on=timezone.localdate() - timedelta(days=10),
+            )
+        request = mentoring_services.request_create(
+            young_person=young_person, data=service_request_data()
+        )
+        match = mentoring_services.match_create(
+            request=request, mentor=mentor, origin=Match.Origin.COORDINATOR
+        )
+        assert match.status == Match.Status.ACTIVE
 
         def end():
-            # What mentoring does when a match ends: the mentor's shares go with it.
-            pairs.pop(young_person.pk, None)
-            services.shares_revoke_for_mentor(young_person=young_person, mentor=mentor)
+            mentoring_services.match_end(
+                match=match, by=young_person, reason=Match.EndReason.YOUNG_PERSON_LEFT
+            )
 
         return end
 

@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from vault import crypto, keys, services
-from vault.keyring import Keyring, load_keyring, write_keyring_file
+from backend import crypto
+from backend.crypto.keyring import Keyring, load_keyring, write_keyring_file
+from vault import keys, services
 from vault.models import Document, PendingBlob, UserKey
 from vault.services import vault_storage
 from vault.tasks import clean_up_pending_blobs
@@ -210,7 +211,7 @@ def test_a_wrong_master_key_opens_nothing(young_person, make_document, settings)
 def test_the_embedded_default_generates_its_keyring_once(settings, tmp_path, caplog):
     settings.VAULT_KEYRING = ""
     settings.VAULT_KEYRING_FILE = str(tmp_path / "var" / "vault-keyring.json")
-    with caplog.at_level(logging.WARNING, logger="vault.keyring"):
+    with caplog.at_level(logging.WARNING, logger="backend.crypto.keyring"):
         first = load_keyring()
     assert "Generated a new local vault keyring" in caplog.text
     assert (Path(settings.VAULT_KEYRING_FILE).stat().st_mode & 0o777) == 0o600

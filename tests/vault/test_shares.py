@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -390,20 +391,57 @@ def test_the_end_of_a_match_revokes_every_share_with_that_mentor(
 
 
 def test_another_mentor_never_sees_the_shares(
-    mentor_share, make_user, client_for, active_match, young_person, other_young_person
+    mentor_share, make_user, client_for, active_match, young_person, make_young_person
 ):
-    new, _end = mentor_share
+    new, end = mentor_share
     other_mentor = make_user("sophie.mentor@example.org", Role.MENTOR)
-    active_match(other_young_person, other_mentor)
+    active_match(make_young_person("ines@example.org"), other_mentor)
     client = client_for(other_mentor)
     content_url = f"{SHARED_WITH_ME}{new['id']}/content/"
     assert client.get(SHARED_WITH_ME).json() == []
     assert_error(client.get(content_url), 404, "not_found")
 
-    # Nor does a new mentor of the same young person inherit them.
+    # Nor does a new mentor of the same young person inherit them (a young person has one
+    # match at a time), even a share that the end of the old match had not revoked.
+    end()
+    Share.objects.filter(pk=new["id"]).update(revoked_at=None)
     active_match(young_person, other_mentor)
     assert client.get(SHARED_WITH_ME).json() == []
     assert_error(client.get(content_url), 404, "not_found")
+
+
+def test_the_shared_with_me_list_costs_the_same_for_one_share_or_many(
+    owner,
+    document,
+    young_person,
+    mentor,
+    active_match,
+    make_document,
+    make_young_person,
+    client_for,
+):
+    """Its queries do not grow with its rows (each row once cost two more)."""
+    active_match(young_person, mentor)
+    assert share_create(owner, document, kind="mentor").status_code == 201
+    client = client_for(mentor)
+
+    def listed() -> tuple[int, int]:
+        """(rows, queries) of one request for the list."""
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(SHARED_WITH_ME)
+        assert response.status_code == 200
+        return len(response.json()), len(context.captured_queries)
+
+    listed()  # the day's first request also records the day's activity
+    rows_one, queries_one = listed()
+    for number in range(3):
+        mentee = make_young_person(f"mentee.{number}@example.org")
+        active_match(mentee, mentor)
+        for title in ("Passeport", "Avis d'imposition"):
+            services.share_with_mentor(document=make_document(mentee, title=title))
+    rows_many, queries_many = listed()
+    assert (rows_one, rows_many) == (1, 7)
+    assert queries_many == queries_one
 
 
 def test_a_mentor_never_sees_the_vault_itself(mentor_share, client_for, mentor, document):

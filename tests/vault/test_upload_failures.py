@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from vault import crypto, services
+from backend import crypto
+from vault import services
 from vault.models import Document, PendingBlob
 from vault.uploads import encrypt_file
 

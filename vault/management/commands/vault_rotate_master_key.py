@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from vault.keyring import load_keyring, rewrappers, write_keyring_file
+from backend.crypto.keyring import load_keyring, rewrappers, write_keyring_file
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from accounts.roles import Role
+from .roles import Role
 
 
 class _HasRole(permissions.IsAuthenticated):

@@ -1,13 +1,7 @@
-"""Envelope encryption of the vault, independent of Django's models.
+"""The chunked blob format: a large plaintext encrypted in authenticated chunks.
 
-Three layers of keys, all AES-256-GCM:
-
-* a **master keyring** outside the database (``keyring.py``) wraps each user's key;
-* a **user key** per young person wraps the data keys of their documents;
-* a **data key** per document encrypts its file and its metadata (title, file name,
-  tags, SHA-256 of the content).
-
-Stored blob, format version 1 (all integers big-endian)::
+A blob is sealed under one data key (the vault's documents: see ``vault/keys.py`` for
+how that key is kept), AES-256-GCM. Format version 1 (all integers big-endian)::
 
     header  = b"JALONVLT" | version (u8) | chunk size (u32)
               | document id (16 bytes) | user key id (16 bytes)
@@ -32,40 +26,16 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .aead import NONCE_BYTES, TAG_BYTES, IntegrityError
+
 MAGIC = b"JALONVLT"
 FORMAT_VERSION = 1
 DEFAULT_CHUNK_SIZE = 256 * 1024
 # A header may not ask a reader to hold more than this in memory for one chunk.
 MAX_CHUNK_SIZE = 16 * 1024 * 1024
-KEY_BYTES = 32
-NONCE_BYTES = 12
-TAG_BYTES = 16
 _HEADER = struct.Struct(">8sBI16s16s")
 _CHUNK_POSITION = struct.Struct(">QB")
 HEADER_SIZE = _HEADER.size
-
-
-class IntegrityError(Exception):
-    """A blob or a wrapped key failed authentication: tampered, truncated or misplaced."""
-
-
-def new_key() -> bytes:
-    """A fresh random 256-bit key."""
-    return AESGCM.generate_key(bit_length=256)
-
-
-def seal(key: bytes, plaintext: bytes, *, context: bytes) -> bytes:
-    """Encrypt a small value (a key, a title) bound to ``context``: nonce | ciphertext."""
-    nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
-
-
-def open_sealed(key: bytes, sealed: bytes, *, context: bytes) -> bytes:
-    """Decrypt what :func:`seal` produced with the same ``context``."""
-    try:
-        return AESGCM(key).decrypt(sealed[:NONCE_BYTES], bytes(sealed[NONCE_BYTES:]), context)
-    except (InvalidTag, ValueError) as error:
-        raise IntegrityError("sealed value failed authentication") from error
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 The keyring is JSON, ``{"current": "2", "keys": {"1": "<base64>", "2": "<base64>"}}``,
 read from ``VAULT_KEYRING`` (the JSON itself) or from the file ``VAULT_KEYRING_FILE``.
-Every version stays in the ring so that user keys wrapped under an old version can
-still be opened; ``manage.py vault_rotate_master_key`` re-wraps them under ``current``.
-On the embedded default, a keyring file is generated under ``var/`` on first use.
+Every version stays in the ring so that keys wrapped under an old version (the vault's
+user keys, mentoring's conversation keys) can still be opened; ``manage.py
+vault_rotate_master_key`` re-wraps them under ``current``, through the rewrappers the
+apps register here. On the embedded default, a keyring file is generated under ``var/``
+on first use.
 """
 
 import base64
@@ -21,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from . import crypto
+from . import aead
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ class Keyring:
 
     def wrap(self, secret: bytes, *, context: bytes) -> tuple[str, bytes]:
         """Wrap ``secret`` under the current master key; return (version, wrapped)."""
-        return self.current, crypto.seal(
+        return self.current, aead.seal(
             self.keys[self.current], secret, context=context + self.current.encode()
         )
 
@@ -47,13 +49,13 @@ class Keyring:
             raise ImproperlyConfigured(
                 f"Master key version {version!r} is not in the vault keyring."
             ) from None
-        return crypto.open_sealed(key, wrapped, context=context + version.encode())
+        return aead.open_sealed(key, wrapped, context=context + version.encode())
 
     def with_new_version(self) -> "Keyring":
         """This keyring plus a fresh master key, which becomes current."""
         numbers = [int(version) for version in self.keys if version.isdigit()]
         version = str(max(numbers, default=0) + 1)
-        return Keyring(current=version, keys={**self.keys, version: crypto.new_key()})
+        return Keyring(current=version, keys={**self.keys, version: aead.new_key()})
 
     def to_json(self) -> str:
         keys = {version: base64.b64encode(key).decode() for version, key in self.keys.items()}
@@ -70,7 +72,7 @@ class Keyring:
         if current not in keys:
             raise ImproperlyConfigured("The vault keyring's current version has no key.")
         for version, key in keys.items():
-            if not _VERSION_PATTERN.match(version) or len(key) != crypto.KEY_BYTES:
+            if not _VERSION_PATTERN.match(version) or len(key) != aead.KEY_BYTES:
                 raise ImproperlyConfigured(
                     f"Vault master key {version!r} must be 32 bytes, base64-encoded."
                 )
@@ -105,8 +107,8 @@ def write_keyring_file(keyring: Keyring, path: Path, *, replace: bool = True) ->
 
 _cache: dict[tuple, Keyring] = {}
 
-# Other apps that wrap keys with this keyring (mentoring's conversation keys) register
-# here, so that one rotation command re-wraps every key.
+# The apps that wrap keys with this keyring (the vault's user keys, mentoring's
+# conversation keys) register here, so that one rotation command re-wraps every key.
 _rewrappers: dict[str, Callable[[], int]] = {}
 
 
@@ -116,6 +118,7 @@ def register_rewrapper(name: str, rewrap_all: Callable[[], int]) -> None:
 
 
 def rewrappers() -> dict[str, Callable[[], int]]:
+    """Every registered rewrapper, by name (what the rotation command runs)."""
     return dict(_rewrappers)
 
 
@@ -132,7 +135,7 @@ def load_keyring() -> Keyring:
     if not path.exists():
         if not settings.VAULT_KEYRING_AUTOCREATE:
             raise ImproperlyConfigured(f"The vault keyring file {path} does not exist.")
-        generated = Keyring(current="1", keys={"1": crypto.new_key()})
+        generated = Keyring(current="1", keys={"1": aead.new_key()})
         if write_keyring_file(generated, path, replace=False):
             logger.warning(
                 "Generated a new local vault keyring at %s. Documents in the vault can only "

@@ -3,7 +3,7 @@
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-from accounts.services import activity_record
+from .services import activity_record
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -31,7 +31,7 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 class SessionTokenScheme(OpenApiAuthenticationExtension):
     """Describes the ``X-Session-Token`` header in the OpenAPI schema."""
 
-    target_class = "backend.api.authentication.SessionTokenAuthentication"
+    target_class = "accounts.authentication.SessionTokenAuthentication"
     name = "sessionToken"
 
     def get_security_definition(self, auto_schema):

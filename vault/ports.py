@@ -1,0 +1,33 @@
+"""What the vault needs to know from apps above it, filled in by them at start-up.
+
+The vault sits below mentoring and never imports it: mentoring registers here, in its
+``AppConfig.ready()``, the one thing the vault asks of it (as it registers its rewrapper
+with the keyring). Unfilled (mentoring not installed), nobody is anyone's mentor, so a
+young person can share with no mentor and no mentor sees a share.
+"""
+
+from collections.abc import Callable, Collection
+
+# young person ids -> {young person id: id of their active mentor}, in one query; a young
+# person without an active match (none, proposed, paused or ended) is left out.
+ActiveMentors = Callable[[Collection[int]], dict[int, int]]
+
+_active_mentors: ActiveMentors | None = None
+
+
+def register_active_mentors(lookup: ActiveMentors) -> None:
+    """Say how to find the active mentors of young people (mentoring does, at start-up)."""
+    global _active_mentors
+    _active_mentors = lookup
+
+
+def active_mentors(young_person_ids: Collection[int]) -> dict[int, int]:
+    """The active mentor's id of each of these young people who has one."""
+    if _active_mentors is None or not young_person_ids:
+        return {}
+    return _active_mentors(young_person_ids)
+
+
+def active_mentor_id(young_person_id: int) -> int | None:
+    """The id of the young person's active mentor, or None."""
+    return active_mentors([young_person_id]).get(young_person_id)
