@@ -70,10 +70,16 @@ class AppointmentDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AppointmentIcsView(AppointmentDetailView):
+class AppointmentIcsView(APIView):
+    """The appointment as a calendar file: read only (not a way to edit or delete it)."""
+
+    permission_classes = [IsYoungPerson]
+
     @extend_schema(responses={(200, "text/calendar"): ICS, 404: NOT_FOUND})
     def get(self, request: Request, appointment_id: int):
-        appointment = self._get(request, appointment_id)
+        appointment = generics.get_object_or_404(
+            Appointment.objects.filter(owner=request.user), pk=appointment_id
+        )
         return ics.ics_response(ics.appointment_ics(appointment), "rendez-vous.ics")
 
 

@@ -105,7 +105,10 @@ def matches_of(user) -> QuerySet[Match]:
     """The matches ``user`` is in, as mentee or as mentor, current ones first."""
     return (
         Match.objects.filter(Q(young_person=user) | Q(mentor=user))
-        .select_related("young_person", "young_person__profile", "mentor", "request")
+        # Everything MatchSerializer reads, so a list costs the same for any number of rows.
+        .select_related(
+            "young_person", "young_person__profile", "mentor", "mentor__mentor_profile", "request"
+        )
         .order_by("ended_at", "-proposed_at")
     )
 

@@ -232,7 +232,7 @@ class MatchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MentorSummarySerializer(allow_null=True))
     def get_mentor(self, match: Match):
-        profile = MentorProfile.objects.filter(user_id=match.mentor_id).first()
+        profile = getattr(match.mentor, "mentor_profile", None)
         return MentorSummarySerializer(profile).data if profile else None
 
     @extend_schema_field(MenteeSerializer)

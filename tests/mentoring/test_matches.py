@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts import services as account_services
 from accounts.models import User
@@ -302,3 +303,29 @@ def test_mentoring_is_in_the_personal_data_export(asked, approved_mentor, mentee
     assert export["matches"][0]["with"] == approved_mentor.first_name
     mentor_export = client_for(approved_mentor).get("/api/v1/me/export/").json()["mentoring"]
     assert mentor_export["mentor_application"]["status"] == "approved"
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(MATCHES)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_of_matches_costs_the_same_for_one_row_or_five(
+    mentor, approve, make_mentee, client_for
+):
+    approve(mentor, capacity=5)
+    client = client_for(mentor)
+    mentees = [make_mentee(f"mentee{n}@example.org") for n in range(5)]
+
+    def pair(young_person):
+        request = services.request_create(young_person=young_person, data=service_request_data())
+        services.match_create(request=request, mentor=mentor, origin="coordinator")
+
+    pair(mentees[0])
+    one = _list_queries(client)
+    for young_person in mentees[1:]:
+        pair(young_person)
+    assert len(client.get(MATCHES).json()["results"]) == 5
+    assert _list_queries(client) == one
