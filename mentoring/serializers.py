@@ -265,6 +265,10 @@ class FeedbackSerializer(StrictFieldsMixin, serializers.Serializer):
     feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+class MatchDeclineSerializer(FeedbackSerializer):
+    """The mentor's optional word on declining a pick."""
+
+
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     mine = serializers.SerializerMethodField()

@@ -12,7 +12,7 @@ from accounts.models import User
 from vault import services as vault_services
 
 from . import matching, reminders, selectors
-from .exceptions import MatchConflict
+from .exceptions import MatchConflict, NotTheMentor
 from .models import Match, Meeting, MentoringRequest, MentorProfile
 from .selectors import CURRENT_MATCH_STATUSES, honourability_valid_since
 
@@ -202,9 +202,17 @@ def _locked(match: Match, *allowed: str) -> Match:
     return match
 
 
+def match_check_mentor(*, match: Match, by) -> None:
+    """Refuse (``NotTheMentor``) when ``by`` is not the match's mentor (``by=None``: the
+    system or the coordinator, who may)."""
+    if by is not None and by.pk != match.mentor_id:
+        raise NotTheMentor()
+
+
 @transaction.atomic
-def match_accept(*, match: Match) -> Match:
+def match_accept(*, match: Match, by=None) -> Match:
     """The mentor accepts a young person's pick: the match becomes active."""
+    match_check_mentor(match=match, by=by)
     match = _locked(match, Match.Status.PROPOSED)
     profile = MentorProfile.objects.select_for_update().filter(user_id=match.mentor_id).first()
     if profile is None or not selectors.mentor_is_matchable(profile):
@@ -222,8 +230,9 @@ def match_accept(*, match: Match) -> Match:
 
 
 @transaction.atomic
-def match_decline(*, match: Match, feedback: str = "") -> Match:
+def match_decline(*, match: Match, by=None, feedback: str = "") -> Match:
     """The mentor declines a pick: the young person may pick someone else."""
+    match_check_mentor(match=match, by=by)
     match = _locked(match, Match.Status.PROPOSED)
     match.mentor_feedback = feedback
     return _end(match, reason=Match.EndReason.DECLINED)
@@ -345,7 +354,7 @@ def bulk_match(*, departement_id: str, dry_run: bool = False) -> BulkReport:
                     )
                 )
             except MatchConflict as conflict:
-                refused[request_id] = conflict.detail.code
+                refused[request_id] = conflict.code
     return BulkReport(
         departement=departement_id,
         planned=dict(result.assignments),

@@ -53,10 +53,24 @@ urlpatterns = [
         name="mentoring-meeting-ics",
     ),
     re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/"
-        r"(?P<action>accept|decline|reschedule|cancel)/$",
-        api_agenda.MeetingActionView.as_view(),
-        name="mentoring-meeting-action",
+        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/accept/$",
+        api_agenda.MeetingAcceptView.as_view(),
+        name="mentoring-meeting-accept",
+    ),
+    re_path(
+        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/decline/$",
+        api_agenda.MeetingDeclineView.as_view(),
+        name="mentoring-meeting-decline",
+    ),
+    re_path(
+        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/reschedule/$",
+        api_agenda.MeetingRescheduleView.as_view(),
+        name="mentoring-meeting-reschedule",
+    ),
+    re_path(
+        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/cancel/$",
+        api_agenda.MeetingCancelView.as_view(),
+        name="mentoring-meeting-cancel",
     ),
     path("me/appointments/", api_agenda.AppointmentListView.as_view(), name="me-appointments"),
     re_path(
@@ -82,9 +96,33 @@ urlpatterns = [
         name="me-notifications-read",
     ),
     re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/"
-        r"(?P<action>accept|decline|pause|resume|end|feedback)/$",
-        api.MatchActionView.as_view(),
-        name="mentoring-match-action",
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/accept/$",
+        api.MatchAcceptView.as_view(),
+        name="mentoring-match-accept",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/decline/$",
+        api.MatchDeclineView.as_view(),
+        name="mentoring-match-decline",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/pause/$",
+        api.MatchPauseView.as_view(),
+        name="mentoring-match-pause",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/resume/$",
+        api.MatchResumeView.as_view(),
+        name="mentoring-match-resume",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/end/$",
+        api.MatchEndView.as_view(),
+        name="mentoring-match-end",
+    ),
+    re_path(
+        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/feedback/$",
+        api.MatchFeedbackView.as_view(),
+        name="mentoring-match-feedback",
     ),
 ]

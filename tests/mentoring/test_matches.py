@@ -168,7 +168,7 @@ def test_one_match_per_young_person(asked, approved_mentor, approve, other_mento
     _confirm(asked, approved_mentor)
     with pytest.raises(MatchConflict) as refused:
         _confirm(asked, other_mentor)
-    assert refused.value.detail.code == "request_not_waiting"
+    assert refused.value.code == "request_not_waiting"
     assert Match.objects.count() == 1
 
 
@@ -178,7 +178,7 @@ def test_a_mentor_never_exceeds_their_capacity(approved_mentor, make_mentee, cli
     _confirm(requests[0], approved_mentor)
     with pytest.raises(MatchConflict) as refused:
         _confirm(requests[1], approved_mentor)
-    assert refused.value.detail.code == "mentor_full"
+    assert refused.value.code == "mentor_full"
     assert selectors.proposals_for(requests[1]) == []
 
 
@@ -199,7 +199,7 @@ def test_two_confirmations_at_once_keep_the_capacity(approve, mentor, make_mente
             _confirm(mentoring_request, mentor)
             return "confirmed"
         except MatchConflict as refused:
-            return refused.detail.code
+            return refused.code
         finally:
             connection.close()
 
