@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from vault import services as vault_services
 
-from . import matching, reminders, selectors
+from . import matching, selectors
+from .agenda import reminders
 from .exceptions import MatchConflict, NotTheMentor
 from .models import Match, Meeting, MentoringRequest, MentorProfile
 from .selectors import CURRENT_MATCH_STATUSES, honourability_valid_since

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from . import api, api_agenda
+from . import api
+from .agenda import api as api_agenda
 
 urlpatterns = [
     path(

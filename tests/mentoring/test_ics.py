@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from mentoring import services
-from mentoring.ics import appointment_ics, ics_response, meeting_ics
+from mentoring.agenda.ics import appointment_ics, ics_response, meeting_ics
 from mentoring.models import Appointment, Meeting
 
 from .conftest import service_request_data

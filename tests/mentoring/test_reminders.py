@@ -11,8 +11,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from mentoring import agenda, reminders
-from mentoring.channels import EmailBackend, Outgoing, RecordingPushBackend
+from mentoring import agenda
+from mentoring.agenda import reminders
+from mentoring.agenda.channels import EmailBackend, Outgoing, RecordingPushBackend
 from mentoring.models import Appointment, Notification, RecordedSend, Reminder, ReminderDelivery
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,11 @@
-"""Meetings of a pair, a young person's own appointments, devices and the inbox."""
+"""Writes on the agenda: meetings of a pair, appointments, devices and the inbox."""
 
 from django.db import transaction
 from django.utils import timezone
 
+from ..exceptions import MatchConflict
+from ..models import Appointment, Device, Match, Meeting, Notification
 from . import reminders
-from .exceptions import MatchConflict
-from .models import Appointment, Device, Match, Meeting, Notification
 
 APPOINTMENT_FIELDS = (
     "title",

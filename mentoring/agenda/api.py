@@ -10,16 +10,18 @@ from rest_framework.views import APIView
 from backend.api.permissions import IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
-from . import agenda, ics, selectors
-from .api import validated
-from .models import Appointment, Device, Meeting, Notification
-from .serializers import (
+from .. import selectors
+from ..api import validated
+from ..models import Appointment, Device, Meeting, Notification
+from ..serializers import (
     AppointmentSerializer,
     DeviceSerializer,
     MeetingSerializer,
     NotificationSerializer,
     NotificationsReadSerializer,
 )
+from . import ics
+from . import services as agenda
 
 ICS = OpenApiResponse(OpenApiTypes.BINARY, description="An iCalendar (.ics) file.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not one of yours.")
