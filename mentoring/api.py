@@ -6,12 +6,12 @@ from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
 from backend.api.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
+from backend.api.throttling import ScopedMethodThrottle
 
 from . import conversations, selectors, services
 from .exceptions import AlreadyApplied, MatchConflict
@@ -273,13 +273,9 @@ class MessageCursorPagination(CursorPagination):
 class MessagesView(APIView):
     """The messages of a match: read (with a cursor, or ``since`` to poll) and send."""
 
+    throttle_classes = [*APIView.throttle_classes, ScopedMethodThrottle]
     throttle_scope = "messages"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method == "POST":
-            throttles.append(ScopedRateThrottle())
-        return throttles
+    throttle_methods = ("POST",)
 
     @extend_schema(
         parameters=[MessagesQuerySerializer],
