@@ -1,11 +1,7 @@
-from django.urls import path, register_converter
-
-from backend.converters import DepartementCodeConverter
+from django.urls import path
 
 from . import api
 from .figures import api as figures_api
-
-register_converter(DepartementCodeConverter, "departement")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),

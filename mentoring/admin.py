@@ -185,7 +185,7 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:object_id>/confirm/<int:mentor_id>/",
+                "<id:object_id>/confirm/<id:mentor_id>/",
                 self.admin_site.admin_view(self.confirm_view),
                 name="mentoring_mentoringrequest_confirm",
             ),

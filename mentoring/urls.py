@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import api
 from .agenda import api as api_agenda
@@ -17,76 +17,76 @@ urlpatterns = [
     ),
     path("mentoring/request/pick/", api.PickView.as_view(), name="mentoring-request-pick"),
     path("mentoring/matches/", api.MatchListView.as_view(), name="mentoring-matches"),
-    # Ids of at most 18 digits, so that a huge number is a 404, not a database error.
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/$",
+    # <id:...> (backend.converters): at most 18 digits, a huge number is a 404.
+    path(
+        "mentoring/matches/<id:match_id>/",
         api.MatchDetailView.as_view(),
         name="mentoring-match",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/messages/$",
+    path(
+        "mentoring/matches/<id:match_id>/messages/",
         api.MessagesView.as_view(),
         name="mentoring-messages",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/messages/read/$",
+    path(
+        "mentoring/matches/<id:match_id>/messages/read/",
         api.MessagesReadView.as_view(),
         name="mentoring-messages-read",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/report/$",
+    path(
+        "mentoring/matches/<id:match_id>/report/",
         api.ReportView.as_view(),
         name="mentoring-report",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/meetings/$",
+    path(
+        "mentoring/matches/<id:match_id>/meetings/",
         api_agenda.MatchMeetingsView.as_view(),
         name="mentoring-match-meetings",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/",
         api_agenda.MeetingDetailView.as_view(),
         name="mentoring-meeting",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/ics/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/ics/",
         api_agenda.MeetingIcsView.as_view(),
         name="mentoring-meeting-ics",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/accept/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/accept/",
         api_agenda.MeetingAcceptView.as_view(),
         name="mentoring-meeting-accept",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/decline/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/decline/",
         api_agenda.MeetingDeclineView.as_view(),
         name="mentoring-meeting-decline",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/reschedule/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/reschedule/",
         api_agenda.MeetingRescheduleView.as_view(),
         name="mentoring-meeting-reschedule",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/cancel/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/cancel/",
         api_agenda.MeetingCancelView.as_view(),
         name="mentoring-meeting-cancel",
     ),
     path("me/appointments/", api_agenda.AppointmentListView.as_view(), name="me-appointments"),
-    re_path(
-        r"^me/appointments/(?P<appointment_id>[0-9]{1,18})/$",
+    path(
+        "me/appointments/<id:appointment_id>/",
         api_agenda.AppointmentDetailView.as_view(),
         name="me-appointment",
     ),
-    re_path(
-        r"^me/appointments/(?P<appointment_id>[0-9]{1,18})/ics/$",
+    path(
+        "me/appointments/<id:appointment_id>/ics/",
         api_agenda.AppointmentIcsView.as_view(),
         name="me-appointment-ics",
     ),
     path("me/devices/", api_agenda.DeviceListView.as_view(), name="me-devices"),
-    re_path(
-        r"^me/devices/(?P<device_id>[0-9]{1,18})/$",
+    path(
+        "me/devices/<id:device_id>/",
         api_agenda.DeviceDetailView.as_view(),
         name="me-device",
     ),
@@ -96,33 +96,33 @@ urlpatterns = [
         api_agenda.NotificationsReadView.as_view(),
         name="me-notifications-read",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/accept/$",
+    path(
+        "mentoring/matches/<id:match_id>/accept/",
         api.MatchAcceptView.as_view(),
         name="mentoring-match-accept",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/decline/$",
+    path(
+        "mentoring/matches/<id:match_id>/decline/",
         api.MatchDeclineView.as_view(),
         name="mentoring-match-decline",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/pause/$",
+    path(
+        "mentoring/matches/<id:match_id>/pause/",
         api.MatchPauseView.as_view(),
         name="mentoring-match-pause",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/resume/$",
+    path(
+        "mentoring/matches/<id:match_id>/resume/",
         api.MatchResumeView.as_view(),
         name="mentoring-match-resume",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/end/$",
+    path(
+        "mentoring/matches/<id:match_id>/end/",
         api.MatchEndView.as_view(),
         name="mentoring-match-end",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/feedback/$",
+    path(
+        "mentoring/matches/<id:match_id>/feedback/",
         api.MatchFeedbackView.as_view(),
         name="mentoring-match-feedback",
     ),

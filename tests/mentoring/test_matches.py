@@ -329,3 +329,18 @@ def test_the_list_of_matches_costs_the_same_for_one_row_or_five(
         pair(young_person)
     assert len(client.get(MATCHES).json()["results"]) == 5
     assert _list_queries(client) == one
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{MATCHES}{'9' * 19}/",
+        f"{MATCHES}{'9' * 19}/end/",
+        f"/api/v1/mentoring/meetings/{'9' * 19}/ics/",
+        f"/api/v1/me/appointments/{'9' * 19}/",
+    ],
+)
+def test_huge_ids_are_404(mentee, client_for, url):
+    response = client_for(mentee).get(url)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
