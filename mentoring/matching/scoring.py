@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from accounts.dates import birthday
+
 IN_PERSON = "in_person"
 REMOTE = "remote"
 BOTH = "both"
@@ -209,13 +211,6 @@ def propose(
     return proposals[:limit]
 
 
-def _birthday(birth_date: date, years: int) -> date:
-    try:
-        return birth_date.replace(year=birth_date.year + years)
-    except ValueError:  # 29 February: the birthday passes on 1 March (as ``age_on``)
-        return date(birth_date.year + years, 3, 1)
-
-
 def priority(request: RequestNeeds, today: date) -> float:
     """Urgency in [0, 1]: the larger of the wait and the closeness of the 18th birthday.
 
@@ -227,9 +222,9 @@ def priority(request: RequestNeeds, today: date) -> float:
     waited = min(max((today - request.waiting_since).days, 0) / WAIT_FULL_DAYS, 1.0)
     if request.birth_date is None:
         return waited
-    days_to_18 = (_birthday(request.birth_date, 18) - today).days
+    days_to_18 = (birthday(request.birth_date, 18) - today).days
     if days_to_18 > 0:
         age = max(0.0, 1 - days_to_18 / AGE_WINDOW_DAYS)
     else:
-        age = 1.0 if today < _birthday(request.birth_date, 19) else 0.0
+        age = 1.0 if today < birthday(request.birth_date, 19) else 0.0
     return max(waited, age)
