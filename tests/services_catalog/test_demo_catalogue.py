@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from services_catalog import services
 from services_catalog.demo import DEMO_SOURCE, load_demo_catalogue
 from services_catalog.models import Entry
 
@@ -44,3 +45,12 @@ def test_searching_the_demo_catalogue(api_client):
     results = api_client.get("/api/v1/catalogue/entries/", {"q": "logement", "departement": "93"})
     assert results.status_code == 200
     assert results.json()["count"] >= 3
+
+
+def test_demo_reload_keeps_what_staff_archived():
+    load_demo_catalogue()
+    entry = Entry.objects.filter(source=DEMO_SOURCE).first()
+    services.entry_archive(entry=entry)
+    load_demo_catalogue()
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.ARCHIVED
