@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from backend.services import model_update
 from vault import services as vault_services
 
 from . import matching, selectors
@@ -44,16 +45,13 @@ def mentor_apply(*, user, data: dict) -> MentorProfile:
     coordinator has not vetted this person.
     """
     profile = MentorProfile.objects.select_for_update().filter(user=user).first()
+    fields, changes = list(APPLICATION_FIELDS), dict(data)
     if profile is None:
         profile = MentorProfile(user=user)
     elif "departement" in data and data["departement"] != profile.departement:
-        profile.status = Status.PENDING
-        profile.decided_at = profile.decided_by = None
-    for name in APPLICATION_FIELDS:
-        if name in data:
-            setattr(profile, name, data[name])
-    profile.full_clean()
-    profile.save()
+        fields += ["status", "decided_at", "decided_by"]
+        changes.update(status=Status.PENDING, decided_at=None, decided_by=None)
+    profile, _changed = model_update(profile, fields=fields, data=changes)
     return profile
 
 
@@ -125,12 +123,11 @@ def request_create(*, young_person, data: dict) -> MentoringRequest:
         ).exists()
     ):
         raise MatchConflict("already_matched")
-    request = MentoringRequest(young_person=young_person, departement_id=profile.departement_id)
-    for name in REQUEST_FIELDS:
-        if name in data:
-            setattr(request, name, data[name])
-    request.full_clean()
-    request.save()
+    request, _changed = model_update(
+        MentoringRequest(young_person=young_person, departement_id=profile.departement_id),
+        fields=REQUEST_FIELDS,
+        data=data,
+    )
     return request
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import user_sees_all_departements
+from backend.services import model_update
 
 from .models import (
     Demarche,
@@ -201,13 +202,9 @@ def structure_upsert(*, source: str, source_id: str, **fields) -> tuple[Structur
         structure.full_clean()
         structure.save()
         return structure, "created"
-    changed = [name for name, value in fields.items() if getattr(structure, name) != value]
+    structure, changed = model_update(structure, fields=fields, data=fields)
     if not changed:
         return structure, "unchanged"
-    for name in changed:
-        setattr(structure, name, fields[name])
-    structure.full_clean()
-    structure.save()
     structure_touch_entries(structure=structure)
     return structure, "updated"
 
