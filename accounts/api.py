@@ -6,10 +6,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend.api.serializers import ErrorSerializer
+from backend.api.throttling import ScopedMethodThrottle
 
 from . import selectors, services
 from .models import Departement
@@ -29,13 +29,9 @@ ERRORS = {
 class MeView(APIView):
     """The signed-in person's account and profile."""
 
+    throttle_classes = [*APIView.throttle_classes, ScopedMethodThrottle]
     throttle_scope = "erase"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method == "DELETE":
-            throttles.append(ScopedRateThrottle())
-        return throttles
+    throttle_methods = ("DELETE",)
 
     @extend_schema(responses={200: MeSerializer, 401: ERRORS[401]})
     def get(self, request: Request) -> Response:

@@ -24,3 +24,13 @@ def age_band(birth_date: date | None, today: date) -> str | None:
         if low <= age <= high:
             return label
     return "26+"
+
+
+def birthday(birth_date: date, age: int) -> date:
+    """The day a person born on ``birth_date`` turns ``age`` (1 March for 29 February,
+    as ``age_on`` counts it)."""
+    year = birth_date.year + age
+    try:
+        return birth_date.replace(year=year)
+    except ValueError:
+        return date(year, 3, 1)

@@ -1,10 +1,6 @@
-from django.urls import path, register_converter
-
-from backend.converters import DepartementCodeConverter
+from django.urls import path
 
 from . import api
-
-register_converter(DepartementCodeConverter, "departement")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),

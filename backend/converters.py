@@ -1,5 +1,8 @@
 """URL converters shared by the apps."""
 
+from django.urls import register_converter
+from django.urls.converters import get_converters
+
 
 class DatabaseIdConverter:
     """A positive integer that fits the database's bigint: larger ones are plain 404s."""
@@ -23,3 +26,18 @@ class DepartementCodeConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+CONVERTERS = {"id": DatabaseIdConverter, "departement": DepartementCodeConverter}
+
+
+def register_converters() -> None:
+    """Register ``<id:...>`` and ``<departement:...>`` for every app's URLs, once.
+
+    The root URLconf calls it before it includes the apps' URLs; calling it again is
+    harmless (Django refuses to register a converter's name twice).
+    """
+    registered = get_converters()
+    for name, converter in CONVERTERS.items():
+        if name not in registered:
+            register_converter(converter, name)

@@ -5,9 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health
 from .api.exceptions import page_not_found
+from .converters import register_converters
 
 # The admin login goes through allauth: rate limits and two-factor authentication apply.
 admin.site.login = secure_admin_login(admin.site.login)
+
+# Before the apps' URLs are included: they use <id:...> and <departement:...>.
+register_converters()
 
 api_v1 = [
     path("", include("accounts.urls")),

@@ -32,11 +32,11 @@ from mentoring.matching import (
     BulkResult,
     MentorCandidate,
     RequestNeeds,
-    _candidate_edges,
     bulk_assign,
     greedy_assign,
     priority,
 )
+from mentoring.matching.assignment import _candidate_edges
 
 REQUESTS = 10_000
 MENTORS = 3_000

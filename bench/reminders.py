@@ -89,7 +89,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User, YoungPersonProfile  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from backend.tasks import ping  # noqa: E402
-from mentoring import channels, reminders  # noqa: E402
+from mentoring.agenda import channels, reminders  # noqa: E402
 from mentoring.models import (  # noqa: E402
     Appointment,
     Device,

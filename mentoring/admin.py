@@ -185,7 +185,7 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:object_id>/confirm/<int:mentor_id>/",
+                "<id:object_id>/confirm/<id:mentor_id>/",
                 self.admin_site.admin_view(self.confirm_view),
                 name="mentoring_mentoringrequest_confirm",
             ),
@@ -217,7 +217,7 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
             services.match_create(request=obj, mentor=mentor.user, origin=Match.Origin.COORDINATOR)
             self.message_user(request, _("The pair is confirmed."))
         except MatchConflict as refused:
-            self.message_user(request, str(refused.detail), level=messages.ERROR)
+            self.message_user(request, str(refused), level=messages.ERROR)
         return redirect("admin:mentoring_mentoringrequest_change", object_id)
 
 

@@ -1,25 +1,24 @@
 """API of mentoring: applications, requests, proposals and matches."""
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
+from backend.api.throttling import ScopedMethodThrottle
 
 from . import conversations, selectors, services
 from .exceptions import AlreadyApplied, MatchConflict
 from .models import Match
 from .serializers import (
     FeedbackSerializer,
+    MatchDeclineSerializer,
     MatchEndSerializer,
     MatchSerializer,
     MentorApplicationSerializer,
@@ -46,15 +45,13 @@ class MentorApplicationView(APIView):
 
     permission_classes = [IsMentor]
 
-    def _profile(self, request):
-        profile = selectors.mentor_profile_of(request.user)
-        if profile is None:
-            raise Http404
-        return profile
-
     @extend_schema(responses={200: MentorApplicationSerializer, 404: ErrorSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
-        return Response(MentorApplicationSerializer(self._profile(request)).data)
+        return Response(
+            MentorApplicationSerializer(
+                selectors.mentor_profile_get_for_user(user=request.user)
+            ).data
+        )
 
     @extend_schema(
         request=MentorApplicationSerializer,
@@ -73,7 +70,7 @@ class MentorApplicationView(APIView):
         responses={200: MentorApplicationSerializer, 404: ErrorSerializer, **ERRORS},
     )
     def patch(self, request: Request) -> Response:
-        profile = self._profile(request)
+        profile = selectors.mentor_profile_get_for_user(user=request.user)
         serializer = MentorApplicationSerializer(profile, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         profile = services.mentor_apply(user=request.user, data=dict(serializer.validated_data))
@@ -85,15 +82,9 @@ class MyRequestView(APIView):
 
     permission_classes = [IsYoungPerson]
 
-    def _current(self, request):
-        mentoring_request = selectors.current_request_of(request.user)
-        if mentoring_request is None:
-            raise Http404
-        return mentoring_request
-
     @extend_schema(responses={200: RequestSerializer, 404: ErrorSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
-        return Response(RequestSerializer(self._current(request)).data)
+        return Response(RequestSerializer(selectors.request_get_for_user(user=request.user)).data)
 
     @extend_schema(
         request=RequestSerializer,
@@ -109,7 +100,7 @@ class MyRequestView(APIView):
 
     @extend_schema(responses={204: None, 404: ErrorSerializer, 409: ErrorSerializer, **ERRORS})
     def delete(self, request: Request) -> Response:
-        services.request_withdraw(request=self._current(request))
+        services.request_withdraw(request=selectors.request_get_for_user(user=request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -120,8 +111,8 @@ class MyProposalsView(APIView):
 
     @extend_schema(responses={200: ProposalSerializer(many=True), 404: ErrorSerializer})
     def get(self, request: Request) -> Response:
-        mentoring_request = selectors.current_request_of(request.user)
-        if mentoring_request is None or mentoring_request.status != "waiting":
+        mentoring_request = selectors.request_get_for_user(user=request.user)
+        if mentoring_request.status != "waiting":
             raise Http404
         proposals = selectors.proposals_for(mentoring_request)
         profiles = selectors.mentor_profiles_by_user([p.mentor_id for p in proposals])
@@ -147,9 +138,7 @@ class PickView(APIView):
     def post(self, request: Request) -> Response:
         serializer = PickSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        mentoring_request = selectors.current_request_of(request.user)
-        if mentoring_request is None:
-            raise Http404
+        mentoring_request = selectors.request_get_for_user(user=request.user)
         if selectors.pairing_of(mentoring_request.departement_id) != "young_person_picks":
             raise MatchConflict("pairing_by_coordinator")
         proposed = {p.mentor_id for p in selectors.proposals_for(mentoring_request)}
@@ -173,62 +162,98 @@ class MatchListView(generics.ListAPIView):
     queryset = Match.objects.none()  # for the schema; get_queryset gives the user's
 
     def get_queryset(self):
-        return selectors.matches_of(self.request.user)
-
-
-def match_of_user(request: Request, match_id: int) -> Match:
-    """A match the signed-in person is in, or 404 (shared by the meetings' views)."""
-    return generics.get_object_or_404(selectors.matches_of(request.user), pk=match_id)
+        return selectors.matches_for_user(user=self.request.user)
 
 
 class MatchDetailView(APIView):
     @extend_schema(responses={200: MatchSerializer, 404: ErrorSerializer})
     def get(self, request: Request, match_id: int) -> Response:
-        match = match_of_user(request, match_id)
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
         return Response(MatchSerializer(match, context={"request": request}).data)
 
 
-class MatchActionView(APIView):
-    """``accept`` and ``decline`` (the mentor), ``pause``, ``resume``, ``end``, ``feedback``."""
+# One view per action of a match, each with its own body (or none), so that the schema
+# says exactly what each action takes. Each serves POST only.
 
-    @extend_schema(
-        request=MatchEndSerializer,
-        responses={
-            200: MatchSerializer,
-            403: ErrorSerializer,
-            404: ErrorSerializer,
-            409: ErrorSerializer,
-        },
-    )
-    def post(self, request: Request, match_id: int, action: str) -> Response:
-        match = match_of_user(request, match_id)
-        is_mentor = request.user.pk == match.mentor_id
-        if action in ("accept", "decline") and not is_mentor:
-            raise PermissionDenied(_("Only the mentor answers a proposal."))
-        if action == "accept":
-            match = services.match_accept(match=match)
-        elif action == "decline":
-            data = validated(FeedbackSerializer, request)
-            match = services.match_decline(match=match, feedback=data.get("feedback", ""))
-        elif action == "pause":
-            match = services.match_pause(match=match, by=request.user)
-        elif action == "resume":
-            match = services.match_resume(match=match, by=request.user)
-        elif action == "end":
-            data = validated(MatchEndSerializer, request)
-            match = services.match_end(
-                match=match,
-                by=request.user,
-                reason=data["reason"],
-                feedback=data.get("feedback", ""),
-            )
-        else:  # feedback
-            data = validated(FeedbackSerializer, request)
-            match = services.match_feedback(
-                match=match, by=request.user, feedback=data.get("feedback", "")
-            )
-        match = match_of_user(request, match.pk)
-        return Response(MatchSerializer(match, context={"request": request}).data)
+MATCH_ACTION_RESPONSES = {
+    200: MatchSerializer,
+    400: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    409: ErrorSerializer,
+}
+
+
+def _match_answer(request: Request, match: Match) -> Response:
+    match = selectors.match_get_for_user(user=request.user, match_id=match.pk)
+    return Response(MatchSerializer(match, context={"request": request}).data)
+
+
+class MatchAcceptView(APIView):
+    """The mentor accepts a young person's pick: the match becomes active."""
+
+    @extend_schema(request=None, responses=MATCH_ACTION_RESPONSES)
+    def post(self, request: Request, match_id: int) -> Response:
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
+        return _match_answer(request, services.match_accept(match=match, by=request.user))
+
+
+class MatchDeclineView(APIView):
+    """The mentor declines a young person's pick, optionally saying why."""
+
+    @extend_schema(request=MatchDeclineSerializer, responses=MATCH_ACTION_RESPONSES)
+    def post(self, request: Request, match_id: int) -> Response:
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
+        services.match_check_mentor(match=match, by=request.user)
+        data = validated(MatchDeclineSerializer, request)
+        match = services.match_decline(
+            match=match, by=request.user, feedback=data.get("feedback", "")
+        )
+        return _match_answer(request, match)
+
+
+class MatchPauseView(APIView):
+    """Either member pauses an active match."""
+
+    @extend_schema(request=None, responses=MATCH_ACTION_RESPONSES)
+    def post(self, request: Request, match_id: int) -> Response:
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
+        return _match_answer(request, services.match_pause(match=match, by=request.user))
+
+
+class MatchResumeView(APIView):
+    """The member who paused the match resumes it."""
+
+    @extend_schema(request=None, responses=MATCH_ACTION_RESPONSES)
+    def post(self, request: Request, match_id: int) -> Response:
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
+        return _match_answer(request, services.match_resume(match=match, by=request.user))
+
+
+class MatchEndView(APIView):
+    """Either member ends the match, with a reason and optionally a word."""
+
+    @extend_schema(request=MatchEndSerializer, responses=MATCH_ACTION_RESPONSES)
+    def post(self, request: Request, match_id: int) -> Response:
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
+        data = validated(MatchEndSerializer, request)
+        match = services.match_end(
+            match=match, by=request.user, reason=data["reason"], feedback=data.get("feedback", "")
+        )
+        return _match_answer(request, match)
+
+
+class MatchFeedbackView(APIView):
+    """Either member leaves (or changes) their word on an ended match."""
+
+    @extend_schema(request=FeedbackSerializer, responses=MATCH_ACTION_RESPONSES)
+    def post(self, request: Request, match_id: int) -> Response:
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
+        data = validated(FeedbackSerializer, request)
+        match = services.match_feedback(
+            match=match, by=request.user, feedback=data.get("feedback", "")
+        )
+        return _match_answer(request, match)
 
 
 def validated(serializer_class, request: Request) -> dict:
@@ -248,20 +273,16 @@ class MessageCursorPagination(CursorPagination):
 class MessagesView(APIView):
     """The messages of a match: read (with a cursor, or ``since`` to poll) and send."""
 
+    throttle_classes = [*APIView.throttle_classes, ScopedMethodThrottle]
     throttle_scope = "messages"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method == "POST":
-            throttles.append(ScopedRateThrottle())
-        return throttles
+    throttle_methods = ("POST",)
 
     @extend_schema(
         parameters=[MessagesQuerySerializer],
         responses={200: MessageSerializer(many=True), 404: ErrorSerializer},
     )
     def get(self, request: Request, match_id: int) -> Response:
-        match = match_of_user(request, match_id)
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
         query = MessagesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         conversation = conversations.conversation_of(match)
@@ -285,7 +306,7 @@ class MessagesView(APIView):
         responses={201: MessageSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
     )
     def post(self, request: Request, match_id: int) -> Response:
-        match = match_of_user(request, match_id)
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
         data = validated(MessageCreateSerializer, request)
         message = conversations.message_send(match=match, sender=request.user, body=data["body"])
         message.body = data["body"]
@@ -300,7 +321,7 @@ class MessagesReadView(APIView):
 
     @extend_schema(request=None, responses={204: None, 404: ErrorSerializer})
     def post(self, request: Request, match_id: int) -> Response:
-        match = match_of_user(request, match_id)
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
         conversations.messages_mark_read(
             conversation=conversations.conversation_of(match), reader=request.user
         )
@@ -312,7 +333,7 @@ class ReportView(APIView):
 
     @extend_schema(request=ReportSerializer, responses={201: None, 404: ErrorSerializer})
     def post(self, request: Request, match_id: int) -> Response:
-        match = match_of_user(request, match_id)
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
         data = validated(ReportSerializer, request)
         message = None
         if "message" in data:

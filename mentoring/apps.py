@@ -23,6 +23,6 @@ class MentoringConfig(AppConfig):
 
 def _schedule_document_reminders(sender, document, **kwargs) -> None:
     # A paper with an expiry date is announced ahead: on upload, and when its date changes.
-    from .reminders import schedule_document
+    from .agenda.reminders import schedule_document
 
     schedule_document(document)

@@ -1,25 +1,35 @@
-"""Refusals of mentoring, each with its own status and code in the API's error format."""
+"""Refusals of mentoring: domain errors, each with its code (the API adds the status)."""
+
+from http import HTTPStatus
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
-from rest_framework.exceptions import APIException
+
+from backend.errors import DomainError
 
 
-class AlreadyApplied(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "already_applied"
-    default_detail = _("You have already applied: change your application instead.")
+class AlreadyApplied(DomainError):
+    status = HTTPStatus.CONFLICT
+    code = "already_applied"
+    message = _("You have already applied: change your application instead.")
 
 
-class MatchConflict(APIException):
+class MatchConflict(DomainError):
     """A pairing that cannot happen now; ``code`` says why."""
 
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "match_conflict"
-    default_detail = _("This pairing is not possible.")
+    status = HTTPStatus.CONFLICT
+    code = "match_conflict"
+    message = _("This pairing is not possible.")
 
-    def __init__(self, code: str, detail=None):
-        super().__init__(detail=detail or MATCH_CONFLICTS[code], code=code)
+    def __init__(self, code: str, message=None):
+        super().__init__(message or MATCH_CONFLICTS[code], code=code)
+
+
+class NotTheMentor(DomainError):
+    """Only the mentor of a match answers the young person's pick."""
+
+    status = HTTPStatus.FORBIDDEN
+    code = "permission_denied"
+    message = _("Only the mentor answers a proposal.")
 
 
 MATCH_CONFLICTS = {

@@ -72,7 +72,11 @@ class MentorProfile(models.Model):
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         ordering = ["-applied_at"]
-        indexes = [models.Index(fields=["departement", "status"])]
+        indexes = [
+            # The département's matchable mentors (selectors.mentor_candidates, proposals,
+            # bulk matching) and the coordinator's vetting list.
+            models.Index(fields=["departement", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user.first_name or self.user.email} ({self.get_status_display()})"
@@ -143,6 +147,7 @@ class MentoringRequest(models.Model):
         _("mentor's gender wished"), max_length=16, choices=Gender.choices, blank=True
     )
     availability = models.JSONField(_("weekly availability"), default=list)
+    # The waiting list, longest wait first (selectors.waiting_requests).
     created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -222,7 +227,11 @@ class Match(models.Model):
                 name="mentoring_one_current_match_per_young_person",
             )
         ]
-        indexes = [models.Index(fields=["mentor", "status"])]
+        indexes = [
+            # A mentor's current matches: free places (match_create, match_accept,
+            # mentor_candidates) and the matches ended when a mentor is suspended.
+            models.Index(fields=["mentor", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.young_person.first_name or '—'} & {self.mentor.first_name or '—'}"
@@ -261,7 +270,10 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["conversation", "created_at", "id"])]
+        indexes = [
+            # A conversation's messages in order: the cursor pages and the ``since`` poll.
+            models.Index(fields=["conversation", "created_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"message {self.pk}"
@@ -390,8 +402,26 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["state", "due_at"])]
+        indexes = [
+            # The dispatcher's claim: pending reminders due by now, oldest first.
+            models.Index(fields=["state", "due_at"]),
+        ]
         ordering = ["due_at", "id"]
+        constraints = [
+            # A reminder is about one thing: a meeting, an appointment or a document.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(meeting__isnull=False, appointment__isnull=True, document__isnull=True)
+                    | models.Q(
+                        meeting__isnull=True, appointment__isnull=False, document__isnull=True
+                    )
+                    | models.Q(
+                        meeting__isnull=True, appointment__isnull=True, document__isnull=False
+                    )
+                ),
+                name="reminder_exactly_one_target",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_at:%Y-%m-%d %H:%M} ({self.state})"
@@ -459,7 +489,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            # The inbox, newest first (GET /api/v1/me/notifications/).
+            models.Index(fields=["user", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

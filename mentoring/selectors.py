@@ -4,11 +4,22 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from .conversations import with_bodies
 from .matching import MentorCandidate, Proposal, RequestNeeds, propose
-from .models import Conversation, DepartementMentoring, Match, MentoringRequest, MentorProfile
+from .models import (
+    Appointment,
+    Conversation,
+    DepartementMentoring,
+    Device,
+    Match,
+    Meeting,
+    MentoringRequest,
+    MentorProfile,
+    Notification,
+)
 
 
 def active_mentor_for(young_person):
@@ -113,13 +124,77 @@ def current_request_of(young_person) -> MentoringRequest | None:
     )
 
 
-def matches_of(user) -> QuerySet[Match]:
+# --- Access: one helper per protected resource, used by every view ---------------------
+# ``<resources>_for_user(*, user)``: what ``user`` may see, as a queryset (the lists);
+# ``<resource>_get_for_user(*, user, <resource>_id)``: one of them, or Http404 (never 403:
+# no hint that it exists).
+
+
+def matches_for_user(*, user) -> QuerySet[Match]:
     """The matches ``user`` is in, as mentee or as mentor, current ones first."""
     return (
         Match.objects.filter(Q(young_person=user) | Q(mentor=user))
-        .select_related("young_person", "young_person__profile", "mentor", "request")
+        # Everything MatchSerializer reads, so a list costs the same for any number of rows.
+        .select_related(
+            "young_person", "young_person__profile", "mentor", "mentor__mentor_profile", "request"
+        )
         .order_by("ended_at", "-proposed_at")
     )
+
+
+def match_get_for_user(*, user, match_id: int) -> Match:
+    """A match ``user`` is in (meetings, messages and reports are reached through it)."""
+    return _get_or_404(matches_for_user(user=user), match_id)
+
+
+def meeting_get_for_user(*, user, meeting_id: int) -> Meeting:
+    """A meeting of one of ``user``'s matches."""
+    meetings = Meeting.objects.filter(match__in=matches_for_user(user=user))
+    return _get_or_404(meetings.select_related("match"), meeting_id)
+
+
+def appointments_for_user(*, user) -> QuerySet[Appointment]:
+    """A young person's own appointments: nobody else sees them, not even their mentor."""
+    return Appointment.objects.filter(owner=user)
+
+
+def appointment_get_for_user(*, user, appointment_id: int) -> Appointment:
+    return _get_or_404(appointments_for_user(user=user), appointment_id)
+
+
+def devices_for_user(*, user) -> QuerySet[Device]:
+    return Device.objects.filter(user=user)
+
+
+def device_get_for_user(*, user, device_id: int) -> Device:
+    return _get_or_404(devices_for_user(user=user), device_id)
+
+
+def notifications_for_user(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def mentor_profile_get_for_user(*, user) -> MentorProfile:
+    """The signed-in volunteer's own application, or Http404 before they apply."""
+    profile = mentor_profile_of(user)
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def request_get_for_user(*, user) -> MentoringRequest:
+    """The young person's current request (``current_request_of``), or Http404."""
+    mentoring_request = current_request_of(user)
+    if mentoring_request is None:
+        raise Http404
+    return mentoring_request
+
+
+def _get_or_404(queryset: QuerySet, pk: int):
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def waiting_requests(departement_id: str) -> QuerySet[MentoringRequest]:
@@ -205,7 +280,7 @@ def personal_data_export(user) -> dict:
                 "closed_at",
             )
         ),
-        "matches": [_match_export(match, user) for match in matches_of(user)],
+        "matches": [_match_export(match, user) for match in matches_for_user(user=user)],
     }
 
 

@@ -232,7 +232,7 @@ class MatchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MentorSummarySerializer(allow_null=True))
     def get_mentor(self, match: Match):
-        profile = MentorProfile.objects.filter(user_id=match.mentor_id).first()
+        profile = getattr(match.mentor, "mentor_profile", None)
         return MentorSummarySerializer(profile).data if profile else None
 
     @extend_schema_field(MenteeSerializer)
@@ -263,6 +263,10 @@ class MatchEndSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class FeedbackSerializer(StrictFieldsMixin, serializers.Serializer):
     feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class MatchDeclineSerializer(FeedbackSerializer):
+    """The mentor's optional word on declining a pick."""
 
 
 class MessageSerializer(serializers.Serializer):

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from backend.services import model_update
 from vault import services as vault_services
 
-from . import matching, reminders, selectors
-from .exceptions import MatchConflict
+from . import matching, selectors
+from .agenda import reminders
+from .exceptions import MatchConflict, NotTheMentor
 from .models import Match, Meeting, MentoringRequest, MentorProfile
 from .selectors import CURRENT_MATCH_STATUSES, honourability_valid_since
 
@@ -43,16 +45,13 @@ def mentor_apply(*, user, data: dict) -> MentorProfile:
     coordinator has not vetted this person.
     """
     profile = MentorProfile.objects.select_for_update().filter(user=user).first()
+    fields, changes = list(APPLICATION_FIELDS), dict(data)
     if profile is None:
         profile = MentorProfile(user=user)
     elif "departement" in data and data["departement"] != profile.departement:
-        profile.status = Status.PENDING
-        profile.decided_at = profile.decided_by = None
-    for name in APPLICATION_FIELDS:
-        if name in data:
-            setattr(profile, name, data[name])
-    profile.full_clean()
-    profile.save()
+        fields += ["status", "decided_at", "decided_by"]
+        changes.update(status=Status.PENDING, decided_at=None, decided_by=None)
+    profile, _changed = model_update(profile, fields=fields, data=changes)
     return profile
 
 
@@ -124,12 +123,11 @@ def request_create(*, young_person, data: dict) -> MentoringRequest:
         ).exists()
     ):
         raise MatchConflict("already_matched")
-    request = MentoringRequest(young_person=young_person, departement_id=profile.departement_id)
-    for name in REQUEST_FIELDS:
-        if name in data:
-            setattr(request, name, data[name])
-    request.full_clean()
-    request.save()
+    request, _changed = model_update(
+        MentoringRequest(young_person=young_person, departement_id=profile.departement_id),
+        fields=REQUEST_FIELDS,
+        data=data,
+    )
     return request
 
 
@@ -202,9 +200,17 @@ def _locked(match: Match, *allowed: str) -> Match:
     return match
 
 
+def match_check_mentor(*, match: Match, by) -> None:
+    """Refuse (``NotTheMentor``) when ``by`` is not the match's mentor (``by=None``: the
+    system or the coordinator, who may)."""
+    if by is not None and by.pk != match.mentor_id:
+        raise NotTheMentor()
+
+
 @transaction.atomic
-def match_accept(*, match: Match) -> Match:
+def match_accept(*, match: Match, by=None) -> Match:
     """The mentor accepts a young person's pick: the match becomes active."""
+    match_check_mentor(match=match, by=by)
     match = _locked(match, Match.Status.PROPOSED)
     profile = MentorProfile.objects.select_for_update().filter(user_id=match.mentor_id).first()
     if profile is None or not selectors.mentor_is_matchable(profile):
@@ -222,8 +228,9 @@ def match_accept(*, match: Match) -> Match:
 
 
 @transaction.atomic
-def match_decline(*, match: Match, feedback: str = "") -> Match:
+def match_decline(*, match: Match, by=None, feedback: str = "") -> Match:
     """The mentor declines a pick: the young person may pick someone else."""
+    match_check_mentor(match=match, by=by)
     match = _locked(match, Match.Status.PROPOSED)
     match.mentor_feedback = feedback
     return _end(match, reason=Match.EndReason.DECLINED)
@@ -345,7 +352,7 @@ def bulk_match(*, departement_id: str, dry_run: bool = False) -> BulkReport:
                     )
                 )
             except MatchConflict as conflict:
-                refused[request_id] = conflict.detail.code
+                refused[request_id] = conflict.code
     return BulkReport(
         departement=departement_id,
         planned=dict(result.assignments),

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import reminders
+from .agenda import reminders
 
 
 @shared_task(bind=True, acks_late=True)

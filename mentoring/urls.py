@@ -1,6 +1,7 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from . import api, api_agenda
+from . import api
+from .agenda import api as api_agenda
 
 urlpatterns = [
     path(
@@ -16,62 +17,76 @@ urlpatterns = [
     ),
     path("mentoring/request/pick/", api.PickView.as_view(), name="mentoring-request-pick"),
     path("mentoring/matches/", api.MatchListView.as_view(), name="mentoring-matches"),
-    # Ids of at most 18 digits, so that a huge number is a 404, not a database error.
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/$",
+    # <id:...> (backend.converters): at most 18 digits, a huge number is a 404.
+    path(
+        "mentoring/matches/<id:match_id>/",
         api.MatchDetailView.as_view(),
         name="mentoring-match",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/messages/$",
+    path(
+        "mentoring/matches/<id:match_id>/messages/",
         api.MessagesView.as_view(),
         name="mentoring-messages",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/messages/read/$",
+    path(
+        "mentoring/matches/<id:match_id>/messages/read/",
         api.MessagesReadView.as_view(),
         name="mentoring-messages-read",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/report/$",
+    path(
+        "mentoring/matches/<id:match_id>/report/",
         api.ReportView.as_view(),
         name="mentoring-report",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/meetings/$",
+    path(
+        "mentoring/matches/<id:match_id>/meetings/",
         api_agenda.MatchMeetingsView.as_view(),
         name="mentoring-match-meetings",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/",
         api_agenda.MeetingDetailView.as_view(),
         name="mentoring-meeting",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/ics/$",
+    path(
+        "mentoring/meetings/<id:meeting_id>/ics/",
         api_agenda.MeetingIcsView.as_view(),
         name="mentoring-meeting-ics",
     ),
-    re_path(
-        r"^mentoring/meetings/(?P<meeting_id>[0-9]{1,18})/"
-        r"(?P<action>accept|decline|reschedule|cancel)/$",
-        api_agenda.MeetingActionView.as_view(),
-        name="mentoring-meeting-action",
+    path(
+        "mentoring/meetings/<id:meeting_id>/accept/",
+        api_agenda.MeetingAcceptView.as_view(),
+        name="mentoring-meeting-accept",
+    ),
+    path(
+        "mentoring/meetings/<id:meeting_id>/decline/",
+        api_agenda.MeetingDeclineView.as_view(),
+        name="mentoring-meeting-decline",
+    ),
+    path(
+        "mentoring/meetings/<id:meeting_id>/reschedule/",
+        api_agenda.MeetingRescheduleView.as_view(),
+        name="mentoring-meeting-reschedule",
+    ),
+    path(
+        "mentoring/meetings/<id:meeting_id>/cancel/",
+        api_agenda.MeetingCancelView.as_view(),
+        name="mentoring-meeting-cancel",
     ),
     path("me/appointments/", api_agenda.AppointmentListView.as_view(), name="me-appointments"),
-    re_path(
-        r"^me/appointments/(?P<appointment_id>[0-9]{1,18})/$",
+    path(
+        "me/appointments/<id:appointment_id>/",
         api_agenda.AppointmentDetailView.as_view(),
         name="me-appointment",
     ),
-    re_path(
-        r"^me/appointments/(?P<appointment_id>[0-9]{1,18})/ics/$",
+    path(
+        "me/appointments/<id:appointment_id>/ics/",
         api_agenda.AppointmentIcsView.as_view(),
         name="me-appointment-ics",
     ),
     path("me/devices/", api_agenda.DeviceListView.as_view(), name="me-devices"),
-    re_path(
-        r"^me/devices/(?P<device_id>[0-9]{1,18})/$",
+    path(
+        "me/devices/<id:device_id>/",
         api_agenda.DeviceDetailView.as_view(),
         name="me-device",
     ),
@@ -81,10 +96,34 @@ urlpatterns = [
         api_agenda.NotificationsReadView.as_view(),
         name="me-notifications-read",
     ),
-    re_path(
-        r"^mentoring/matches/(?P<match_id>[0-9]{1,18})/"
-        r"(?P<action>accept|decline|pause|resume|end|feedback)/$",
-        api.MatchActionView.as_view(),
-        name="mentoring-match-action",
+    path(
+        "mentoring/matches/<id:match_id>/accept/",
+        api.MatchAcceptView.as_view(),
+        name="mentoring-match-accept",
+    ),
+    path(
+        "mentoring/matches/<id:match_id>/decline/",
+        api.MatchDeclineView.as_view(),
+        name="mentoring-match-decline",
+    ),
+    path(
+        "mentoring/matches/<id:match_id>/pause/",
+        api.MatchPauseView.as_view(),
+        name="mentoring-match-pause",
+    ),
+    path(
+        "mentoring/matches/<id:match_id>/resume/",
+        api.MatchResumeView.as_view(),
+        name="mentoring-match-resume",
+    ),
+    path(
+        "mentoring/matches/<id:match_id>/end/",
+        api.MatchEndView.as_view(),
+        name="mentoring-match-end",
+    ),
+    path(
+        "mentoring/matches/<id:match_id>/feedback/",
+        api.MatchFeedbackView.as_view(),
+        name="mentoring-match-feedback",
     ),
 ]

@@ -89,22 +89,16 @@ class EntryAdminForm(forms.ModelForm):
         return ",".join(vocabulary.split_communes(self.cleaned_data["zone_communes"]))
 
     def clean(self):
+        # The entry's own invariants are Entry.clean's (run after this, by the model form)
+        # and Entry.check_zone_departements': the services and imports enforce the same.
         cleaned = super().clean()
-        scope = cleaned.get("scope")
-        if scope == Entry.Scope.DEPARTEMENTS and not cleaned.get("zone_departements"):
-            self.add_error("zone_departements", _("Choose the départements where it applies."))
-        if scope == Entry.Scope.COMMUNES and not cleaned.get("zone_communes"):
-            self.add_error("zone_communes", _("List the communes where it applies."))
+        if "scope" in cleaned and "zone_departements" in cleaned:
+            try:
+                Entry.check_zone_departements(cleaned["scope"], cleaned["zone_departements"])
+            except ValidationError as error:
+                self.add_error(None, error)
         if not self.user_sees_all:
             self._check_local_reach(cleaned)
-        if scope == Entry.Scope.RADIUS and (
-            cleaned.get("radius_km") is None
-            or cleaned.get("latitude") is None
-            or cleaned.get("longitude") is None
-        ):
-            self.add_error("radius_km", _("A radius needs a place (latitude, longitude)."))
-        if cleaned.get("deadline_kind") and cleaned.get("deadline_age") is None:
-            self.add_error("deadline_age", _("A deadline needs an age."))
         return cleaned
 
     def _check_local_reach(self, cleaned) -> None:

@@ -337,10 +337,43 @@ class Entry(models.Model):
         return sorted({code.split("--", 1)[0] for code in self.theme_codes or []})
 
     def clean(self) -> None:
+        """The entry's invariants: the admin form, the services and the imports all call
+        this (through ``full_clean``), so none of them can save an entry the others refuse.
+        The zone's départements are a many-to-many: see ``check_zone_departements``."""
+        errors: dict[str, ValidationError] = {}
         # data·inclusion: "tous-publics" means no specific public; it stands alone.
         if "tous-publics" in (self.publics or []) and len(self.publics) > 1:
+            errors["publics"] = ValidationError(
+                _("“tous-publics” cannot be combined with other publics."), code="invalid"
+            )
+        if self.scope == self.Scope.COMMUNES and not self.zone_communes:
+            errors["zone_communes"] = ValidationError(
+                _("List the communes where it applies."), code="zone_required"
+            )
+        if self.scope == self.Scope.RADIUS and (
+            self.radius_km is None or self.latitude is None or self.longitude is None
+        ):
+            errors["radius_km"] = ValidationError(
+                _("A radius needs a place (latitude, longitude)."), code="radius_without_position"
+            )
+        if self.deadline_kind and self.deadline_age is None:
+            errors["deadline_age"] = ValidationError(
+                _("A deadline needs an age."), code="deadline_without_age"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def check_zone_departements(cls, scope: str, zone_departements) -> None:
+        """An entry scoped to départements names at least one. A many-to-many is set after
+        the entry is saved, so this is checked apart from ``clean``, before saving."""
+        if scope == cls.Scope.DEPARTEMENTS and not list(zone_departements):
             raise ValidationError(
-                {"publics": _("“tous-publics” cannot be combined with other publics.")}
+                {
+                    "zone_departements": ValidationError(
+                        _("Choose the départements where it applies."), code="zone_required"
+                    )
+                }
             )
 
 

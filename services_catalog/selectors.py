@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from opening_hours import OpeningHours
 
-from accounts.dates import age_on
+from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, YoungPersonProfile
 
 from .models import Demarche, Entry, EntryRemoval
@@ -208,15 +208,6 @@ def _situation_phrases_for_translators() -> None:  # pragma: no cover - for make
     _("you are a parent")
     _("your disability is recognised")
     _("you came to France as an unaccompanied minor")
-
-
-def birthday(birth_date: date, age: int) -> date:
-    """The day a person born on ``birth_date`` turns ``age`` (1 March for 29 February)."""
-    year = birth_date.year + age
-    try:
-        return birth_date.replace(year=year)
-    except ValueError:
-        return date(year, 3, 1)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import user_sees_all_departements
+from backend.services import model_update
 
 from .models import (
     Demarche,
@@ -94,9 +95,10 @@ def entry_create(
         raise ValidationError(
             {"thematiques": _("Unknown themes: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}}
         )
+    zone_departements = list(zone_departements)
     entry = Entry(**fields)
     entry.zone_communes = ",".join(split_communes(entry.zone_communes))
-    entry.full_clean(exclude=["search_text", "search_vector", "theme_codes"])
+    _full_clean(entry, zone_departements)
     entry.save()
     entry.thematiques.set(thematiques)
     entry.zone_departements.set(zone_departements)
@@ -106,6 +108,21 @@ def entry_create(
     if publish:
         entry_publish(entry=entry)
     return entry
+
+
+def _full_clean(entry: Entry, zone_departements: list) -> None:
+    """Refuse (``ValidationError``, nothing saved) what the admin form refuses."""
+    errors: dict = {}
+    for check in (
+        lambda: entry.full_clean(exclude=["search_text", "search_vector", "theme_codes"]),
+        lambda: Entry.check_zone_departements(entry.scope, zone_departements),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _steps_as_dicts(steps: Iterable[str | dict]) -> list[dict]:
@@ -163,7 +180,7 @@ def entry_upsert(
 
     for name in changed_fields:
         setattr(entry, name, fields[name])
-    entry.full_clean(exclude=["search_text", "search_vector", "theme_codes"])
+    _full_clean(entry, zone_departements)
     entry.save()
     if themes_changed:
         entry.thematiques.set(thematiques)
@@ -185,13 +202,9 @@ def structure_upsert(*, source: str, source_id: str, **fields) -> tuple[Structur
         structure.full_clean()
         structure.save()
         return structure, "created"
-    changed = [name for name, value in fields.items() if getattr(structure, name) != value]
+    structure, changed = model_update(structure, fields=fields, data=fields)
     if not changed:
         return structure, "unchanged"
-    for name in changed:
-        setattr(structure, name, fields[name])
-    structure.full_clean()
-    structure.save()
     structure_touch_entries(structure=structure)
     return structure, "updated"
 

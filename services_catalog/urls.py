@@ -1,10 +1,6 @@
-from django.urls import path, register_converter
-
-from backend.converters import DatabaseIdConverter
+from django.urls import path
 
 from . import api
-
-register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     path("catalogue/entries/", api.CatalogueEntryListView.as_view(), name="catalogue-entries"),

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
+from backend.api.throttling import ScopedMethodThrottle
 
 from . import keys, selectors, services
 from .document_types import DocumentType
@@ -97,13 +98,9 @@ class DocumentListView(generics.ListAPIView):
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
     queryset = Document.objects.none()  # for the schema; get_queryset gives the owner's
+    throttle_classes = [*APIView.throttle_classes, ScopedMethodThrottle]
     throttle_scope = "vault_upload"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method == "POST":
-            throttles.append(ScopedRateThrottle())
-        return throttles
+    throttle_methods = ("POST",)
 
     def initialize_request(self, request, *args, **kwargs):
         if request.method == "POST":

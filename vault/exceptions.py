@@ -1,51 +1,53 @@
-"""Refusals of the vault, each with its own status and code in the API's error format."""
+"""Refusals of the vault: domain errors, each with its code (the API adds the status)."""
+
+from http import HTTPStatus
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
-from rest_framework.exceptions import APIException
+
+from backend.errors import DomainError
 
 
-class FileTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "file_too_large"
-    default_detail = _("This file is too large for the vault.")
+class FileTooLarge(DomainError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "file_too_large"
+    message = _("This file is too large for the vault.")
 
 
-class QuotaExceeded(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "quota_exceeded"
-    default_detail = _("Your vault is full: delete a document to make room for this one.")
+class QuotaExceeded(DomainError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "quota_exceeded"
+    message = _("Your vault is full: delete a document to make room for this one.")
 
 
-class UnsupportedFileType(APIException):
-    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
-    default_code = "unsupported_file_type"
-    default_detail = _("Only PDF, JPEG, PNG, WebP and HEIC files can go in the vault.")
+class UnsupportedFileType(DomainError):
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    code = "unsupported_file_type"
+    message = _("Only PDF, JPEG, PNG, WebP and HEIC files can go in the vault.")
 
 
-class DocumentCorrupted(APIException):
+class DocumentCorrupted(DomainError):
     """The stored document failed its integrity check: nothing of it is sent."""
 
-    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
-    default_code = "document_integrity_error"
-    default_detail = _(
+    status = HTTPStatus.INTERNAL_SERVER_ERROR
+    code = "document_integrity_error"
+    message = _(
         "This document failed its integrity check and was not sent. Our team has been told."
     )
 
 
-class NoActiveMentor(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "no_active_mentor"
-    default_detail = _("You have no mentor to share this document with.")
+class NoActiveMentor(DomainError):
+    status = HTTPStatus.CONFLICT
+    code = "no_active_mentor"
+    message = _("You have no mentor to share this document with.")
 
 
-class ShareGone(APIException):
-    status_code = status.HTTP_410_GONE
-    default_code = "share_gone"
-    default_detail = _("This link has expired or was withdrawn by its owner.")
+class ShareGone(DomainError):
+    status = HTTPStatus.GONE
+    code = "share_gone"
+    message = _("This link has expired or was withdrawn by its owner.")
 
 
-class ShareCodeRequired(APIException):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "share_code_invalid"
-    default_detail = _("This link needs the code its owner gave you.")
+class ShareCodeRequired(DomainError):
+    status = HTTPStatus.FORBIDDEN
+    code = "share_code_invalid"
+    message = _("This link needs the code its owner gave you.")

@@ -25,6 +25,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from backend.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 NON_FIELD_ERRORS = "non_field_errors"
@@ -75,9 +77,21 @@ def field_errors(detail: Any) -> dict[str, list[dict]]:
     return fields
 
 
+def _domain_refusal(error: DomainError) -> exceptions.APIException:
+    exc = exceptions.APIException(detail=error.message, code=error.code)
+    exc.status_code = error.status
+    return exc
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response:
-    """DRF exception handler: every exception becomes an answer in the error format."""
-    if isinstance(exc, RequestDataTooBig):
+    """DRF exception handler: every exception becomes an answer in the error format.
+
+    Domain refusals (``backend.errors.DomainError``) get their status and code here, and
+    only here: services never raise HTTP exceptions.
+    """
+    if isinstance(exc, DomainError):
+        exc = _domain_refusal(exc)
+    elif isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         exc = exceptions.ParseError(_("The request has too many fields."), "too_many_fields")

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from figures.periods import first_of_month
+from mentoring.agenda.reminders import due_time
 from mentoring.models import Appointment, Match, Meeting, Reminder, ReminderDelivery
-from mentoring.reminders import due_time
 
 from .common import DOMAIN, Person, Window, at_hour, create_dated, rng_for
 

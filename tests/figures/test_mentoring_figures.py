@@ -12,6 +12,7 @@ from figures.report import departement_report, national_report
 from mentoring import services
 from mentoring.figures import provider
 from mentoring.models import (
+    Appointment,
     Match,
     Meeting,
     MentoringRequest,
@@ -231,7 +232,10 @@ def test_accepted_meetings_held_in_the_window(person, mentor_in):
 
 def reminder(user, due_at, kind=Reminder.Kind.APPOINTMENT, **channels) -> None:
     """A reminder and its deliveries: ``push=("sent", moment)``, ``email=("failed", None)``."""
-    made = Reminder.objects.create(user=user, kind=kind, offset_minutes=60, due_at=due_at)
+    about = Appointment.objects.create(owner=user, title="CAF", starts_at=due_at)  # its target
+    made = Reminder.objects.create(
+        user=user, kind=kind, appointment=about, offset_minutes=60, due_at=due_at
+    )
     for channel, (state, sent_at) in channels.items():
         ReminderDelivery.objects.create(
             reminder=made,

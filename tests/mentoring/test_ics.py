@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from mentoring import services
-from mentoring.ics import appointment_ics, ics_response, meeting_ics
+from mentoring.agenda.ics import appointment_ics, ics_response, meeting_ics
 from mentoring.models import Appointment, Meeting
 
 from .conftest import service_request_data
@@ -186,3 +186,24 @@ def test_the_response_downloads_a_calendar_file(appointment):
     assert response["Content-Disposition"] == 'attachment; filename="rendez-vous.ics"'
     assert response["Cache-Control"] == "no-store"
     assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "post"])
+def test_an_appointments_calendar_file_only_reads(appointment, mentee, client_for, method):
+    url = f"/api/v1/me/appointments/{appointment.pk}/ics/"
+    response = getattr(client_for(mentee), method)(url, {"title": "Changé"}, format="json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    appointment.refresh_from_db()
+    assert appointment.title == "Rendez-vous CAF"
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "post"])
+def test_a_meetings_calendar_file_only_reads(make_meeting, mentee, client_for, method):
+    meeting = make_meeting()
+    url = f"/api/v1/mentoring/meetings/{meeting.pk}/ics/"
+    response = getattr(client_for(mentee), method)(url, {"place": "Ailleurs"}, format="json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.status) == ("Café de la gare, Bobigny", "accepted")

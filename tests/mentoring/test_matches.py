@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts import services as account_services
 from accounts.models import User
@@ -167,7 +168,7 @@ def test_one_match_per_young_person(asked, approved_mentor, approve, other_mento
     _confirm(asked, approved_mentor)
     with pytest.raises(MatchConflict) as refused:
         _confirm(asked, other_mentor)
-    assert refused.value.detail.code == "request_not_waiting"
+    assert refused.value.code == "request_not_waiting"
     assert Match.objects.count() == 1
 
 
@@ -177,7 +178,7 @@ def test_a_mentor_never_exceeds_their_capacity(approved_mentor, make_mentee, cli
     _confirm(requests[0], approved_mentor)
     with pytest.raises(MatchConflict) as refused:
         _confirm(requests[1], approved_mentor)
-    assert refused.value.detail.code == "mentor_full"
+    assert refused.value.code == "mentor_full"
     assert selectors.proposals_for(requests[1]) == []
 
 
@@ -198,7 +199,7 @@ def test_two_confirmations_at_once_keep_the_capacity(approve, mentor, make_mente
             _confirm(mentoring_request, mentor)
             return "confirmed"
         except MatchConflict as refused:
-            return refused.detail.code
+            return refused.code
         finally:
             connection.close()
 
@@ -302,3 +303,44 @@ def test_mentoring_is_in_the_personal_data_export(asked, approved_mentor, mentee
     assert export["matches"][0]["with"] == approved_mentor.first_name
     mentor_export = client_for(approved_mentor).get("/api/v1/me/export/").json()["mentoring"]
     assert mentor_export["mentor_application"]["status"] == "approved"
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(MATCHES)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_of_matches_costs_the_same_for_one_row_or_five(
+    mentor, approve, make_mentee, client_for
+):
+    approve(mentor, capacity=5)
+    client = client_for(mentor)
+    mentees = [make_mentee(f"mentee{n}@example.org") for n in range(5)]
+
+    def pair(young_person):
+        request = services.request_create(young_person=young_person, data=service_request_data())
+        services.match_create(request=request, mentor=mentor, origin="coordinator")
+
+    pair(mentees[0])
+    one = _list_queries(client)
+    for young_person in mentees[1:]:
+        pair(young_person)
+    assert len(client.get(MATCHES).json()["results"]) == 5
+    assert _list_queries(client) == one
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{MATCHES}{'9' * 19}/",
+        f"{MATCHES}{'9' * 19}/end/",
+        f"/api/v1/mentoring/meetings/{'9' * 19}/ics/",
+        f"/api/v1/me/appointments/{'9' * 19}/",
+    ],
+)
+def test_huge_ids_are_404(mentee, client_for, url):
+    response = client_for(mentee).get(url)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

@@ -192,3 +192,13 @@ def test_messages_are_in_the_personal_data_export(match, mentee, client_for):
         "body": "Merci pour tout",
         "at": Message.objects.get().created_at.isoformat(),
     }
+
+
+def test_only_sending_is_rate_limited_not_reading(match, mentee, client_for, monkeypatch):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "messages", "2/minute")
+    client = client_for(mentee)
+    assert [client.get(_url(match)).status_code for _ in range(4)] == [200] * 4
+    codes = [
+        client.post(_url(match), {"body": f"{n}"}, format="json").status_code for n in range(3)
+    ]
+    assert codes == [201, 201, 429]

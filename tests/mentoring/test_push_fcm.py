@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from mentoring.channels import FCMPushBackend, Outgoing
+from mentoring.agenda.channels import FCMPushBackend, Outgoing
 from mentoring.models import Device
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from mentoring import agenda, reminders
-from mentoring.channels import EmailBackend, Outgoing, RecordingPushBackend
+from mentoring import agenda
+from mentoring.agenda import reminders
+from mentoring.agenda.channels import EmailBackend, Outgoing, RecordingPushBackend
 from mentoring.models import Appointment, Notification, RecordedSend, Reminder, ReminderDelivery
 
 pytestmark = pytest.mark.django_db
@@ -428,3 +429,25 @@ def test_push_and_email_say_nothing_of_the_appointment(young_person):
     assert "CAF" not in RecordedSend.objects.get().title
     assert "CAF" not in mail.outbox[0].subject + mail.outbox[0].body
     assert "CAF" in Notification.objects.get().title  # the details are in the app
+
+
+@pytest.mark.parametrize("targets", [(), ("meeting", "appointment")])
+def test_a_reminder_is_about_exactly_one_thing(young_person, targets):
+    appointment = agenda.appointment_save(
+        owner=young_person,
+        data={"title": "Préfecture", "starts_at": timezone.now() + timedelta(days=3)},
+    )
+    fields = {}
+    if "appointment" in targets:
+        fields["appointment"] = appointment
+    if "meeting" in targets:
+        # Any id: the check refuses the row before the (deferred) foreign key is checked.
+        fields["meeting_id"] = 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(
+            user=young_person,
+            kind="appointment",
+            offset_minutes=60,
+            due_at=timezone.now(),
+            **fields,
+        )

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.module_loading import import_string
 
-from .models import Device, RecordedSend
+from ..models import Device, RecordedSend
 
 logger = logging.getLogger(__name__)
 
@@ -232,9 +232,9 @@ class EmailBackend(Backend):
 
 
 PUSH_BACKENDS = {
-    "recording": "mentoring.channels.RecordingPushBackend",
-    "fcm": "mentoring.channels.FCMPushBackend",
-    "none": "mentoring.channels.NoPushBackend",
+    "recording": "mentoring.agenda.channels.RecordingPushBackend",
+    "fcm": "mentoring.agenda.channels.FCMPushBackend",
+    "none": "mentoring.agenda.channels.NoPushBackend",
 }
 
 

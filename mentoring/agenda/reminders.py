@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from ..models import Appointment, Meeting, Notification, Reminder, ReminderDelivery
 from . import channels
-from .models import Appointment, Meeting, Notification, Reminder, ReminderDelivery
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,13 @@
-"""Meetings of a pair, a young person's own appointments, devices and the inbox."""
+"""Writes on the agenda: meetings of a pair, appointments, devices and the inbox."""
 
 from django.db import transaction
 from django.utils import timezone
 
+from backend.services import model_update
+
+from ..exceptions import MatchConflict
+from ..models import Appointment, Device, Match, Meeting, Notification
 from . import reminders
-from .exceptions import MatchConflict
-from .models import Appointment, Device, Match, Meeting, Notification
 
 APPOINTMENT_FIELDS = (
     "title",
@@ -21,12 +23,9 @@ MEETING_FIELDS = ("starts_at", "duration_minutes", "place", "video_url", "remind
 @transaction.atomic
 def appointment_save(*, owner, data: dict, appointment: Appointment | None = None) -> Appointment:
     """Create or change an appointment; its reminders follow."""
-    appointment = appointment or Appointment(owner=owner)
-    for name in APPOINTMENT_FIELDS:
-        if name in data:
-            setattr(appointment, name, data[name])
-    appointment.full_clean()
-    appointment.save()
+    appointment, _changed = model_update(
+        appointment or Appointment(owner=owner), fields=APPOINTMENT_FIELDS, data=data
+    )
     reminders.schedule_appointment(appointment)
     return appointment
 
@@ -41,12 +40,9 @@ def meeting_propose(*, match: Match, by, data: dict) -> Meeting:
     """Either member proposes a meeting; the other accepts or declines."""
     if match.status != Match.Status.ACTIVE:
         raise MatchConflict("wrong_status")
-    meeting = Meeting(match=match, proposed_by=by)
-    for name in MEETING_FIELDS:
-        if name in data:
-            setattr(meeting, name, data[name])
-    meeting.full_clean()
-    meeting.save()
+    meeting, _changed = model_update(
+        Meeting(match=match, proposed_by=by), fields=MEETING_FIELDS, data=data
+    )
     return meeting
 
 
@@ -77,13 +73,11 @@ def meeting_reschedule(*, meeting: Meeting, by, data: dict) -> Meeting:
     meeting = _locked(meeting, Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED)
     if meeting.match.status != Match.Status.ACTIVE:
         raise MatchConflict("wrong_status")  # no new words from outside an active match
-    for name in MEETING_FIELDS:
-        if name in data:
-            setattr(meeting, name, data[name])
-    meeting.proposed_by = by
-    meeting.status = Meeting.Status.PROPOSED
-    meeting.full_clean()
-    meeting.save()
+    meeting, _changed = model_update(
+        meeting,
+        fields=[*MEETING_FIELDS, "proposed_by", "status"],
+        data={**data, "proposed_by": by, "status": Meeting.Status.PROPOSED},
+    )
     reminders.schedule_meeting(meeting)  # cancels the reminders of the old time
     return meeting
 

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
-from .models import Appointment, Meeting
+from ..models import Appointment, Meeting
 
 PRODID = "-//Jalon//Jalon//FR"
 

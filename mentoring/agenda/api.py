@@ -10,16 +10,18 @@ from rest_framework.views import APIView
 from accounts.permissions import IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
-from . import agenda, ics, selectors
-from .api import match_of_user, validated
-from .models import Appointment, Device, Meeting, Notification
-from .serializers import (
+from .. import selectors
+from ..api import validated
+from ..models import Appointment, Device, Meeting, Notification
+from ..serializers import (
     AppointmentSerializer,
     DeviceSerializer,
     MeetingSerializer,
     NotificationSerializer,
     NotificationsReadSerializer,
 )
+from . import ics
+from . import services as agenda
 
 ICS = OpenApiResponse(OpenApiTypes.BINARY, description="An iCalendar (.ics) file.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not one of yours.")
@@ -33,7 +35,7 @@ class AppointmentListView(generics.ListAPIView):
     queryset = Appointment.objects.none()  # for the schema
 
     def get_queryset(self):
-        return Appointment.objects.filter(owner=self.request.user)
+        return selectors.appointments_for_user(user=self.request.user)
 
     @extend_schema(request=AppointmentSerializer, responses={201: AppointmentSerializer})
     def post(self, request: Request) -> Response:
@@ -45,18 +47,19 @@ class AppointmentListView(generics.ListAPIView):
 class AppointmentDetailView(APIView):
     permission_classes = [IsYoungPerson]
 
-    def _get(self, request, appointment_id) -> Appointment:
-        return generics.get_object_or_404(
-            Appointment.objects.filter(owner=request.user), pk=appointment_id
-        )
-
     @extend_schema(responses={200: AppointmentSerializer, 404: NOT_FOUND})
     def get(self, request: Request, appointment_id: int) -> Response:
-        return Response(AppointmentSerializer(self._get(request, appointment_id)).data)
+        return Response(
+            AppointmentSerializer(
+                selectors.appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+            ).data
+        )
 
     @extend_schema(request=AppointmentSerializer, responses={200: AppointmentSerializer})
     def patch(self, request: Request, appointment_id: int) -> Response:
-        appointment = self._get(request, appointment_id)
+        appointment = selectors.appointment_get_for_user(
+            user=request.user, appointment_id=appointment_id
+        )
         serializer = AppointmentSerializer(appointment, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         appointment = agenda.appointment_save(
@@ -66,14 +69,24 @@ class AppointmentDetailView(APIView):
 
     @extend_schema(responses={204: None, 404: NOT_FOUND})
     def delete(self, request: Request, appointment_id: int) -> Response:
-        agenda.appointment_delete(appointment=self._get(request, appointment_id))
+        agenda.appointment_delete(
+            appointment=selectors.appointment_get_for_user(
+                user=request.user, appointment_id=appointment_id
+            )
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AppointmentIcsView(AppointmentDetailView):
+class AppointmentIcsView(APIView):
+    """The appointment as a calendar file: read only (not a way to edit or delete it)."""
+
+    permission_classes = [IsYoungPerson]
+
     @extend_schema(responses={(200, "text/calendar"): ICS, 404: NOT_FOUND})
     def get(self, request: Request, appointment_id: int):
-        appointment = self._get(request, appointment_id)
+        appointment = selectors.appointment_get_for_user(
+            user=request.user, appointment_id=appointment_id
+        )
         return ics.ics_response(ics.appointment_ics(appointment), "rendez-vous.ics")
 
 
@@ -82,13 +95,13 @@ class MatchMeetingsView(APIView):
 
     @extend_schema(responses={200: MeetingSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, match_id: int) -> Response:
-        match = match_of_user(request, match_id)
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
         meetings = match.meetings.all()
         return Response(MeetingSerializer(meetings, many=True, context={"request": request}).data)
 
     @extend_schema(request=MeetingSerializer, responses={201: MeetingSerializer})
     def post(self, request: Request, match_id: int) -> Response:
-        match = match_of_user(request, match_id)
+        match = selectors.match_get_for_user(user=request.user, match_id=match_id)
         serializer = MeetingSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         meeting = agenda.meeting_propose(
@@ -100,45 +113,76 @@ class MatchMeetingsView(APIView):
         )
 
 
-def _meeting_of(request: Request, meeting_id: int) -> Meeting:
-    meetings = Meeting.objects.filter(match__in=selectors.matches_of(request.user))
-    return generics.get_object_or_404(meetings.select_related("match"), pk=meeting_id)
-
-
 class MeetingDetailView(APIView):
     @extend_schema(responses={200: MeetingSerializer, 404: NOT_FOUND})
     def get(self, request: Request, meeting_id: int) -> Response:
-        meeting = _meeting_of(request, meeting_id)
+        meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
         return Response(MeetingSerializer(meeting, context={"request": request}).data)
 
 
-class MeetingActionView(APIView):
-    """``accept``, ``decline``, ``reschedule`` (new time or place), ``cancel``."""
+# One view per action of a meeting, each with its own body (or none). Each serves POST only.
 
-    @extend_schema(request=MeetingSerializer, responses={200: MeetingSerializer})
-    def post(self, request: Request, meeting_id: int, action: str) -> Response:
-        meeting = _meeting_of(request, meeting_id)
-        if action in ("accept", "decline"):
-            meeting = agenda.meeting_answer(
-                meeting=meeting, by=request.user, accept=action == "accept"
-            )
-        elif action == "reschedule":
-            serializer = MeetingSerializer(
-                meeting, data=request.data, partial=True, context={"request": request}
-            )
-            serializer.is_valid(raise_exception=True)
-            meeting = agenda.meeting_reschedule(
-                meeting=meeting, by=request.user, data=dict(serializer.validated_data)
-            )
-        else:
-            meeting = agenda.meeting_cancel(meeting=meeting)
-        return Response(MeetingSerializer(meeting, context={"request": request}).data)
+MEETING_ACTION_RESPONSES = {
+    200: MeetingSerializer,
+    400: ErrorSerializer,
+    404: NOT_FOUND,
+    409: ErrorSerializer,
+}
+
+
+def _meeting_answer(request: Request, meeting: Meeting) -> Response:
+    return Response(MeetingSerializer(meeting, context={"request": request}).data)
+
+
+class MeetingAcceptView(APIView):
+    """The member who did not propose the meeting accepts it (reminders for both)."""
+
+    @extend_schema(request=None, responses=MEETING_ACTION_RESPONSES)
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+        meeting = agenda.meeting_answer(meeting=meeting, by=request.user, accept=True)
+        return _meeting_answer(request, meeting)
+
+
+class MeetingDeclineView(APIView):
+    """The member who did not propose the meeting declines it."""
+
+    @extend_schema(request=None, responses=MEETING_ACTION_RESPONSES)
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+        meeting = agenda.meeting_answer(meeting=meeting, by=request.user, accept=False)
+        return _meeting_answer(request, meeting)
+
+
+class MeetingRescheduleView(APIView):
+    """A new time or place (only what changes): proposed again to the other member."""
+
+    @extend_schema(request=MeetingSerializer(partial=True), responses=MEETING_ACTION_RESPONSES)
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+        serializer = MeetingSerializer(
+            meeting, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        meeting = agenda.meeting_reschedule(
+            meeting=meeting, by=request.user, data=dict(serializer.validated_data)
+        )
+        return _meeting_answer(request, meeting)
+
+
+class MeetingCancelView(APIView):
+    """Either member cancels a meeting to come (its reminders go)."""
+
+    @extend_schema(request=None, responses=MEETING_ACTION_RESPONSES)
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+        return _meeting_answer(request, agenda.meeting_cancel(meeting=meeting))
 
 
 class MeetingIcsView(APIView):
     @extend_schema(responses={(200, "text/calendar"): ICS, 404: NOT_FOUND})
     def get(self, request: Request, meeting_id: int):
-        meeting = _meeting_of(request, meeting_id)
+        meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
         return ics.ics_response(ics.meeting_ics(meeting, for_user=request.user), "rencontre.ics")
 
 
@@ -150,7 +194,7 @@ class DeviceListView(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return Device.objects.filter(user=self.request.user)
+        return selectors.devices_for_user(user=self.request.user)
 
     @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
     def post(self, request: Request) -> Response:
@@ -162,7 +206,7 @@ class DeviceListView(generics.ListAPIView):
 class DeviceDetailView(APIView):
     @extend_schema(responses={204: None, 404: NOT_FOUND})
     def delete(self, request: Request, device_id: int) -> Response:
-        generics.get_object_or_404(Device.objects.filter(user=request.user), pk=device_id).delete()
+        selectors.device_get_for_user(user=request.user, device_id=device_id).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -173,7 +217,7 @@ class NotificationListView(generics.ListAPIView):
     queryset = Notification.objects.none()  # for the schema
 
     def get_queryset(self):
-        return Notification.objects.filter(user=self.request.user)
+        return selectors.notifications_for_user(user=self.request.user)
 
 
 class NotificationsReadView(APIView):
