@@ -96,7 +96,15 @@ def other_young_person(make_user):
 
 @pytest.fixture
 def mentor(make_user):
+    """A mentor; approved in 93 where a test needs it (their département is their
+    application's)."""
     return make_user("marc.mentor@example.org", Role.MENTOR, first_name="Marc")
+
+
+@pytest.fixture
+def mentor_75(make_user):
+    """A second mentor, for 75 where a test approves them: in no match with the 93 mentee."""
+    return make_user("mentor.75@example.org", Role.MENTOR, first_name="Sacha")
 
 
 @pytest.fixture
@@ -112,6 +120,21 @@ def staff_75(make_user):
 @pytest.fixture
 def coordinator_93(make_user):
     return make_user("coord.93@example.org", Role.COORDINATOR, departements=["93"])
+
+
+@pytest.fixture
+def coordinator_75(make_user):
+    return make_user("coord.75@example.org", Role.COORDINATOR, departements=["75"])
+
+
+@pytest.fixture
+def partner_93(make_user):
+    return make_user("partenaire.93@example.org", Role.PARTNER, departements=["93"])
+
+
+@pytest.fixture
+def partner_75(make_user):
+    return make_user("partenaire.75@example.org", Role.PARTNER, departements=["75"])
 
 
 @pytest.fixture
