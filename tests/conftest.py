@@ -4,8 +4,10 @@ import base64
 import ipaddress
 import json
 import socket
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -38,6 +40,17 @@ def _no_outside_network():
     socket.socket.connect = _loopback_only_connect
     yield
     socket.socket.connect = _real_connect
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file under var/ rather than memory, so that
+    ``--reuse-db`` (pyproject's addopts) keeps it, migrated, from one run to the next."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):  # Django fills in None: in memory
+            test["NAME"] = str(Path(django_settings.VAR_DIR) / "test-jalon.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -82,8 +82,8 @@ def my_demarches(request):
 
 def vault_documents(request):
     young_person = request.getfixturevalue("young_person")
-    make_document = request.getfixturevalue("make_document")
-    return young_person, "vault/documents/", lambda index: make_document(young_person)
+    document_for = request.getfixturevalue("make_document")
+    return young_person, "vault/documents/", lambda index: document_for(young_person)
 
 
 def vault_shares(request):
@@ -118,11 +118,11 @@ def _pair(request, state="active"):
 
 def vault_shared_with_me(request):
     young_person = request.getfixturevalue("young_person")
-    make_document = request.getfixturevalue("make_document")
+    document_for = request.getfixturevalue("make_document")
     _pair(request)
 
     def add(index):
-        vault.share_with_mentor(document=make_document(young_person, title=f"Pièce {index}"))
+        vault.share_with_mentor(document=document_for(young_person, title=f"Pièce {index}"))
 
     return request.getfixturevalue("mentor"), "vault/shared-with-me/", add
 

@@ -1,5 +1,5 @@
 """Who reads the figures: a département's staff (its curators) theirs, national editors
-and superusers all (endpoint × role matrix, see tests/authorization.py)."""
+and superusers all (endpoint x role matrix, see tests/authorization.py)."""
 
 import pytest
 
@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 # fmt: off
 MATRIX = {
-    #                                            anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
-    ("GET", "departements/{code}/stats/"):       (401, 403, 403, 403, 403, 403, 200, 403, 403, 200, 200),
-    ("GET", "stats/"):                           (401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200),
+    #                                       anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
+    ("GET", "departements/{code}/stats/"): (401, 403, 403, 403, 403, 403, 200, 403, 403, 200, 200),
+    ("GET", "stats/"):                     (401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200),
 }
 # fmt: on
 

@@ -1,6 +1,6 @@
 """Who reaches what in mentoring: a match, its messages and meetings are its two members'
 only; applications are mentors', requests and appointments young people's; devices and
-the inbox everyone's own (endpoint × role matrix, see tests/authorization.py)."""
+the inbox everyone's own (endpoint x role matrix, see tests/authorization.py)."""
 
 from datetime import timedelta
 
@@ -25,62 +25,67 @@ APPOINTMENT = "me/appointments/{appointment_id}/"
 # objects, as for objects that do not exist.
 # fmt: off
 MATRIX = {
-    #                                            anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
-    ("GET", "mentoring/mentor-application/"):    (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
-    ("POST", "mentoring/mentor-application/"):   (401, 403, 403, 409, 201, 403, 403, 403, 403, 403, 403),
-    ("PATCH", "mentoring/mentor-application/"):  (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
-    ("GET", "mentoring/request/"):               (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    #                                       anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
+    ("GET", "mentoring/mentor-application/"):
+                                           (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
+    ("POST", "mentoring/mentor-application/"):
+                                           (401, 403, 403, 409, 201, 403, 403, 403, 403, 403, 403),
+    ("PATCH", "mentoring/mentor-application/"):
+                                           (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
+    ("GET", "mentoring/request/"):         (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     # With a waiting request (the young person of 75 has none: they may ask).
-    ("POST", "mentoring/request/"):              (401, 409, 201, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("DELETE", "mentoring/request/"):            (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "mentoring/request/proposals/"):     (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "mentoring/request/pick/"):         (401, 201, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "mentoring/request/"):        (401, 409, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("DELETE", "mentoring/request/"):      (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "mentoring/request/proposals/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "mentoring/request/pick/"):   (401, 201, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     # Anyone signed in has a list of matches (theirs: empty but for the pair).
-    ("GET", "mentoring/matches/"):               (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", MATCH):                              (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "mentoring/matches/"):         (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", MATCH):                        (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
     # A proposed match (the young person picked): only the mentor answers.
-    ("POST", MATCH + "accept/"):                 (401, 403, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MATCH + "decline/"):                (401, 403, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MATCH + "pause/"):                  (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "accept/"):           (401, 403, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "decline/"):          (401, 403, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "pause/"):            (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
     # Paused by the mentor: only they resume it.
-    ("POST", MATCH + "resume/"):                 (401, 409, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MATCH + "end/"):                    (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "resume/"):           (401, 409, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "end/"):              (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
     # An ended match.
-    ("POST", MATCH + "feedback/"):               (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", MATCH + "messages/"):                (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MATCH + "messages/"):               (401, 201, 404, 201, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MATCH + "messages/read/"):          (401, 204, 404, 204, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MATCH + "report/"):                 (401, 201, 404, 201, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", MATCH + "meetings/"):                (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MATCH + "meetings/"):               (401, 201, 404, 201, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", MEETING):                            (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", MEETING + "ics/"):                   (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "feedback/"):         (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", MATCH + "messages/"):          (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "messages/"):         (401, 201, 404, 201, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "messages/read/"):    (401, 204, 404, 204, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "report/"):           (401, 201, 404, 201, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", MATCH + "meetings/"):          (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MATCH + "meetings/"):         (401, 201, 404, 201, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", MEETING):                      (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", MEETING + "ics/"):             (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
     # The mentor proposed the meeting: the young person answers it.
-    ("POST", MEETING + "accept/"):               (401, 200, 404, 409, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MEETING + "decline/"):              (401, 200, 404, 409, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MEETING + "reschedule/"):           (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", MEETING + "cancel/"):               (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", "me/appointments/"):                 (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "me/appointments/"):                (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", APPOINTMENT):                        (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("PATCH", APPOINTMENT):                      (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("DELETE", APPOINTMENT):                     (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", APPOINTMENT + "ics/"):               (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", MEETING + "accept/"):         (401, 200, 404, 409, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MEETING + "decline/"):        (401, 200, 404, 409, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MEETING + "reschedule/"):     (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", MEETING + "cancel/"):         (401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "me/appointments/"):           (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "me/appointments/"):          (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", APPOINTMENT):                  (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("PATCH", APPOINTMENT):                (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("DELETE", APPOINTMENT):               (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", APPOINTMENT + "ics/"):         (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     # The .ics file is read-only: PATCH and DELETE are not served (405) once the view
     # stops inheriting them from the detail view.
-    ("PATCH", APPOINTMENT + "ics/"):             (401, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("DELETE", APPOINTMENT + "ics/"):            (401, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "me/devices/"):                      (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "me/devices/"):                     (401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201),
-    ("DELETE", "me/devices/{device_id}/"):       (401, 204, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", "me/notifications/"):                (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "me/notifications/read/"):          (401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204),
+    ("PATCH", APPOINTMENT + "ics/"):       (401, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("DELETE", APPOINTMENT + "ics/"):      (401, 405, 405, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "me/devices/"):                (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "me/devices/"):               (401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201),
+    ("DELETE", "me/devices/{device_id}/"): (401, 204, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "me/notifications/"):          (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "me/notifications/read/"):    (401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204),
 }
 # fmt: on
 # Methods a route must refuse (405): cases the route walker does not ask the URLconf for.
 NOT_SERVED = {("PATCH", APPOINTMENT + "ics/"), ("DELETE", APPOINTMENT + "ics/")}
 XFAIL = dict.fromkeys(
-    NOT_SERVED, "the .ics view inherits PATCH and DELETE from the detail view: fixed on the api branch"
+    NOT_SERVED,
+    "the .ics view inherits PATCH and DELETE from the detail view: fixed on the api branch",
 )
 # The state of the pair's match a case needs (default: active).
 STATES = {

@@ -1,5 +1,5 @@
 """Who reaches what in the catalogue: the published catalogue is open to anyone; rights and
-procedures are the young person's own (endpoint × role matrix, see tests/authorization.py)."""
+procedures are the young person's own (endpoint x role matrix, see tests/authorization.py)."""
 
 import pytest
 
@@ -11,18 +11,23 @@ pytestmark = pytest.mark.django_db
 
 # fmt: off
 MATRIX = {
-    #                                            anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
-    ("GET", "catalogue/entries/"):               (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "catalogue/entries/{entry_id}/"):    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "catalogue/export/data-inclusion/"): (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "me/rights/"):                       (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+    #                                       anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
+    ("GET", "catalogue/entries/"):         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "catalogue/entries/{entry_id}/"):
+                                           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "catalogue/export/data-inclusion/"):
+                                           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "me/rights/"):                 (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
     # Anyone signed in has a list of procedures (empty but for young people); only young
     # people start one.
-    ("GET", "me/demarches/"):                    (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "me/demarches/"):                   (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "me/demarches/{demarche_id}/"):      (401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("PATCH", "me/demarches/{demarche_id}/"):    (401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("DELETE", "me/demarches/{demarche_id}/"):   (401, 204, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "me/demarches/"):              (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "me/demarches/"):             (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "me/demarches/{demarche_id}/"):
+                                           (401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("PATCH", "me/demarches/{demarche_id}/"):
+                                           (401, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("DELETE", "me/demarches/{demarche_id}/"):
+                                           (401, 204, 404, 404, 404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 BODIES = {

@@ -255,38 +255,41 @@ def test_anonymous_requests_get_401(owned, client, endpoint):
     assert_refused_and_unchanged(client, endpoint, owned, 401, "not_authenticated")
 
 
-# --- The endpoint × role matrix (every route and method; see tests/authorization.py) ------
+# --- The endpoint x role matrix (every route and method; see tests/authorization.py) ------
 
 SHARE = DOCUMENT + "shares/{share_id}/"
 
 # fmt: off
 MATRIX = {
-    #                                            anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
-    ("GET", "vault/documents/"):                 (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "vault/documents/"):                (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "vault/documents/{document_id}/"):   (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("PATCH", "vault/documents/{document_id}/"): (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    #                                       anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
+    ("GET", "vault/documents/"):           (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "vault/documents/"):          (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/documents/{document_id}/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("PATCH", "vault/documents/{document_id}/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     ("DELETE", "vault/documents/{document_id}/"):
-                                                 (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+                                           (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/documents/{document_id}/content/"):
-                                                 (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/documents/{document_id}/shares/"):
-                                                 (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     ("POST", "vault/documents/{document_id}/shares/"):
-                                                 (401, 201, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+                                           (401, 201, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/documents/{document_id}/shares/{share_id}/"):
-                                                 (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
     ("DELETE", "vault/documents/{document_id}/shares/{share_id}/"):
-                                                 (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "vault/access-log/"):                (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "vault/export/"):                    (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+                                           (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/access-log/"):          (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/export/"):              (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
     # A share link is its own credential (the professional has no account): a session
     # token changes nothing.
-    ("GET", "vault/shared/{token}/"):            (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "vault/shared/{token}/content/"):    (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "vault/shared-with-me/"):            (401, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/shared/{token}/"):      (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "vault/shared/{token}/content/"):
+                                           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "vault/shared-with-me/"):      (401, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/shared-with-me/{share_id}/content/"):
-                                                 (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
+                                           (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 BODIES = {
