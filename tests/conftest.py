@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts import services
@@ -51,6 +52,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         test = database.setdefault("TEST", {})
         if not test.get("NAME"):  # Django fills in None: in memory
             test["NAME"] = str(Path(django_settings.VAR_DIR) / "test-jalon.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kept_database_left_whole(django_db_setup, django_db_blocker, django_db_keepdb):
+    """A kept test database (``--reuse-db``) must be whole for the next run: Django empties
+    every table after a transactional test, the rows the migrations wrote (départements,
+    themes) included, so they are put back at the end of the run, as
+    ``serialized_rollback`` does before such a test."""
+    yield
+    if not django_db_keepdb:
+        return
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents and not Departement.objects.exists():
+            connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)
