@@ -4,9 +4,12 @@ import base64
 import ipaddress
 import json
 import socket
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts import services
@@ -38,6 +41,32 @@ def _no_outside_network():
     socket.socket.connect = _loopback_only_connect
     yield
     socket.socket.connect = _real_connect
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file under var/ rather than memory, so that
+    ``--reuse-db`` (pyproject's addopts) keeps it, migrated, from one run to the next."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):  # Django fills in None: in memory
+            test["NAME"] = str(Path(django_settings.VAR_DIR) / "test-jalon.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kept_database_left_whole(django_db_setup, django_db_blocker, django_db_keepdb):
+    """A kept test database (``--reuse-db``) must be whole for the next run: Django empties
+    every table after a transactional test, the rows the migrations wrote (départements,
+    themes) included, so they are put back at the end of the run, as
+    ``serialized_rollback`` does before such a test."""
+    yield
+    if not django_db_keepdb:
+        return
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents and not Departement.objects.exists():
+            connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +125,15 @@ def other_young_person(make_user):
 
 @pytest.fixture
 def mentor(make_user):
+    """A mentor; approved in 93 where a test needs it (their département is their
+    application's)."""
     return make_user("marc.mentor@example.org", Role.MENTOR, first_name="Marc")
+
+
+@pytest.fixture
+def mentor_75(make_user):
+    """A second mentor, for 75 where a test approves them: in no match with the 93 mentee."""
+    return make_user("mentor.75@example.org", Role.MENTOR, first_name="Sacha")
 
 
 @pytest.fixture
@@ -112,6 +149,21 @@ def staff_75(make_user):
 @pytest.fixture
 def coordinator_93(make_user):
     return make_user("coord.93@example.org", Role.COORDINATOR, departements=["93"])
+
+
+@pytest.fixture
+def coordinator_75(make_user):
+    return make_user("coord.75@example.org", Role.COORDINATOR, departements=["75"])
+
+
+@pytest.fixture
+def partner_93(make_user):
+    return make_user("partenaire.93@example.org", Role.PARTNER, departements=["93"])
+
+
+@pytest.fixture
+def partner_75(make_user):
+    return make_user("partenaire.75@example.org", Role.PARTNER, departements=["75"])
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.authorization import World, cases, check, mentoring_pair
 from vault import selectors, services
 from vault.models import AccessEvent, Document, Share
 
@@ -251,3 +253,73 @@ def test_staff_and_admins_have_no_way_into_a_vault(owned, client, endpoint):
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_anonymous_requests_get_401(owned, client, endpoint):
     assert_refused_and_unchanged(client, endpoint, owned, 401, "not_authenticated")
+
+
+# --- The endpoint x role matrix (every route and method; see tests/authorization.py) ------
+
+SHARE = DOCUMENT + "shares/{share_id}/"
+
+# fmt: off
+MATRIX = {
+    #                                       anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
+    ("GET", "vault/documents/"):           (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "vault/documents/"):          (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/documents/{document_id}/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("PATCH", "vault/documents/{document_id}/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("DELETE", "vault/documents/{document_id}/"):
+                                           (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/documents/{document_id}/content/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/documents/{document_id}/shares/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "vault/documents/{document_id}/shares/"):
+                                           (401, 201, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/documents/{document_id}/shares/{share_id}/"):
+                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("DELETE", "vault/documents/{document_id}/shares/{share_id}/"):
+                                           (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/access-log/"):          (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/export/"):              (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+    # A share link is its own credential (the professional has no account): a session
+    # token changes nothing.
+    ("GET", "vault/shared/{token}/"):      (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "vault/shared/{token}/content/"):
+                                           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "vault/shared-with-me/"):      (401, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/shared-with-me/{share_id}/content/"):
+                                           (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
+}
+# fmt: on
+BODIES = {
+    ("POST", "vault/documents/"): lambda objects: {
+        "document_type": "other",
+        "title": "Nouveau",
+        "file": SimpleUploadedFile("releve.pdf", samples.pdf(), "application/octet-stream"),
+    },
+    ("PATCH", "vault/documents/{document_id}/"): lambda objects: {"title": "Renamed"},
+    ("POST", "vault/documents/{document_id}/shares/"): lambda objects: {"kind": "link"},
+}
+FORMATS = {("POST", "vault/documents/"): "multipart"}
+
+
+@pytest.fixture
+def world(young_person, mentor, coordinator_93, make_document):
+    """A document of the 93 young person, shared by a link and with their mentor (a real,
+    active match)."""
+    mentoring_pair(young_person=young_person, mentor=mentor, coordinator=coordinator_93)
+    document = make_document(young_person, samples.pdf(marker=MARKER), title=TITLE)
+    link, token, _code = services.share_link_create(document=document)
+    mentor_share = services.share_with_mentor(document=document)
+    return World(
+        args={"document_id": document.id, "share_id": link.id, "token": token},
+        route_args={
+            "vault/shared-with-me/{share_id}/content/": {"share_id": mentor_share.id},
+        },
+    )
+
+
+@pytest.mark.parametrize(("key", "statuses"), cases(MATRIX))
+def test_matrix(key, statuses, world, request):
+    check(key, statuses, world=world, request=request, bodies=BODIES, formats=FORMATS)

@@ -1,0 +1,329 @@
+"""The API's endpoint x role matrices: the roles, the route walker and the runner.
+
+Each app's ``tests/<app>/test_authorization.py`` holds a ``MATRIX``: for every route under
+``/api/v1/`` and every method it answers, the exact status each role of DESIGN.md gets on
+real objects owned by someone. ``tests/test_route_authorization.py`` checks that the
+matrices cover every route and method of the URLconf, so a new route without its cases
+fails the suite.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from .conftest import login_token
+
+API_PREFIX = "/api/v1/"
+
+# The roles of DESIGN.md, and the side (93 or 75) where it matters: the objects of a
+# world belong to the young person of 93, their mentor and the staff of 93.
+ROLES = (
+    "anonymous",
+    "young_person",  # 93: owns the objects
+    "other_young_person",  # 75: an outsider
+    "mentor",  # the young person's mentor, in 93
+    "mentor_75",  # a mentor in no match with them
+    "coordinator_93",
+    "staff_93",  # département staff (curators)
+    "staff_75",
+    "partner_93",
+    "national_editor",
+    "superuser",
+)
+# Methods a route answers, in the order the matrices list them; OPTIONS and HEAD are
+# DRF's and Django's own, the same for every view.
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+# Written by every authenticated request (the figures' active days), refused or not.
+UNWATCHED_MODELS = frozenset({"accounts.ActivityDay"})
+
+
+# --- Routes -------------------------------------------------------------------------------
+
+_NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
+_CONVERTER = re.compile(r"<(?:\w+:)?(?P<name>\w+)>")
+_LITERALS = re.compile(r"[\w-]+(?:\|[\w-]+)*")
+
+
+def _group_end(regex: str, start: int) -> int:
+    """Index just past the parenthesis that closes the group opened before ``start``."""
+    depth, index, in_class = 1, start, False
+    while depth:
+        char = regex[index]
+        if char == "\\":
+            index += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        index += 1
+    return index
+
+
+def _regex_routes(regex: str) -> list[str]:
+    """``^matches/(?P<match_id>[0-9]+)/(?P<action>accept|end)/$`` as routes:
+    ``matches/{match_id}/accept/`` and ``matches/{match_id}/end/``.
+
+    A named group of plain words is one route per word (what a view that switches on a
+    URL segment serves: one operation each); any other named group is a parameter.
+    """
+    regex = regex.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    found = _NAMED_GROUP.search(regex)
+    if found is None:
+        return [regex.replace("\\", "")]
+    end = _group_end(regex, found.end())
+    body = regex[found.end() : end - 1]
+    before, after = regex[: found.start()].replace("\\", ""), regex[end:]
+    if _LITERALS.fullmatch(body):
+        heads = [before + word for word in body.split("|")]
+    else:
+        heads = [before + "{" + found["name"] + "}"]
+    return [head + tail for head in heads for tail in _regex_routes(after)]
+
+
+def _pattern_routes(pattern) -> list[str]:
+    if isinstance(pattern, RegexPattern):
+        return _regex_routes(str(pattern))
+    return [_CONVERTER.sub(lambda match: "{" + match["name"] + "}", str(pattern))]
+
+
+def _view_methods(callback) -> set[str]:
+    """The methods a view answers (besides OPTIONS and HEAD), or an empty set if unknown."""
+    if actions := getattr(callback, "actions", None):  # a DRF viewset's route
+        return {method.upper() for method in actions} - {"OPTIONS", "HEAD"}
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view is None:
+        return set()
+    return {
+        method.upper()
+        for method in view.http_method_names
+        if method.upper() in METHODS and hasattr(view, method)
+    }
+
+
+def api_routes() -> Iterator[tuple[str, set[str], object]]:
+    """Every route under ``/api/v1/`` (as ``vault/documents/{document_id}/``), the methods
+    it answers and its view, walking the URLconf recursively."""
+
+    def walk(patterns, prefixes):
+        for entry in patterns:
+            routes = [
+                prefix + route for prefix in prefixes for route in _pattern_routes(entry.pattern)
+            ]
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, routes)
+            elif isinstance(entry, URLPattern):
+                for route in routes:
+                    yield "/" + route, entry.callback
+
+    for route, callback in walk(get_resolver().url_patterns, [""]):
+        if route.startswith(API_PREFIX):
+            yield route.removeprefix(API_PREFIX), _view_methods(callback), callback
+
+
+# --- The runner -----------------------------------------------------------------------------
+
+
+def _first_party_models() -> list:
+    base = Path(settings.BASE_DIR)
+    return [
+        model
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(base) and "site-packages" not in config.path
+        for model in config.get_models()
+        if model._meta.label not in UNWATCHED_MODELS
+    ]
+
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def writes_to_project_tables(queries: list[dict]) -> list[str]:
+    """The project's tables that ``queries`` (as ``CaptureQueriesContext`` saw them) wrote
+    to: a refused request must write to none (not even to undo it)."""
+    tables = {model._meta.db_table for model in _first_party_models()}
+    written = (_WRITE.match(query["sql"]) for query in queries)
+    return sorted({found[1] for found in written if found and found[1] in tables})
+
+
+def is_list_answer(response) -> bool:
+    """A JSON array, or a page of one (``{"results": [...]}``)."""
+    if response.status_code != 200 or response.get("Content-Type") != "application/json":
+        return False
+    data = json.loads(response.content)
+    return isinstance(data, list) or (isinstance(data, dict) and "results" in data)
+
+
+def client_as(user) -> APIClient:
+    """An API client signed in as ``user`` (a real allauth session token), or anonymous."""
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_X_SESSION_TOKEN=login_token(client, user.email))
+    return client
+
+
+def run_case(
+    *,
+    method: str,
+    url: str,
+    expected: dict[str, int],
+    users: Callable[[str], object],
+    body: Callable[[], object] | None = None,
+    format: str = "json",
+) -> tuple[list[str], bool]:
+    """Ask ``method url`` as each role of ``expected``, each in a savepoint rolled back
+    afterwards, so that every role meets the same world.
+
+    Every role signs in first (a real allauth session token). Returns the differences
+    from ``expected`` (each naming the role), and whether any answer was a list. A
+    refused request writes to none of the project's tables.
+    """
+    problems, answered_a_list = [], False
+    clients = {role: client_as(None if role == "anonymous" else users(role)) for role in expected}
+    for role, status in expected.items():
+        with transaction.atomic():
+            cache.clear()  # throttles and rate limits: each role starts from zero
+            call = getattr(clients[role], method.lower())
+            payload = body() if body is not None else None
+            with CaptureQueriesContext(connection) as queries:
+                response = call(url) if payload is None else call(url, payload, format=format)
+            answered_a_list |= is_list_answer(response)
+            if response.status_code != status:
+                problems.append(f"{role}: expected {status}, got {response.status_code}")
+            elif status >= 400 and (written := writes_to_project_tables(queries)):
+                problems.append(f"{role}: refused with {status} but wrote to {written}")
+            transaction.set_rollback(True)
+    return problems, answered_a_list
+
+
+# --- Worlds ---------------------------------------------------------------------------------
+
+
+def mentoring_pair(*, young_person, mentor, coordinator, state: str = "active"):
+    """The 93 young person's request and their match with ``mentor``, approved by
+    ``coordinator``, in ``state``: ``waiting`` (a request, no match yet, in a département
+    where the young person picks), ``proposed`` (picked, the mentor to answer), ``active``,
+    ``paused`` (by the mentor) or ``ended``. Returns ``(request, match or None)``."""
+    from mentoring import services as mentoring
+    from mentoring.models import DepartementMentoring, Match
+
+    from .mentoring.conftest import mentor_application, service_request_data
+
+    profile = young_person.profile
+    profile.birth_date = timezone.localdate().replace(day=1) - timedelta(days=365 * 17 + 180)
+    profile.postcode, profile.commune_code = "93000", "93008"
+    profile.save()
+    mentoring.mentor_decide(
+        profile=mentoring.mentor_apply(user=mentor, data=mentor_application()),
+        status="approved",
+        by=coordinator,
+        honourability_checked_on=timezone.localdate() - timedelta(days=10),
+    )
+    DepartementMentoring.objects.update_or_create(
+        departement_id="93", defaults={"pairing": DepartementMentoring.Pairing.YOUNG_PERSON_PICKS}
+    )
+    mentoring_request = mentoring.request_create(
+        young_person=young_person, data=service_request_data()
+    )
+    if state == "waiting":
+        return mentoring_request, None
+    match = mentoring.match_create(
+        request=mentoring_request, mentor=mentor, origin=Match.Origin.YOUNG_PERSON
+    )
+    if state != "proposed":
+        match = mentoring.match_accept(match=match)
+    if state == "paused":
+        match = mentoring.match_pause(match=match, by=mentor)
+    if state == "ended":
+        match = mentoring.match_end(match=match, by=mentor, reason="goals_reached")
+    return mentoring_request, match
+
+
+# --- What each app's matrix module uses -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    """The objects a matrix is asked about: ``args`` fill the routes' parameters
+    (``{document_id}``), ``route_args`` override them for one route, ``query`` adds a
+    query string to a route."""
+
+    args: dict = field(default_factory=dict)
+    route_args: dict = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def url(self, route: str) -> str:
+        url = API_PREFIX + route.format(**{**self.args, **self.route_args.get(route, {})})
+        return url + ("?" + self.query[route] if route in self.query else "")
+
+
+def cases(matrix: dict, xfail: dict | None = None) -> list:
+    """The matrix as pytest parameters, one per route and method, named ``GET route``.
+
+    ``xfail`` maps a key to the reason it fails today (strict: fixing it fails the test,
+    so whoever fixes it removes the mark)."""
+    xfail = xfail or {}
+    for statuses in matrix.values():
+        assert len(statuses) == len(ROLES), statuses
+    return [
+        pytest.param(
+            key,
+            statuses,
+            id=f"{key[0]} {key[1]}",
+            marks=[pytest.mark.xfail(strict=True, reason=xfail[key])] if key in xfail else [],
+        )
+        for key, statuses in matrix.items()
+    ]
+
+
+def check(
+    key: tuple[str, str],
+    statuses: tuple[int, ...],
+    *,
+    world: World,
+    request,
+    bodies: dict | None = None,
+    formats: dict | None = None,
+) -> None:
+    """Ask ``key`` (``("GET", route)``) as every role and compare each status with
+    ``statuses`` (one per role of ``ROLES``). A body is a callable of the world's objects,
+    called once per role; a GET that answers a list needs a query-count case."""
+    method, route = key
+    expected = dict(zip(ROLES, statuses, strict=True))
+    users = {role: request.getfixturevalue(role) for role in expected if role != "anonymous"}
+    make_body = (bodies or {}).get(key)
+    problems, answered_a_list = run_case(
+        method=method,
+        url=world.url(route),
+        expected=expected,
+        users=users.get,
+        body=(lambda: make_body(world.objects)) if make_body else None,
+        format=(formats or {}).get(key, "json"),
+    )
+    assert not problems, f"{method} {world.url(route)}:\n  " + "\n  ".join(problems)
+    if method == "GET" and answered_a_list:
+        from .test_list_query_counts import LIST_CASES
+
+        assert route in LIST_CASES, (
+            f"GET {API_PREFIX}{route} answers a list: give it a case in "
+            "tests/test_list_query_counts.py (its query count must not grow with its rows)"
+        )
