@@ -83,10 +83,7 @@ MATRIX = {
 # fmt: on
 # Methods a route must refuse (405): cases the route walker does not ask the URLconf for.
 NOT_SERVED = {("PATCH", APPOINTMENT + "ics/"), ("DELETE", APPOINTMENT + "ics/")}
-XFAIL = dict.fromkeys(
-    NOT_SERVED,
-    "the .ics view inherits PATCH and DELETE from the detail view: fixed on the api branch",
-)
+XFAIL: dict = {}
 # The state of the pair's match a case needs (default: active).
 STATES = {
     ("POST", "mentoring/request/"): "waiting",
