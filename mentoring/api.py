@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
@@ -12,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
+from backend.api.pagination import cursor_page_serializer
 from backend.api.permissions import IsMentor, IsYoungPerson
 from backend.api.serializers import ErrorSerializer
 
@@ -258,7 +259,19 @@ class MessagesView(APIView):
 
     @extend_schema(
         parameters=[MessagesQuerySerializer],
-        responses={200: MessageSerializer(many=True), 404: ErrorSerializer},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="Messages",
+                serializers=[
+                    cursor_page_serializer(MessageSerializer),
+                    MessageSerializer(many=True),
+                ],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            404: ErrorSerializer,
+        },
+        description="A page (newest first, with a cursor), or with `since` the list since then.",
     )
     def get(self, request: Request, match_id: int) -> Response:
         match = match_of_user(request, match_id)

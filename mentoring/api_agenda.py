@@ -115,7 +115,9 @@ class MeetingDetailView(APIView):
 class MeetingActionView(APIView):
     """``accept``, ``decline``, ``reschedule`` (new time or place), ``cancel``."""
 
-    @extend_schema(request=MeetingSerializer, responses={200: MeetingSerializer})
+    @extend_schema(
+        request=MeetingSerializer, responses={200: MeetingSerializer, 409: ErrorSerializer}
+    )
     def post(self, request: Request, meeting_id: int, action: str) -> Response:
         meeting = _meeting_of(request, meeting_id)
         if action in ("accept", "decline"):
