@@ -1,10 +1,14 @@
 """What every endpoint of the API shares: error format, languages, schema, throttling."""
 
+import json
+
 import pytest
 from django.test import Client
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
+
+from backend.api.exceptions import csrf_failure
 
 pytestmark = pytest.mark.django_db
 
@@ -97,16 +101,28 @@ def test_schema_generates_without_warnings():
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache
 
 
-@pytest.mark.parametrize("path", ["/api/v1/me/notifications/read/", "/api/v1/nothing-here/"])
 def test_a_write_with_a_session_cookie_and_no_csrf_token_is_403_in_the_error_format(
-    young_person, path
+    young_person,
 ):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(young_person)
-    response = browser.post(path, {}, content_type="application/json")
+    response = browser.post("/api/v1/me/notifications/read/", {}, content_type="application/json")
     assert response.status_code == 403
-    assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["status"] == 403
+
+
+def test_a_write_to_an_unknown_api_path_is_404_not_a_csrf_refusal(young_person):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(young_person)
+    response = browser.post("/api/v1/nothing-here/", {}, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_any_csrf_refusal_under_the_api_is_in_the_error_format(rf):
+    response = csrf_failure(rf.post("/api/v1/me/"), reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    assert json.loads(response.content)["error"]["code"] == "csrf_failed"
 
 
 def test_a_csrf_refusal_outside_the_api_stays_djangos_page(young_person):
