@@ -9,6 +9,8 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
 
 from backend.api.exceptions import csrf_failure
+from services_catalog import services as catalog_services
+from services_catalog.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +159,25 @@ def test_lists_are_described_as_the_pages_they_answer(api_client):
         answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
         page = schema["components"]["schemas"][answer["schema"]["$ref"].split("/")[-1]]
         assert {"count", "next", "previous", "results"} <= set(page["properties"]), path
+
+
+def test_an_optional_email_or_link_is_null_not_an_empty_string(api_client):
+    entry = catalog_services.entry_create(
+        title="Aide au logement",
+        kind=Entry.Kind.RIGHT,
+        summary="Résumé.",
+        body="Description.",
+        scope=Entry.Scope.NATIONAL,
+        publish=True,
+    )
+    detail = api_client.get(f"/api/v1/catalogue/entries/{entry.pk}/").json()
+    assert (detail["courriel"], detail["lien_mobilisation"], detail["source_url"]) == (
+        None,
+        None,
+        None,
+    )
+    entry.courriel = "contact@caf.fr"
+    entry.save()
+    assert api_client.get(f"/api/v1/catalogue/entries/{entry.pk}/").json()["courriel"] == (
+        "contact@caf.fr"
+    )

@@ -22,6 +22,8 @@ from rest_framework.authentication import SessionAuthentication
 from .serializers import ErrorSerializer
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# A bad page or cursor is a 404 and a bad page size falls back to the default: no 400.
+PAGE_PARAMETERS = {"page", "page_size", "cursor"}
 
 DESCRIPTIONS = {
     "400": "Invalid body or parameters (see `fields`).",
@@ -69,7 +71,9 @@ class AutoSchema(openapi.AutoSchema):
         codes = []
         has_body = "requestBody" in operation
         parameters = operation.get("parameters", [])
-        if has_body or any(p["in"] == "query" and p["name"] != "page" for p in parameters):
+        if has_body or any(
+            p["in"] == "query" and p["name"] not in PAGE_PARAMETERS for p in parameters
+        ):
             codes.append("400")
         if self._needs_sign_in():
             codes += ["401", "403"]
