@@ -11,12 +11,15 @@ Bounded so that CI stays quick and deterministic: a few examples per operation,
 derandomized, no shrinking. Each role is one test in its own transaction.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -76,8 +79,24 @@ def _cache_in_memory(settings):
 @pytest.fixture
 def contract(_schema_document):
     schema = schemathesis.openapi.from_dict(_schema_document)
-    schema.app = application
+    schema.app = application  # requests go to the WSGI application, in this process
     return schema
+
+
+@contextmanager
+def _connection_kept_open():
+    """As Django's test client does, keep the connection open between requests.
+
+    Django closes it at the end of each request, which would end the test's transaction
+    (on PostgreSQL; SQLite's in-memory database is never closed).
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -240,9 +259,10 @@ def _check_operation(operation, headers, **fixed):
 
 def _summary(group: FailureGroup) -> str:
     """What failed and how to reproduce it, without the schema dumps."""
-    lines = [
-        f"  - {failure.title}: {failure.message.splitlines()[0]}" for failure in group.exceptions
-    ]
+    lines = []
+    for failure in group.exceptions:
+        first_line = failure.message.splitlines()[0] if failure.message else ""
+        lines.append(f"  - {failure.title}: {first_line}")
     lines += [
         f"    {line.strip()}"
         for line in str(group.message).splitlines()
@@ -252,22 +272,29 @@ def _summary(group: FailureGroup) -> str:
 
 
 def _check_contract(schema, world, role):
+    """Every operation as ``role``; all the failures reported at once."""
     headers = _headers(world, role)
-    failures = []
-    for operation in _operations(schema):
-        names = {p.name for p in operation.path_parameters}
-        runs = [{}]
-        if names:
-            runs.append(
-                {"path_parameters": {n: world["ids"][n] for n in names if n in world["ids"]}}
-            )
-        for fixed in runs:
-            failure = _check_operation(operation, headers, **fixed)
-            if failure is not None:
-                failures.append(f"{operation.label} {fixed or ''}\n{failure}")
+    with _connection_kept_open():
+        failures = [
+            failure
+            for operation in _operations(schema)
+            for failure in _check_runs(operation, world, headers)
+        ]
     assert not failures, f"{len(failures)} operations break the contract as {role}:\n\n" + (
         "\n\n".join(failures)
     )
+
+
+def _check_runs(operation, world, headers):
+    """Generated requests, then again with the ids of the world's objects in the path."""
+    names = {p.name for p in operation.path_parameters}
+    runs = [{}]
+    if names:
+        runs.append({"path_parameters": {n: world["ids"][n] for n in names if n in world["ids"]}})
+    for fixed in runs:
+        failure = _check_operation(operation, headers, **fixed)
+        if failure is not None:
+            yield f"{operation.label} {fixed or ''}\n{failure}"
 
 
 @pytest.mark.parametrize("role", ROLES)
