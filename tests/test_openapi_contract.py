@@ -11,6 +11,7 @@ Bounded so that CI stays quick and deterministic: a few examples per operation,
 derandomized, no shrinking. Each role is one test in its own transaction.
 """
 
+import itertools
 from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
@@ -214,7 +215,22 @@ def world(make_user, coordinator_93, staff_93):
             format="json",
         )
     )
+    # Links for a professional: one behind a code, one withdrawn by its owner.
+    coded = ok(
+        yp.post(
+            f"/api/v1/vault/documents/{document['id']}/shares/",
+            {"kind": "link", "with_code": True},
+            format="json",
+        )
+    )
+    withdrawn = ok(
+        yp.post(
+            f"/api/v1/vault/documents/{document['id']}/shares/", {"kind": "link"}, format="json"
+        )
+    )
+    ok(yp.delete(f"/api/v1/vault/documents/{document['id']}/shares/{withdrawn['id']}/"))
     ids = {
+        "token": [coded["token"], withdrawn["token"]],
         "entry_id": entry.pk,
         "match_id": match.pk,
         "meeting_id": meeting["id"],
@@ -286,11 +302,19 @@ def _check_contract(schema, world, role):
 
 
 def _check_runs(operation, world, headers):
-    """Generated requests, then again with the ids of the world's objects in the path."""
-    names = {p.name for p in operation.path_parameters}
+    """Generated requests, then again with the ids of the world's objects in the path.
+
+    An id given as a list (the share tokens) makes one run for each of its values.
+    """
+    known = {p.name: world["ids"].get(p.name) for p in operation.path_parameters}
+    known = {name: value for name, value in known.items() if value is not None}
     runs = [{}]
-    if names:
-        runs.append({"path_parameters": {n: world["ids"][n] for n in names if n in world["ids"]}})
+    if known:
+        choices = [value if isinstance(value, list) else [value] for value in known.values()]
+        runs += [
+            {"path_parameters": dict(zip(known, values, strict=True))}
+            for values in itertools.product(*choices)
+        ]
     for fixed in runs:
         failure = _check_operation(operation, headers, **fixed)
         if failure is not None:
