@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from backend.api.serializers import StrictFieldsMixin
+from backend.api.serializers import OptionalEmailField, OptionalURLField, StrictFieldsMixin
 
 from .dates import age_on
 from .models import Departement, DepartementContact, Language, User, YoungPersonProfile
@@ -22,6 +22,9 @@ class DepartementSerializer(serializers.ModelSerializer):
 
 
 class DepartementContactSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True)
+    website = OptionalURLField(read_only=True)
+
     class Meta:
         model = DepartementContact
         fields = ["kind", "name", "phone", "email", "address", "website", "opening_hours"]
@@ -119,6 +122,7 @@ class MeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "first_name", "role", "date_joined", "profile"]
         read_only_fields = ["id", "email", "role", "date_joined"]
+        null_in_answers = ["profile"]  # for roles without a profile (backend.api.schema)
 
     def validate_first_name(self, value: str) -> str:
         return value.strip()

@@ -1,7 +1,7 @@
 """API of mentoring: applications, requests, proposals and matches."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.permissions import IsMentor, IsYoungPerson
+from backend.api.pagination import cursor_page_serializer
 from backend.api.serializers import ErrorSerializer
 from backend.api.throttling import ScopedMethodThrottle
 
@@ -279,7 +280,19 @@ class MessagesView(APIView):
 
     @extend_schema(
         parameters=[MessagesQuerySerializer],
-        responses={200: MessageSerializer(many=True), 404: ErrorSerializer},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="Messages",
+                serializers=[
+                    cursor_page_serializer(MessageSerializer),
+                    MessageSerializer(many=True),
+                ],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            404: ErrorSerializer,
+        },
+        description="A page (newest first, with a cursor), or with `since` the list since then.",
     )
     def get(self, request: Request, match_id: int) -> Response:
         match = selectors.match_get_for_user(user=request.user, match_id=match_id)

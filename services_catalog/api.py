@@ -45,14 +45,32 @@ def _not_modified(request: Request, etag: str) -> bool:
     return etag in {candidate.strip() for candidate in candidates.split(",")} or candidates == "*"
 
 
+class CataloguePagination(PageNumberPagination):
+    """The standard page, plus ``removed`` in the answer of an offline sync."""
+
+    def get_paginated_response_schema(self, schema):
+        envelope = super().get_paginated_response_schema(schema)
+        envelope["properties"]["removed"] = {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "With `updated_since` only: ids of entries gone since then.",
+        }
+        return envelope
+
+
 class CatalogueEntryListView(APIView):
     """Search the published catalogue; open to anyone, signed in or not."""
 
     permission_classes = [permissions.AllowAny]
+    pagination_class = CataloguePagination
 
     @extend_schema(
         parameters=[CatalogueSearchParams],
-        responses={200: EntryListSerializer(many=True), 400: ERROR_400},
+        responses={
+            200: EntryListSerializer(many=True),
+            304: OpenApiResponse(description="Not modified since the ETag in If-None-Match."),
+            400: ERROR_400,
+        },
         description=(
             "Answers carry an ETag: send it back in If-None-Match to get 304 when nothing "
             "changed. With `updated_since`, the answer also lists in `removed` the ids of "
@@ -65,7 +83,7 @@ class CatalogueEntryListView(APIView):
         params = params_serializer.validated_data
         queryset = selectors.entry_search(params)
 
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         rows, totals = paginate_with_totals(
             queryset, request, paginator, latest=Window(Max("updated_at"))
         )
@@ -118,7 +136,13 @@ class CatalogueEntryDetailView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: EntryDetailSerializer, 404: OpenApiResponse(ErrorSerializer)})
+    @extend_schema(
+        responses={
+            200: EntryDetailSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag in If-None-Match."),
+            404: OpenApiResponse(ErrorSerializer),
+        }
+    )
     def get(self, request: Request, entry_id: int) -> Response:
         try:
             entry = selectors.entry_get_visible(entry_id=entry_id)
@@ -185,11 +209,13 @@ def _young_person_profile(request: Request):
 class MyRightsView(APIView):
     """The rights and services the signed-in young person can claim, deadlines first."""
 
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses={200: RightSerializer(many=True)})
     def get(self, request: Request) -> Response:
         profile = _young_person_profile(request)
         rights = selectors.rights_for(profile=profile)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rights, request, view=self)
         return paginator.get_paginated_response(RightSerializer(page, many=True).data)
 
@@ -197,9 +223,11 @@ class MyRightsView(APIView):
 class MyDemarcheListView(APIView):
     """The procedures the young person follows; ``POST`` saves a new one."""
 
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses={200: DemarcheSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.demarches_for(user=request.user), request, view=self
         )

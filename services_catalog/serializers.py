@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.selectors import departement_codes
-from backend.api.serializers import StrictFieldsMixin
+from backend.api.serializers import OptionalEmailField, OptionalURLField, StrictFieldsMixin
 from vault.document_types import DocumentType
 
 from . import vocabulary
@@ -145,9 +145,9 @@ class EntryDetailSerializer(EntryListSerializer):
     modes_accueil = serializers.ListField(child=serializers.CharField())
     modes_mobilisation = serializers.ListField(child=serializers.CharField())
     mobilisable_par = serializers.ListField(child=serializers.CharField())
-    lien_mobilisation = serializers.URLField()
+    lien_mobilisation = OptionalURLField()
     telephone = serializers.CharField()
-    courriel = serializers.EmailField()
+    courriel = OptionalEmailField()
     adresse = serializers.CharField()
     zone_departements = serializers.SerializerMethodField()
     zone_communes = serializers.SerializerMethodField()
@@ -156,7 +156,7 @@ class EntryDetailSerializer(EntryListSerializer):
     max_age = serializers.IntegerField(allow_null=True)
     situations = serializers.ListField(child=serializers.CharField())
     deadline = serializers.SerializerMethodField()
-    source_url = serializers.URLField()
+    source_url = OptionalURLField()
     valid_from = serializers.DateField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
     reviewed_at = serializers.DateField(allow_null=True)

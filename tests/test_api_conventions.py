@@ -1,9 +1,16 @@
 """What every endpoint of the API shares: error format, languages, schema, throttling."""
 
+import json
+
 import pytest
+from django.test import Client
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
+
+from backend.api.exceptions import csrf_failure
+from services_catalog import services as catalog_services
+from services_catalog.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +101,83 @@ def test_schema_generates_without_warnings():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert "/api/v1/catalogue/entries/{entry_id}/" in schema["paths"]
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache
+
+
+def test_a_write_with_a_session_cookie_and_no_csrf_token_is_403_in_the_error_format(
+    young_person,
+):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(young_person)
+    response = browser.post("/api/v1/me/notifications/read/", {}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"]["status"] == 403
+
+
+def test_a_write_to_an_unknown_api_path_is_404_not_a_csrf_refusal(young_person):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(young_person)
+    response = browser.post("/api/v1/nothing-here/", {}, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_any_csrf_refusal_under_the_api_is_in_the_error_format(rf):
+    response = csrf_failure(rf.post("/api/v1/me/"), reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    assert json.loads(response.content)["error"]["code"] == "csrf_failed"
+
+
+def test_a_csrf_refusal_outside_the_api_stays_djangos_page(young_person):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(young_person)
+    response = browser.post("/accounts/logout/")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_every_operation_declares_the_errors_of_the_conventions(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"429"}
+            if "{" in path:
+                expected.add("404")
+            if "requestBody" in operation:
+                expected |= {"400", "413", "415"}
+            if {} not in operation.get("security", [{}]):  # sign-in required
+                expected |= {"401", "403"}
+            assert expected <= set(responses), (method, path, expected - set(responses))
+            for code in expected:
+                assert responses[code]["content"]["application/json"]["schema"] == error
+
+
+def test_lists_are_described_as_the_pages_they_answer(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path in ("/api/v1/me/rights/", "/api/v1/me/demarches/", "/api/v1/catalogue/entries/"):
+        answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        page = schema["components"]["schemas"][answer["schema"]["$ref"].split("/")[-1]]
+        assert {"count", "next", "previous", "results"} <= set(page["properties"]), path
+
+
+def test_an_optional_email_or_link_is_null_not_an_empty_string(api_client):
+    entry = catalog_services.entry_create(
+        title="Aide au logement",
+        kind=Entry.Kind.RIGHT,
+        summary="Résumé.",
+        body="Description.",
+        scope=Entry.Scope.NATIONAL,
+        publish=True,
+    )
+    detail = api_client.get(f"/api/v1/catalogue/entries/{entry.pk}/").json()
+    assert (detail["courriel"], detail["lien_mobilisation"], detail["source_url"]) == (
+        None,
+        None,
+        None,
+    )
+    entry.courriel = "contact@caf.fr"
+    entry.save()
+    assert api_client.get(f"/api/v1/catalogue/entries/{entry.pk}/").json()["courriel"] == (
+        "contact@caf.fr"
+    )

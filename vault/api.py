@@ -54,6 +54,10 @@ CORRUPTED = OpenApiResponse(
     ErrorSerializer, description="The stored document failed its integrity check."
 )
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The original file.")
+LINK_CODE_NEEDED = OpenApiResponse(
+    ErrorSerializer, description="The link is behind a code: missing or wrong."
+)
+LINK_GONE = OpenApiResponse(ErrorSerializer, description="The link has expired or was withdrawn.")
 
 
 def file_response(
@@ -325,7 +329,12 @@ class SharedLinkView(APIView):
 
     @extend_schema(
         parameters=[_CODE],
-        responses={200: SharedDocumentSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+        responses={
+            200: SharedDocumentSerializer,
+            403: LINK_CODE_NEEDED,
+            404: ERRORS[404],
+            410: LINK_GONE,
+        },
     )
     def get(self, request: Request, token: str) -> Response:
         share = services.share_link_open(token=token, code=_share_code(request))
@@ -339,7 +348,15 @@ class SharedLinkView(APIView):
 class SharedLinkContentView(SharedLinkView):
     """The shared document's file, through its link."""
 
-    @extend_schema(parameters=[_CODE], responses={(200, "*/*"): FILE, 404: ERRORS[404]})
+    @extend_schema(
+        parameters=[_CODE],
+        responses={
+            (200, "*/*"): FILE,
+            403: LINK_CODE_NEEDED,
+            404: ERRORS[404],
+            410: LINK_GONE,
+        },
+    )
     def get(self, request: Request, token: str):
         share = services.share_link_open(token=token, code=_share_code(request))
         document = _shared_view(share)

@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -157,7 +158,26 @@ bad_request = _django_error_view(400, "bad_request", gettext_noop("Bad request."
 permission_denied = _django_error_view(
     403, "permission_denied", gettext_noop("You do not have permission to perform this action.")
 )
-page_not_found = _django_error_view(404, "not_found", gettext_noop("Not found."))
+# Exempt from CSRF: a write to an unknown path under /api/ is a 404, not a CSRF refusal.
+page_not_found = csrf_exempt(_django_error_view(404, "not_found", gettext_noop("Not found.")))
 server_error = _django_error_view(
     500, "server_error", gettext_noop("An unexpected error occurred. Please try again later.")
 )
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a 403 in the error format under /api/, Django's page elsewhere.
+
+    A session cookie authenticates the browser (the admin, the API docs); a write with
+    the cookie but without the CSRF token is refused before any API view runs.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body(
+                status_code=403,
+                code="csrf_failed",
+                message=_("The CSRF check failed: send the X-CSRFToken header."),
+            ),
+            status=403,
+        )
+    return csrf.csrf_failure(request, reason)

@@ -1,7 +1,7 @@
 from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Count, Window
-from rest_framework import pagination
+from rest_framework import pagination, serializers
 from rest_framework.exceptions import NotFound
 
 
@@ -59,3 +59,22 @@ def paginate_with_totals(queryset, request, pagination: PageNumberPagination, **
     pagination.page = Page(rows, page_number, paginator)
     pagination.request = request
     return rows, {"count": count, **values}
+
+
+def cursor_page_serializer(item_serializer_class):
+    """Schema only: one page of a ``CursorPagination`` list of ``item_serializer_class``.
+
+    For views that page by hand with a cursor: ``{"next", "previous", "results"}``, where
+    ``next`` and ``previous`` are the links to the neighbouring pages (``null`` at an end).
+    """
+    name = item_serializer_class.__name__.removesuffix("Serializer")
+    return type(
+        f"{name}CursorPageSerializer",
+        (serializers.Serializer,),
+        {
+            "__doc__": f"A page of {name} items; follow `next` for older ones.",
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item_serializer_class(many=True),
+        },
+    )

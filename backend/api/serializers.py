@@ -46,3 +46,26 @@ class ErrorSerializer(serializers.Serializer):
     """The single error shape of the API (schema only)."""
 
     error = ErrorInnerSerializer()
+
+
+class _BlankAsNullMixin:
+    """An optional e-mail or link answers ``null`` when empty, never ``""``.
+
+    ``""`` is not an e-mail nor a URI: a generated client that trusts the schema's
+    ``format`` would reject it, while ``null`` is what it handles as "none".
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class OptionalEmailField(_BlankAsNullMixin, serializers.EmailField):
+    """An e-mail address that may be missing: ``null``, not ``""``."""
+
+
+class OptionalURLField(_BlankAsNullMixin, serializers.URLField):
+    """A link that may be missing: ``null``, not ``""``."""
