@@ -2,11 +2,13 @@
 
 The keyring is JSON, ``{"current": "2", "keys": {"1": "<base64>", "2": "<base64>"}}``,
 read from ``VAULT_KEYRING`` (the JSON itself) or from the file ``VAULT_KEYRING_FILE``.
-Every version stays in the ring so that keys wrapped under an old version (the vault's
-user keys, mentoring's conversation keys) can still be opened; ``manage.py
-vault_rotate_master_key`` re-wraps them under ``current``, through the rewrappers the
-apps register here. On the embedded default, a keyring file is generated under ``var/``
-on first use.
+A version stays in the ring while keys wrapped under it (the vault's user keys,
+mentoring's conversation keys) exist; ``manage.py vault_rotate_master_key`` re-wraps them
+under ``current``, through the rewrappers the apps register here, and ``manage.py
+vault_retire_master_key`` then takes the old version out. Retiring is what makes
+crypto-shredding hold against database backups: a wrapped key copied before an erasure
+opens with no master key left. On the embedded default, a keyring file is generated under
+``var/`` on first use.
 """
 
 import base64
@@ -16,12 +18,13 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, QuerySet
 
 from . import aead
 
@@ -56,6 +59,15 @@ class Keyring:
         numbers = [int(version) for version in self.keys if version.isdigit()]
         version = str(max(numbers, default=0) + 1)
         return Keyring(current=version, keys={**self.keys, version: aead.new_key()})
+
+    def without_version(self, version: str) -> "Keyring":
+        """This keyring without master key ``version`` (never the current one)."""
+        if version == self.current:
+            raise ValueError(f"Master key version {version!r} is current.")
+        if version not in self.keys:
+            raise ValueError(f"Master key version {version!r} is not in the keyring.")
+        keys = {name: key for name, key in self.keys.items() if name != version}
+        return Keyring(current=self.current, keys=keys)
 
     def to_json(self) -> str:
         keys = {version: base64.b64encode(key).decode() for version, key in self.keys.items()}
@@ -105,21 +117,117 @@ def write_keyring_file(keyring: Keyring, path: Path, *, replace: bool = True) ->
             os.unlink(temporary)
 
 
+def write_new_keyring_file(keyring: Keyring, path: Path) -> None:
+    """Write ``keyring`` to a new file ``path`` (mode 600); refuse an existing one.
+
+    For a keyring kept in ``VAULT_KEYRING``: the operator deploys the file's content,
+    then deletes the file. Never overwriting keeps a typo from destroying a keyring.
+    """
+    if path.exists() or not write_keyring_file(keyring, path, replace=False):
+        raise FileExistsError(f"{path} already exists; the keyring was not written.")
+
+
 _cache: dict[tuple, Keyring] = {}
 
+
+@dataclass(frozen=True)
+class WrappedKeys:
+    """One kind of secret wrapped by the master keyring, as its app registered it.
+
+    ``rewrap_all()`` re-wraps every row not yet under the current master key and
+    returns how many it changed (so a second run returns 0). ``count_by_version()``
+    says how many rows depend on each master key version: ``{"1": 3, "2": 41}``.
+    """
+
+    name: str
+    rewrap_all: Callable[[], int]
+    count_by_version: Callable[[], Mapping[str, int]] | None = None
+
+
 # The apps that wrap keys with this keyring (the vault's user keys, mentoring's
-# conversation keys) register here, so that one rotation command re-wraps every key.
-_rewrappers: dict[str, Callable[[], int]] = {}
+# conversation keys) register here, so that one rotation command re-wraps every key and
+# a master key version is retired only once nothing depends on it.
+_wrapped_keys: dict[str, WrappedKeys] = {}
 
 
-def register_rewrapper(name: str, rewrap_all: Callable[[], int]) -> None:
-    """``rewrap_all()`` re-wraps ``name`` under the current master key; returns how many."""
-    _rewrappers[name] = rewrap_all
+def register_rewrapper(
+    name: str,
+    rewrap_all: Callable[[], int],
+    *,
+    count_by_version: Callable[[], Mapping[str, int]] | None = None,
+) -> None:
+    """Register a kind of wrapped secret (see :class:`WrappedKeys`); from ``AppConfig.ready``.
+
+    Without ``count_by_version``, no master key version can be retired: nothing could
+    tell whether that kind of secret still needs it.
+    """
+    _wrapped_keys[name] = WrappedKeys(name, rewrap_all, count_by_version)
 
 
 def rewrappers() -> dict[str, Callable[[], int]]:
-    """Every registered rewrapper, by name (what the rotation command runs)."""
-    return dict(_rewrappers)
+    """Every registered ``rewrap_all``, by name (what the rotation command runs)."""
+    return {name: wrapped.rewrap_all for name, wrapped in _wrapped_keys.items()}
+
+
+def count_by_version(rows: QuerySet, field: str = "master_key_version") -> dict[str, int]:
+    """How many of ``rows`` are wrapped under each master key version (one query).
+
+    Ready-made ``count_by_version`` for a model that stores its version in a column:
+    ``lambda: count_by_version(UserKey.objects.all())``.
+    """
+    counted = rows.order_by().values(field).annotate(rows=Count("pk"))
+    return {str(row[field]): row["rows"] for row in counted}
+
+
+def versions_in_use() -> dict[str, dict[str, int]]:
+    """For each master key version some row depends on, how many rows, by kind.
+
+    ``{"1": {"user keys": 2}, "2": {"user keys": 40, "conversation keys": 7}}``.
+    Raises ``ImproperlyConfigured`` if a kind of wrapped secret cannot count its rows.
+    """
+    in_use: dict[str, dict[str, int]] = {}
+    for wrapped in _wrapped_keys.values():
+        if wrapped.count_by_version is None:
+            raise ImproperlyConfigured(
+                f"The {wrapped.name} cannot say which master key versions they use "
+                "(register_rewrapper without count_by_version)."
+            )
+        for version, rows in wrapped.count_by_version().items():
+            if rows:
+                in_use.setdefault(str(version), {})[wrapped.name] = rows
+    return in_use
+
+
+class RetirementRefused(Exception):
+    """A master key version cannot leave the keyring (yet); the message says why."""
+
+
+def keyring_without(version: str) -> Keyring:
+    """The configured keyring without master key ``version``, once nothing depends on it.
+
+    Raises :class:`RetirementRefused` if ``version`` is current, is not in the keyring,
+    or still wraps a row of any registered kind. Writes nothing.
+    """
+    keyring = load_keyring()
+    if version == keyring.current:
+        raise RetirementRefused(
+            f"Master key version {version} is current: add a new version and re-wrap "
+            "first (vault_rotate_master_key --new-version)."
+        )
+    if version not in keyring.keys:
+        raise RetirementRefused(f"Master key version {version} is not in the keyring.")
+    try:
+        in_use = versions_in_use()
+    except ImproperlyConfigured as error:
+        raise RetirementRefused(str(error)) from None
+    if in_use.get(version):
+        rows = ", ".join(f"{count} {name}" for name, count in sorted(in_use[version].items()))
+        raise RetirementRefused(
+            f"Master key version {version} still wraps {rows}: run "
+            "vault_rotate_master_key (with the new keyring deployed to every process) "
+            "until nothing depends on it."
+        )
+    return keyring.without_version(version)
 
 
 def load_keyring() -> Keyring:
