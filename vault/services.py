@@ -431,7 +431,10 @@ def vault_export(*, owner, manifest_extra: dict | None = None) -> Iterator[bytes
 def vault_erase(user) -> None:
     """Crypto-shred ``user``'s vault: destroy their key, then their blobs.
 
-    Once the key row is gone, no copy of a blob (a backup, a replica) can be decrypted.
+    Once the key row is gone, no copy of a blob (a backup, a replica) can be decrypted
+    with the database as it is. A database backup made before still holds the wrapped
+    key, until the master key version that wrapped it is retired (rotation re-wraps
+    every live key, then ``vault_retire_master_key``; see the README).
     Locking the key first makes an upload in flight either finish before (and be
     erased with the rest) or fail after (its key is gone).
     """

@@ -13,6 +13,7 @@ opens with no master key left. On the embedded default, a keyring file is genera
 
 import base64
 import binascii
+import fcntl
 import json
 import logging
 import os
@@ -117,6 +118,23 @@ def write_keyring_file(keyring: Keyring, path: Path, *, replace: bool = True) ->
             os.unlink(temporary)
 
 
+def update_keyring_file(path: Path, change: Callable[["Keyring"], "Keyring"]) -> "Keyring":
+    """Replace the keyring file at ``path`` by ``change(keyring)``; returns the new keyring.
+
+    Read, change and write happen under an exclusive lock on the file's directory (the
+    file itself is replaced, so it cannot hold the lock): a retirement and a rotation run
+    at once cannot write back a keyring that lost the other's version.
+    """
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)
+        keyring = change(Keyring.from_json(path.read_text()))
+        write_keyring_file(keyring, path)
+        return keyring
+    finally:
+        os.close(directory)  # releases the lock
+
+
 def write_new_keyring_file(keyring: Keyring, path: Path) -> None:
     """Write ``keyring`` to a new file ``path`` (mode 600); refuse an existing one.
 
@@ -202,13 +220,14 @@ class RetirementRefused(Exception):
     """A master key version cannot leave the keyring (yet); the message says why."""
 
 
-def keyring_without(version: str) -> Keyring:
-    """The configured keyring without master key ``version``, once nothing depends on it.
+def keyring_without(version: str, keyring: Keyring | None = None) -> Keyring:
+    """``keyring`` (the configured one by default) without master key ``version``, once
+    nothing depends on it.
 
     Raises :class:`RetirementRefused` if ``version`` is current, is not in the keyring,
     or still wraps a row of any registered kind. Writes nothing.
     """
-    keyring = load_keyring()
+    keyring = load_keyring() if keyring is None else keyring
     if version == keyring.current:
         raise RetirementRefused(
             f"Master key version {version} is current: add a new version and re-wrap "

@@ -7,8 +7,11 @@ still opens.
 """
 
 import base64
+import fcntl
 import io
 import json
+import os
+import threading
 import uuid
 from pathlib import Path
 
@@ -20,7 +23,12 @@ from django.db import connection
 
 from backend import crypto
 from backend.crypto import keyring as keyring_module
-from backend.crypto.keyring import Keyring, load_keyring, write_keyring_file
+from backend.crypto.keyring import (
+    Keyring,
+    load_keyring,
+    update_keyring_file,
+    write_keyring_file,
+)
 from mentoring import conversations
 from mentoring.models import Conversation, Match
 from tests.conftest import PASSWORD, TEST_KEYRING
@@ -260,3 +268,27 @@ def test_the_rotation_command_never_prints_master_keys(settings):
     secret = base64.b64encode(b"k" * 32).decode()
     assert secret in TEST_KEYRING
     assert secret not in out.getvalue()
+
+
+def test_a_retirement_waits_for_a_rotation_in_progress_and_keeps_its_new_version(tmp_path):
+    path = tmp_path / "vault-keyring.json"
+    write_keyring_file(Keyring(current="2", keys={"1": b"a" * 32, "2": b"b" * 32}), path)
+    retired = []
+    directory = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)  # a rotation is writing the file
+        retirement = threading.Thread(
+            target=lambda: retired.append(
+                update_keyring_file(path, lambda keyring: keyring.without_version("1"))
+            )
+        )
+        retirement.start()
+        retirement.join(timeout=0.5)
+        assert retirement.is_alive()  # waits rather than reading the keyring being changed
+        write_keyring_file(Keyring.from_json(path.read_text()).with_new_version(), path)
+    finally:
+        os.close(directory)
+    retirement.join(timeout=5)
+    ring = Keyring.from_json(path.read_text())
+    assert ring == retired[0]
+    assert ring.current == "3" and set(ring.keys) == {"2", "3"}

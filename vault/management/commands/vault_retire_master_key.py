@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from backend.crypto.keyring import (
     RetirementRefused,
     keyring_without,
-    write_keyring_file,
+    update_keyring_file,
     write_new_keyring_file,
 )
 
@@ -33,37 +33,44 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, version, output=None, **options):
-        try:
-            keyring = keyring_without(version)
-        except RetirementRefused as error:
-            raise CommandError(str(error)) from None
         if settings.VAULT_KEYRING:
-            if not output:
-                raise CommandError(
-                    "The keyring comes from VAULT_KEYRING: give --output PATH, a new file "
-                    f"where the keyring without version {version} is written."
-                )
-            try:
-                write_new_keyring_file(keyring, Path(output))
-            except FileExistsError as error:
-                raise CommandError(str(error)) from None
-            self.stdout.write(
-                f"The keyring without master key {version} is in {output} (mode 600). Deploy "
-                "its content as VAULT_KEYRING to every process, then delete that file and "
-                f"destroy every copy of the old keyring: until then, version {version} still "
-                "opens the backups it wrapped."
-            )
+            self._retire_from_environment(version, output)
             return
         if output:
             raise CommandError(
                 "The keyring is the file VAULT_KEYRING_FILE: it is changed in place, so "
                 "--output is not needed."
             )
-        write_keyring_file(keyring, Path(settings.VAULT_KEYRING_FILE))
+        path = Path(settings.VAULT_KEYRING_FILE)
+        try:
+            update_keyring_file(path, lambda keyring: keyring_without(version, keyring))
+        except RetirementRefused as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Master key version {version} retired from {settings.VAULT_KEYRING_FILE}. "
-                "Destroy the copies of the old keyring too (its backups included): until "
-                f"then, version {version} still opens the backups it wrapped."
+                f"Master key version {version} retired from {path}. Destroy the copies of "
+                "the old keyring too (its backups included): until then, version "
+                f"{version} still opens the backups it wrapped."
             )
+        )
+
+    def _retire_from_environment(self, version: str, output: str | None) -> None:
+        try:
+            keyring = keyring_without(version)
+        except RetirementRefused as error:
+            raise CommandError(str(error)) from None
+        if not output:
+            raise CommandError(
+                "The keyring comes from VAULT_KEYRING: give --output PATH, a new file "
+                f"where the keyring without version {version} is written."
+            )
+        try:
+            write_new_keyring_file(keyring, Path(output))
+        except FileExistsError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"The keyring without master key {version} is in {output} (mode 600). Deploy "
+            "its content as VAULT_KEYRING to every process, then delete that file and "
+            f"destroy every copy of the old keyring: until then, version {version} still "
+            "opens the backups it wrapped."
         )

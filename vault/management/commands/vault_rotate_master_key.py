@@ -1,5 +1,6 @@
 """Re-wrap every wrapped key under the current master key of the vault's keyring."""
 
+import argparse
 from pathlib import Path
 
 from django.conf import settings
@@ -8,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from backend.crypto.keyring import (
     load_keyring,
     rewrappers,
+    update_keyring_file,
     versions_in_use,
-    write_keyring_file,
     write_new_keyring_file,
 )
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             help="Only show how many keys each master key version wraps; change nothing.",
         )
         # Kept only to explain its removal to scripts that still pass it.
-        parser.add_argument("--print-new-keyring", action="store_true", help="Removed.")
+        parser.add_argument("--print-new-keyring", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, new_version=False, output=None, status=False, **options):
         if options["print_new_keyring"]:
@@ -59,8 +60,8 @@ class Command(BaseCommand):
         if output and not new_version:
             raise CommandError("--output goes with --new-version.")
         if new_version:
-            keyring = load_keyring().with_new_version()
             if settings.VAULT_KEYRING:
+                keyring = load_keyring().with_new_version()
                 if not output:
                     raise CommandError(
                         "The keyring comes from VAULT_KEYRING: give --output PATH, a new "
@@ -82,7 +83,10 @@ class Command(BaseCommand):
                     "The keyring is the file VAULT_KEYRING_FILE: --new-version changes it "
                     "in place, so --output is not needed."
                 )
-            write_keyring_file(keyring, Path(settings.VAULT_KEYRING_FILE))
+            load_keyring()  # the embedded default generates it if missing
+            keyring = update_keyring_file(
+                Path(settings.VAULT_KEYRING_FILE), lambda keyring: keyring.with_new_version()
+            )
             self.stdout.write(f"Master key version {keyring.current} added and made current.")
         current = load_keyring().current
         for name, rewrap_all in rewrappers().items():
