@@ -6,9 +6,9 @@ A version stays in the ring while keys wrapped under it (the vault's user keys,
 mentoring's conversation keys) exist; ``manage.py vault_rotate_master_key`` re-wraps them
 under ``current``, through the rewrappers the apps register here, and ``manage.py
 vault_retire_master_key`` then takes the old version out. Retiring is what makes
-crypto-shredding hold against database backups: a wrapped key copied before an erasure
-opens with no master key left. On the embedded default, a keyring file is generated under
-``var/`` on first use.
+crypto-shredding hold against database backups: once the version is gone, no master key
+left opens a wrapped key copied before an erasure. On the embedded default, a keyring
+file is generated under ``var/`` on first use.
 """
 
 import base64

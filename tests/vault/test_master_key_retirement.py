@@ -214,6 +214,7 @@ def test_a_kind_of_key_that_cannot_count_its_versions_blocks_retirement(keyring_
     write_keyring_file(load_keyring().with_new_version(), keyring_file)
     with pytest.raises(CommandError, match="TOTP secrets cannot say"):
         call_command("vault_retire_master_key", "1")
+    assert "No version can be retired" in _run("vault_rotate_master_key", "--status")
     assert set(Keyring.from_json(keyring_file.read_text()).keys) == {"1", "2"}
 
 

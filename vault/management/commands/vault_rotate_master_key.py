@@ -4,6 +4,7 @@ import argparse
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.crypto.keyring import (
@@ -98,7 +99,11 @@ class Command(BaseCommand):
 
     def _show_versions(self) -> None:
         keyring = load_keyring()
-        in_use = versions_in_use()
+        try:
+            in_use = versions_in_use()
+        except ImproperlyConfigured as error:
+            self.stdout.write(self.style.WARNING(f"{error} No version can be retired."))
+            return
         for version in sorted(keyring.keys.keys() | in_use.keys(), key=_version_order):
             rows = in_use.get(version, {})
             counts = ", ".join(f"{count} {name}" for name, count in sorted(rows.items()))
