@@ -1,7 +1,8 @@
 """The master keyring: versioned master keys that live outside the database.
 
 The keyring is JSON, ``{"current": "2", "keys": {"1": "<base64>", "2": "<base64>"}}``,
-read from ``VAULT_KEYRING`` (the JSON itself) or from the file ``VAULT_KEYRING_FILE``.
+read from ``VAULT_KEYRING`` (the JSON itself) or from the file ``VAULT_KEYRING_FILE``;
+an optional ``"created": {"2": "2026-12-01"}`` dates the keys, to know when to rotate.
 A version stays in the ring while keys wrapped under it (the vault's user keys,
 mentoring's conversation keys) exist; ``manage.py vault_rotate_master_key`` re-wraps them
 under ``current``, through the rewrappers the apps register here, and ``manage.py
@@ -20,12 +21,14 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from . import aead
 
@@ -38,6 +41,8 @@ _VERSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 class Keyring:
     current: str
     keys: dict[str, bytes]
+    # When each key was made (the day, UTC), where known: keyrings written by hand may not say.
+    created: dict[str, date] = field(default_factory=dict)
 
     def wrap(self, secret: bytes, *, context: bytes) -> tuple[str, bytes]:
         """Wrap ``secret`` under the current master key; return (version, wrapped)."""
@@ -59,7 +64,16 @@ class Keyring:
         """This keyring plus a fresh master key, which becomes current."""
         numbers = [int(version) for version in self.keys if version.isdigit()]
         version = str(max(numbers, default=0) + 1)
-        return Keyring(current=version, keys={**self.keys, version: aead.new_key()})
+        return Keyring(
+            current=version,
+            keys={**self.keys, version: aead.new_key()},
+            created={**self.created, version: timezone.now().date()},
+        )
+
+    @classmethod
+    def generate(cls) -> "Keyring":
+        """A keyring of one fresh master key, version 1."""
+        return cls(current="1", keys={"1": aead.new_key()}, created={"1": timezone.now().date()})
 
     def without_version(self, version: str) -> "Keyring":
         """This keyring without master key ``version`` (never the current one)."""
@@ -68,11 +82,15 @@ class Keyring:
         if version not in self.keys:
             raise ValueError(f"Master key version {version!r} is not in the keyring.")
         keys = {name: key for name, key in self.keys.items() if name != version}
-        return Keyring(current=self.current, keys=keys)
+        created = {name: day for name, day in self.created.items() if name != version}
+        return Keyring(current=self.current, keys=keys, created=created)
 
     def to_json(self) -> str:
         keys = {version: base64.b64encode(key).decode() for version, key in self.keys.items()}
-        return json.dumps({"current": self.current, "keys": keys}, indent=2) + "\n"
+        data = {"current": self.current, "keys": keys}
+        if self.created:
+            data["created"] = {version: day.isoformat() for version, day in self.created.items()}
+        return json.dumps(data, indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> "Keyring":
@@ -80,6 +98,9 @@ class Keyring:
             data = json.loads(text)
             keys = {str(v): base64.b64decode(k, validate=True) for v, k in data["keys"].items()}
             current = str(data["current"])
+            created = {
+                str(v): date.fromisoformat(day) for v, day in data.get("created", {}).items()
+            }
         except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as error:
             raise ImproperlyConfigured(f"The vault keyring is not valid JSON: {error}") from None
         if current not in keys:
@@ -89,7 +110,11 @@ class Keyring:
                 raise ImproperlyConfigured(
                     f"Vault master key {version!r} must be 32 bytes, base64-encoded."
                 )
-        return cls(current=current, keys=keys)
+        return cls(
+            current=current,
+            keys=keys,
+            created={version: day for version, day in created.items() if version in keys},
+        )
 
 
 def write_keyring_file(keyring: Keyring, path: Path, *, replace: bool = True) -> bool:
@@ -249,6 +274,63 @@ def keyring_without(version: str, keyring: Keyring | None = None) -> Keyring:
     return keyring.without_version(version)
 
 
+def version_order(version: str) -> tuple[int, int | str]:
+    """Sort key of master key versions: numbers in numeric order, then any other name."""
+    return (0, int(version)) if version.isdigit() else (1, version)
+
+
+def keyring_advice(*, rotation_days: int, today: date | None = None) -> list[tuple[int, str]]:
+    """What the operator should do about the keyring now, as (logging level, message).
+
+    The current master key is older than ``rotation_days``: rotate. An old version
+    still wraps rows: re-wrap. An old version wraps nothing: retire it (until then, it
+    opens the backups it wrapped, erased people's included). Nothing to do: ``[]``.
+    """
+    today = today or timezone.now().date()
+    keyring = load_keyring()
+    advice = []
+    made = keyring.created.get(keyring.current)
+    if made is None or (today - made).days >= rotation_days:
+        when = f"was made on {made.isoformat()}" if made else "has no creation date"
+        advice.append(
+            (
+                logging.WARNING,
+                f"Master key version {keyring.current} {when}; rotate every {rotation_days} "
+                "days: vault_rotate_master_key --new-version, then retire the old version.",
+            )
+        )
+    try:
+        in_use = versions_in_use()
+    except ImproperlyConfigured as error:
+        return [*advice, (logging.WARNING, str(error))]
+    for version in sorted(keyring.keys.keys() | in_use.keys(), key=version_order):
+        rows = ", ".join(f"{n} {name}" for name, n in sorted(in_use.get(version, {}).items()))
+        if version not in keyring.keys:
+            advice.append(
+                (logging.ERROR, f"Master key version {version} is not in the keyring: {rows}.")
+            )
+        elif version == keyring.current:
+            continue
+        elif rows:
+            advice.append(
+                (
+                    logging.WARNING,
+                    f"Master key version {version} still wraps {rows}: run "
+                    "vault_rotate_master_key.",
+                )
+            )
+        else:
+            advice.append(
+                (
+                    logging.WARNING,
+                    f"Master key version {version} wraps nothing: retire it "
+                    f"(vault_retire_master_key {version}); until then it opens the backups "
+                    "it wrapped, erased people's included.",
+                )
+            )
+    return advice
+
+
 def load_keyring() -> Keyring:
     """The keyring configured in settings (generated on the embedded default if missing)."""
     if settings.VAULT_KEYRING:
@@ -262,7 +344,7 @@ def load_keyring() -> Keyring:
     if not path.exists():
         if not settings.VAULT_KEYRING_AUTOCREATE:
             raise ImproperlyConfigured(f"The vault keyring file {path} does not exist.")
-        generated = Keyring(current="1", keys={"1": aead.new_key()})
+        generated = Keyring.generate()
         if write_keyring_file(generated, path, replace=False):
             logger.warning(
                 "Generated a new local vault keyring at %s. Documents in the vault can only "

@@ -10,9 +10,11 @@ import base64
 import fcntl
 import io
 import json
+import logging
 import os
 import threading
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from backend import crypto
 from backend.crypto import keyring as keyring_module
@@ -35,6 +38,7 @@ from tests.conftest import PASSWORD, TEST_KEYRING
 from vault import keys
 from vault.models import Document, UserKey
 from vault.services import vault_storage
+from vault.tasks import check_master_keys
 
 from . import samples
 from .conftest import DOCUMENTS, read_content, upload
@@ -186,7 +190,8 @@ def test_a_version_still_wrapping_keys_is_not_retired(
 
     status = _run("vault_rotate_master_key", "--status")
     assert "Master key 1: still wraps 1 conversation keys, 1 user keys" in status
-    assert "Master key 2 (current): wraps nothing yet" in status
+    today = timezone.now().date().isoformat()
+    assert f"Master key 2 (current, made on {today}): wraps nothing yet" in status
     assert UserKey.objects.get().master_key_version == "1"  # --status changes nothing
 
     _run("vault_rotate_master_key")
@@ -293,3 +298,48 @@ def test_a_retirement_waits_for_a_rotation_in_progress_and_keeps_its_new_version
     ring = Keyring.from_json(path.read_text())
     assert ring == retired[0]
     assert ring.current == "3" and set(ring.keys) == {"2", "3"}
+
+
+def _logged(caplog) -> list[str]:
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="vault.tasks"):
+        check_master_keys()
+    return [record.getMessage() for record in caplog.records if record.name == "vault.tasks"]
+
+
+def test_each_day_the_logs_say_when_to_rotate_and_when_to_retire(
+    young_person, make_document, keyring_file, settings, caplog
+):
+    assert "check-vault-master-keys" in settings.CELERY_BEAT_SCHEDULE
+    settings.VAULT_MASTER_KEY_ROTATION_DAYS = 30
+    make_document(young_person)
+    assert _logged(caplog) == []  # a key made today: nothing to do
+
+    ring = Keyring.from_json(keyring_file.read_text())
+    made = timezone.now().date() - timedelta(days=31)
+    write_keyring_file(Keyring(ring.current, ring.keys, {"1": made}), keyring_file)
+    assert _logged(caplog) == [
+        f"Master key version 1 was made on {made.isoformat()}; rotate every 30 days: "
+        "vault_rotate_master_key --new-version, then retire the old version."
+    ]
+
+    write_keyring_file(load_keyring().with_new_version(), keyring_file)
+    assert _logged(caplog) == [
+        "Master key version 1 still wraps 1 user keys: run vault_rotate_master_key."
+    ]
+    _run("vault_rotate_master_key")
+    assert _logged(caplog) == [
+        "Master key version 1 wraps nothing: retire it (vault_retire_master_key 1); until "
+        "then it opens the backups it wrapped, erased people's included."
+    ]
+    _run("vault_retire_master_key", "1")
+    assert _logged(caplog) == []
+
+
+def test_a_keyring_without_dates_still_loads_and_is_due_for_rotation(settings, caplog):
+    assert "created" not in TEST_KEYRING
+    assert load_keyring().created == {}
+    assert _logged(caplog) == [
+        "Master key version 1 has no creation date; rotate every 30 days: "
+        "vault_rotate_master_key --new-version, then retire the old version."
+    ]

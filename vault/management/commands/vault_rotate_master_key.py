@@ -11,6 +11,7 @@ from backend.crypto.keyring import (
     load_keyring,
     rewrappers,
     update_keyring_file,
+    version_order,
     versions_in_use,
     write_new_keyring_file,
 )
@@ -104,7 +105,7 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             self.stdout.write(self.style.WARNING(f"{error} No version can be retired."))
             return
-        for version in sorted(keyring.keys.keys() | in_use.keys(), key=_version_order):
+        for version in sorted(keyring.keys.keys() | in_use.keys(), key=version_order):
             rows = in_use.get(version, {})
             counts = ", ".join(f"{count} {name}" for name, count in sorted(rows.items()))
             if version not in keyring.keys:
@@ -112,7 +113,9 @@ class Command(BaseCommand):
                     f"Master key {version}: NOT IN THE KEYRING, yet wraps {counts}."
                 )
             elif version == keyring.current:
-                line = f"Master key {version} (current): wraps {counts or 'nothing yet'}."
+                made = keyring.created.get(version)
+                since = f", made on {made.isoformat()}" if made else ""
+                line = f"Master key {version} (current{since}): wraps {counts or 'nothing yet'}."
             elif rows:
                 line = f"Master key {version}: still wraps {counts}; re-wrap before retiring."
             else:
@@ -121,7 +124,3 @@ class Command(BaseCommand):
                     f"vault_retire_master_key {version}."
                 )
             self.stdout.write(line)
-
-
-def _version_order(version: str) -> tuple[int, int | str]:
-    return (0, int(version)) if version.isdigit() else (1, version)
