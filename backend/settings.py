@@ -334,6 +334,14 @@ VAULT_SHARE_MAX_HOURS = 7 * 24
 VAULT_SHARE_CODE_ATTEMPTS = 5
 # A blob journaled this long ago without its document is what a crash left behind.
 VAULT_PENDING_BLOB_GRACE_MINUTES = 60
+# Rotate the master key (and retire the one before) this often: an erased person's wrapped
+# key opens from older database backups until then, plus the keyring backups' retention.
+# Each morning a task logs a warning when the key is older, or an old version can go.
+VAULT_MASTER_KEY_ROTATION_DAYS = env.int("VAULT_MASTER_KEY_ROTATION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["check-vault-master-keys"] = {
+    "task": "vault.tasks.check_master_keys",
+    "schedule": crontab(minute=0, hour=9),
+}
 
 # --- Mentoring --------------------------------------------------------------------------
 # A mentor stays matchable this long after their honourability check (work with minors).

@@ -14,7 +14,11 @@ class MentoringConfig(AppConfig):
 
         from . import conversations, selectors
 
-        keyring.register_rewrapper("conversation keys", conversations.conversation_keys_rotate)
+        keyring.register_rewrapper(
+            "conversation keys",
+            conversations.conversation_keys_rotate,
+            count_by_version=conversations.conversation_keys_by_master_version,
+        )
         vault_ports.register_active_mentors(selectors.active_mentor_ids)
         vault_signals.document_expiry_changed.connect(
             _schedule_document_reminders, dispatch_uid="mentoring-document-expiry-reminders"

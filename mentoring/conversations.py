@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from backend import crypto
-from backend.crypto.keyring import load_keyring
+from backend.crypto.keyring import count_by_version, load_keyring
 
 from .exceptions import MatchConflict
 from .models import Conversation, ConversationReport, Match, Message
@@ -125,3 +125,8 @@ def conversation_keys_rotate() -> int:
             conversation.save(update_fields=["master_key_version", "wrapped_key"])
             rotated += 1
     return rotated
+
+
+def conversation_keys_by_master_version() -> dict[str, int]:
+    """How many conversation keys each master key version wraps (for its retirement)."""
+    return count_by_version(Conversation.objects.all())

@@ -11,11 +11,15 @@ class VaultConfig(AppConfig):
     def ready(self):
         from backend.crypto import keyring
 
-        from . import checks, services  # noqa: F401 - checks register
+        from . import checks, selectors, services  # noqa: F401 - checks register
 
         pre_delete.connect(
             services.journal_blob_of_deleted_document,
             sender="vault.Document",
             dispatch_uid="vault-journal-deleted-blob",
         )
-        keyring.register_rewrapper("user keys", services.master_key_rotate)
+        keyring.register_rewrapper(
+            "user keys",
+            services.master_key_rotate,
+            count_by_version=selectors.user_keys_by_master_version,
+        )

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend import crypto
+from backend.crypto.keyring import count_by_version
 
 from . import keys, ports
 from .file_types import ACCEPTED_TYPES
@@ -177,3 +178,8 @@ def personal_data_export(user) -> dict:
         ],
         "access_log": access_log_rows(user),
     }
+
+
+def user_keys_by_master_version() -> dict[str, int]:
+    """How many user keys each master key version wraps (what retiring a version asks)."""
+    return count_by_version(UserKey.objects.all())

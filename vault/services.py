@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend import crypto
+from backend.crypto.keyring import load_keyring
 
 from . import keys, ports
 from .exceptions import (
@@ -430,7 +431,10 @@ def vault_export(*, owner, manifest_extra: dict | None = None) -> Iterator[bytes
 def vault_erase(user) -> None:
     """Crypto-shred ``user``'s vault: destroy their key, then their blobs.
 
-    Once the key row is gone, no copy of a blob (a backup, a replica) can be decrypted.
+    Once the key row is gone, no copy of a blob (a backup, a replica) can be decrypted
+    with the database as it is. A database backup made before still holds the wrapped
+    key, until the master key version that wrapped it is retired (rotation re-wraps
+    every live key, then ``vault_retire_master_key``; see the README).
     Locking the key first makes an upload in flight either finish before (and be
     erased with the rest) or fail after (its key is gone).
     """
@@ -470,9 +474,14 @@ def pending_blobs_clean_up(*, older_than: timedelta | None = None) -> int:
 
 
 def master_key_rotate() -> int:
-    """Re-wrap every user key under the keyring's current master key; returns how many."""
+    """Re-wrap every user key under the keyring's current master key; returns how many.
+
+    Only the keys still under an older version are visited, so a second run is quick
+    and returns 0.
+    """
     rotated = 0
-    for key_id in UserKey.objects.values_list("id", flat=True).iterator():
+    stale = UserKey.objects.exclude(master_key_version=load_keyring().current)
+    for key_id in stale.values_list("id", flat=True).iterator():
         with transaction.atomic():
             user_key = UserKey.objects.select_for_update().get(pk=key_id)
             if keys.rewrap_user_key(user_key):
