@@ -5,7 +5,8 @@ filtered here, in querysets, so that no view or admin page can forget it.
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -74,6 +75,11 @@ class DepartementScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _check_in_scope(self, request, object_id) -> None:
+        try:
+            # An id that is not one (``/abc/history/``) is a missing page, not a crash.
+            object_id = self.model._meta.pk.to_python(unquote(str(object_id)))
+        except ValidationError:
+            raise Http404 from None
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404
 
