@@ -156,9 +156,8 @@ class UserAdmin(DjangoUserAdmin):
             "refused": refused,
             "hours": settings.STAFF_ENROLMENT_CODE_HOURS,
         }
-        response = TemplateResponse(request, "admin/accounts/user/enrolment_codes.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+        # The admin's views are never cached (no-store): the code stays off disk caches.
+        return TemplateResponse(request, "admin/accounts/user/enrolment_codes.html", context)
 
     def user_change_password(self, request, id, form_url=""):
         user = self.get_object(request, unquote(id))
