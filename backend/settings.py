@@ -317,7 +317,8 @@ MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 # A staff account sets up TOTP only with a single-use enrolment code (accounts/enrolment.py).
 MFA_FORMS = {"activate_totp": "accounts.enrolment.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Jalon"
-# Staff (admin panel) must have set up TOTP before reaching the admin.
+# Staff (admin panel) reach the admin and allauth's account pages only with a session
+# that passed TOTP (accounts/middleware.py); they set it up with an enrolment code.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=PRODUCTION)
 # How long a staff enrolment code (issued by a superuser or ``issue_staff_enrolment``) lasts.
 STAFF_ENROLMENT_CODE_HOURS = env.int("STAFF_ENROLMENT_CODE_HOURS", default=24)
