@@ -1,13 +1,18 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .exceptions import EnrolmentRefused
 from .models import Departement, DepartementContact, User
 from .roles import ADMIN_ROLES
 from .scoping import DepartementScopedModelAdmin
@@ -73,6 +78,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email"]
     filter_horizontal = ["departements"]
     readonly_fields = ["last_login", "date_joined", "is_staff"]
+    actions = ["issue_enrolment_code"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Role"), {"fields": ["first_name", "role", "departements"]}),
@@ -119,8 +125,39 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not _is_admin_account(obj):
-            fields.append("email")
+            # A young person's or a mentor's account stays theirs: whoever could change
+            # its address, or make it an admin account (whose address an administrator
+            # may change), could then reset its password and open the vault.
+            fields.extend(_OWN_ACCOUNT_FIELDS)
         return fields
+
+    @admin.action(description=_("Issue a two-factor enrolment code"))
+    def issue_enrolment_code(self, request, queryset):
+        """Show, once, a code with which each selected staff account sets up TOTP."""
+        issued, refused = [], []
+        for user in queryset.order_by("email"):
+            try:
+                issued.append(
+                    (user, services.staff_enrolment_issue(user=user, issued_by=request.user))
+                )
+            except EnrolmentRefused as error:
+                refused.append((user, str(error)))
+        for user, reason in refused:
+            self.message_user(request, f"{user.email}: {reason}", level=messages.ERROR)
+        if not issued:
+            return None
+        # A page of its own, not a message: messages may be stored in a cookie or the
+        # session, and the code must not be kept anywhere.
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Two-factor enrolment codes"),
+            "issued": issued,
+            "refused": refused,
+            "hours": settings.STAFF_ENROLMENT_CODE_HOURS,
+        }
+        # The admin's views are never cached (no-store): the code stays off disk caches.
+        return TemplateResponse(request, "admin/accounts/user/enrolment_codes.html", context)
 
     def user_change_password(self, request, id, form_url=""):
         user = self.get_object(request, unquote(id))
@@ -133,3 +170,51 @@ class UserAdmin(DjangoUserAdmin):
 
 def _is_admin_account(user: User) -> bool:
     return user.is_superuser or user.role in ADMIN_ROLES
+
+
+# What no one changes in the admin on a young person's or a mentor's account.
+_OWN_ACCOUNT_FIELDS = ("email", "role", "is_superuser", "departements")
+
+
+# allauth's admin of e-mail addresses lets anyone who reaches it change an address, add
+# one and mark it verified: a password reset sent there would take the account over.
+# Addresses follow the account's e-mail, which only staff accounts may change (above).
+admin.site.unregister(EmailAddress)
+
+# allauth's admin of authenticators shows each one's data (the TOTP secret), and lets
+# anyone change or delete a young person's second factor.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Staff accounts' second factors: their kind and dates only, never their secret.
+
+    A superuser may remove one (a lost phone), after which the staff member sets up a
+    new one with an enrolment code. Young people's and mentors' are not shown.
+    """
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user__is_staff=True)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or obj.user.is_staff)

@@ -262,3 +262,34 @@ class ActivityDay(models.Model):
 
     def __str__(self) -> str:
         return f"active on {self.day}"
+
+
+class StaffEnrolment(models.Model):
+    """A single-use code that lets one staff account set up its second factor (TOTP).
+
+    A staff password alone must not be enough to enrol an authenticator: whoever holds
+    the account's access (a superuser, or an operator on the server) issues a code and
+    hands it over out of band. Only a hash of the code is kept.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_enrolments"
+    )
+    code_hash = models.CharField(max_length=256)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff enrolment code")
+        verbose_name_plural = _("staff enrolment codes")
+
+    def __str__(self) -> str:
+        return f"enrolment #{self.pk}"

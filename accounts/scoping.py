@@ -5,7 +5,8 @@ filtered here, in querysets, so that no view or admin page can forget it.
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -74,6 +75,7 @@ class DepartementScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _check_in_scope(self, request, object_id) -> None:
+        object_id = _primary_key_or_404(self.model, object_id)
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404
 
@@ -88,6 +90,8 @@ class DepartementScopedAdminMixin:
         self._check_in_scope(request, object_id)
         if request.method != "GET":
             raise PermissionDenied
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        _primary_key_or_404(history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -101,6 +105,15 @@ class DepartementScopedAdminMixin:
             type(obj)._default_manager.filter(pk=obj.pk), request.user, self.departement_lookup
         ).exists():
             raise PermissionDenied
+
+
+def _primary_key_or_404(model, value):
+    """``value`` from a URL as ``model``'s primary key; one that cannot be (``abc`` for a
+    number) is a missing page, where the database would otherwise raise (a 500)."""
+    try:
+        return model._meta.pk.to_python(unquote(str(value)))
+    except ValidationError:
+        raise Http404 from None
 
 
 class DepartementScopedModelAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):

@@ -1,18 +1,23 @@
 """Writes on accounts and profiles. Views, admin, commands and tasks all call these."""
 
 import logging
+import secrets
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend import personal_data
 
-from .models import ActivityDay, Departement, User, YoungPersonProfile
+from .exceptions import EnrolmentRefused
+from .models import ActivityDay, Departement, StaffEnrolment, User, YoungPersonProfile
 from .roles import ADMIN_ROLES, Role
 
 logger = logging.getLogger(__name__)
@@ -143,3 +148,69 @@ def activity_record(user: User, day: date | None = None) -> bool:
         cache.delete(key)
         return False
     return True
+
+
+# Enrolment codes: 16 characters of an alphabet with no look-alikes (80 bits), in groups
+# of four, read out or sent to the staff member by someone who already has access.
+_ENROLMENT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_ENROLMENT_LENGTH = 16
+
+
+def _enrolment_code_normalise(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+@transaction.atomic
+def staff_enrolment_issue(*, user: User, issued_by: User | None = None) -> str:
+    """Issue a single-use code that lets the staff account ``user`` set up TOTP; return it.
+
+    ``issued_by`` is the superuser who asks for it in the admin (``None``: an operator on
+    the server, through ``manage.py issue_staff_enrolment``). The code is shown once and
+    kept hashed; it replaces any earlier unused one and expires after
+    ``STAFF_ENROLMENT_CODE_HOURS``.
+    """
+    if not (user.is_active and user.is_staff):
+        raise EnrolmentRefused(_("Only an active staff account receives an enrolment code."))
+    if issued_by is not None and not (issued_by.is_active and issued_by.is_superuser):
+        raise EnrolmentRefused(_("Only a superuser issues enrolment codes."))
+    StaffEnrolment.objects.filter(user=user, used_at__isnull=True).delete()
+    code = "".join(secrets.choice(_ENROLMENT_ALPHABET) for _ in range(_ENROLMENT_LENGTH))
+    now = timezone.now()
+    StaffEnrolment.objects.create(
+        user=user,
+        issued_by=issued_by,
+        code_hash=make_password(code),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.STAFF_ENROLMENT_CODE_HOURS),
+    )
+    logger.info("Enrolment code issued for account %s by %s", user.pk, issued_by and issued_by.pk)
+    return "-".join(code[i : i + 4] for i in range(0, _ENROLMENT_LENGTH, 4))
+
+
+def staff_enrolment_required(user: User) -> bool:
+    """Whether ``user`` needs an enrolment code to set up TOTP: every staff account."""
+    return bool(user.is_staff or user.is_superuser)
+
+
+def staff_enrolment_consume(*, user: User, code: str) -> None:
+    """Spend ``user``'s enrolment code ``code``, or raise ``EnrolmentRefused``.
+
+    The code must be the latest issued, unused and unexpired; spending it is one
+    conditional update, so two requests cannot both spend it.
+    """
+    enrolment = (
+        StaffEnrolment.objects.filter(
+            user=user, used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if enrolment is None or not check_password(
+        _enrolment_code_normalise(code), enrolment.code_hash
+    ):
+        raise EnrolmentRefused(_("This enrolment code is not valid or has expired."))
+    spent = StaffEnrolment.objects.filter(pk=enrolment.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    if not spent:
+        raise EnrolmentRefused(_("This enrolment code is not valid or has expired."))

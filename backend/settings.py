@@ -279,7 +279,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # The password opens identity papers: 12 characters at least (a short passphrase),
+    # checked against Django's local list of 20,000 common passwords (no outside call).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -297,14 +302,26 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Jalon] "
-# allauth's rate limits stay at their defaults (login failures, sign-ups, codes, password
-# resets...); they count in the cache configured above, shared by every process.
+# allauth's rate limits stay at their defaults (sign-ups, codes, password resets...), but
+# for failed logins; they count in the cache configured above, shared by every process.
+# Failed logins are counted per address *and* account (accounts.adapter), in growing
+# windows: 5 in 5 minutes, 10 in an hour, 20 in a day from one source, so someone who
+# guesses from one address delays that address, never the real person signing in from
+# another (allauth's default locks the account for everyone after 5 failures).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key,10/h/key,20/d/key"}
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False  # the admin login goes through allauth's browser views (and MFA)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are sealed with the master keyring (accounts/mfa.py).
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# A staff account sets up TOTP only with a single-use enrolment code (accounts/enrolment.py).
+MFA_FORMS = {"activate_totp": "accounts.enrolment.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Jalon"
-# Staff (admin panel) must have set up TOTP before reaching the admin.
+# Staff (admin panel) reach the admin and allauth's account pages only with a session
+# that passed TOTP (accounts/middleware.py); they set it up with an enrolment code.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=PRODUCTION)
+# How long a staff enrolment code (issued by a superuser or ``issue_staff_enrolment``) lasts.
+STAFF_ENROLMENT_CODE_HOURS = env.int("STAFF_ENROLMENT_CODE_HOURS", default=24)
 
 # --- Catalogue ----------------------------------------------------------------------
 # History of catalogue changes is for reading: changes go through the publication workflow.

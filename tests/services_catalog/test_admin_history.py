@@ -46,3 +46,9 @@ def test_partner_cannot_see_other_versions(client, make_user, paris_entry):
     version = paris_entry.history.last()
     url = f"{ENTRIES}{paris_entry.pk}/history/{version.history_id}/"
     assert client.get(url).status_code == 404  # not their proposal
+
+
+def test_a_version_id_that_is_not_one_is_not_found(client, superuser, paris_entry):
+    client.force_login(superuser)
+    assert client.get(f"{ENTRIES}{paris_entry.pk}/history/abc/").status_code == 404
+    assert client.get(f"{ENTRIES}abc/history/").status_code == 404
