@@ -15,7 +15,9 @@ class AccountsConfig(AppConfig):
         from . import enrolment, mfa
 
         # Rotating the master key re-seals the TOTP secrets and recovery-code seeds.
-        keyring.register_rewrapper("MFA secrets", mfa.rewrap_all)
+        keyring.register_rewrapper(
+            "MFA secrets", mfa.rewrap_all, count_by_version=mfa.count_by_version
+        )
         authenticator_added.connect(
             enrolment.mark_session_enrolled, dispatch_uid="accounts-mfa-enrolled"
         )
