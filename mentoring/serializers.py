@@ -317,6 +317,10 @@ def _within_reach(value, *, past_days: int):
 
 
 class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    # Sealed attributes, not columns: declared as the columns they were.
+    title = serializers.CharField(max_length=200)
+    place = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     reminder_offsets = REMINDER_OFFSETS
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, required=False)
 
@@ -342,6 +346,9 @@ class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class MeetingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    # Sealed attributes, not columns: declared as the columns they were.
+    place = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    video_url = serializers.URLField(max_length=200, required=False, allow_blank=True)
     reminder_offsets = REMINDER_OFFSETS
     duration_minutes = serializers.IntegerField(min_value=5, max_value=12 * 60, required=False)
     proposed_by_me = serializers.SerializerMethodField()
