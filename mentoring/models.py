@@ -330,9 +330,11 @@ class ConversationReport(SealedModel):
     def __str__(self) -> str:
         return f"{self.conversation} ({self.created_at:%Y-%m-%d})"
 
-    def sealing_key(self) -> bytes:
+    def sealing_key(self) -> bytes | None:
         from .conversations import conversation_key
 
+        if self.conversation_id is None:  # should a report outlive its conversation
+            return None
         return conversation_key(self.conversation)
 
 

@@ -84,16 +84,17 @@ class Sealed(property):
         plain = instance.__dict__.setdefault("_sealed_plain", {})
         if self.name not in plain:
             raw = getattr(instance, self.column)
-            if raw and instance.pk is not None:
+            key = instance.sealing_key() if raw and instance.pk is not None else None
+            if key is not None:
                 plain[self.name] = open_value(
-                    instance.sealing_key(),
+                    key,
                     raw,
                     table=instance._meta.db_table,
                     row_id=instance.pk,
                     field=self.name,
                     codec=self.codec,
                 )
-            else:
+            else:  # nothing stored, or its key is gone (shredded): nothing to show
                 plain[self.name] = self.codec.empty
         return plain[self.name]
 
@@ -149,7 +150,9 @@ class SealedModel(models.Model):
                 super().save(*args, update_fields=update_fields, **kwargs)
         self.__dict__["_sealed_dirty"] = set()
 
-    def sealing_key(self) -> bytes:
+    def sealing_key(self) -> bytes | None:
+        """The key in clear; None once it is gone (the values read as empty, and
+        writing one fails)."""
         raise NotImplementedError
 
     def refresh_from_db(self, *args, **kwargs):
@@ -168,6 +171,8 @@ class SealedModel(models.Model):
                 raw = b""
             else:
                 key = key or self.sealing_key()
+                if key is None:
+                    raise ValueError(f"{self._meta.label} {self.pk}: no key to seal {name} with")
                 raw = seal_value(
                     key,
                     value,
