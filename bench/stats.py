@@ -116,7 +116,7 @@ from services_catalog.models import (  # noqa: E402
 )
 from services_catalog.text import normalize  # noqa: E402
 from services_catalog.vocabulary import CATEGORIE_CHOICES  # noqa: E402
-from vault.document_types import DocumentType  # noqa: E402
+from vault.document_types import DocumentCategory  # noqa: E402
 from vault.models import Document, UserKey  # noqa: E402
 
 CODE = "93"  # the département measured: the biggest
@@ -449,7 +449,7 @@ def populate(counts: dict[str, int], window_start: datetime, now: datetime) -> d
     documents = sql(
         f"""
         INSERT INTO {Document._meta.db_table}
-            (id, owner_id, user_key_id, document_type, content_type, size, wrapped_data_key,
+            (id, owner_id, user_key_id, category, content_type, size, wrapped_data_key,
              encrypted_title, encrypted_filename, encrypted_tags, encrypted_sha256, blob_name,
              created_at, updated_at)
         SELECT gen_random_uuid(), k.user_id, k.id,
@@ -460,7 +460,7 @@ def populate(counts: dict[str, int], window_start: datetime, now: datetime) -> d
             SELECT id, user_id, 1 + floor(random() * 3)::int AS n FROM {UserKey._meta.db_table}
         ) k, generate_series(1, k.n)
         """,  # noqa: S608
-        {**common, "types": list(DocumentType.values), "t": len(DocumentType.values)},
+        {**common, "types": list(DocumentCategory.values), "t": len(DocumentCategory.values)},
     )
     step(f"{documents:,} vault documents", started)
     sql("VACUUM ANALYZE")

@@ -76,9 +76,11 @@ def _demo_pair(mentor: User) -> None:
             },
         )
         agenda.meeting_answer(meeting=meeting, by=young, accept=True)
-    if not Appointment.objects.filter(
-        owner=young, title=APPOINTMENT_TITLE, starts_at__gte=now
-    ).exists():
+    upcoming_titles = {  # sealed: compared once opened, not by the database
+        appointment.title
+        for appointment in Appointment.objects.filter(owner=young, starts_at__gte=now)
+    }
+    if APPOINTMENT_TITLE not in upcoming_titles:
         agenda.appointment_save(
             owner=young,
             data={

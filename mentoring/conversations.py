@@ -1,7 +1,10 @@
 """Messages inside a match: encrypted at rest, only between the two members.
 
 Each conversation has its own key, wrapped by the master keyring (``backend.crypto``);
-a message body is sealed with it, bound to its conversation and sender.
+a message body is sealed with it, bound to its conversation, its own id and its sender,
+so a body copied onto another message or into another conversation fails to open. The
+same key seals what the match's two members share (meeting places, feedback, report
+reasons: ``match_key``).
 """
 
 from datetime import datetime
@@ -18,7 +21,7 @@ from .models import Conversation, ConversationReport, Match, Message
 
 MAX_MESSAGE_LENGTH = 2000
 _KEY_CONTEXT = b"jalon/conversation-key/v1|"
-_BODY_CONTEXT = b"jalon/message/v1|"
+_BODY_CONTEXT = b"jalon/message/v2|"
 
 
 def _key_context(conversation: Conversation) -> bytes:
@@ -33,8 +36,27 @@ def _key(conversation: Conversation) -> bytes:
     )
 
 
-def _body_context(conversation: Conversation, sender_id: int) -> bytes:
-    return _BODY_CONTEXT + conversation.id.bytes + b"|" + str(sender_id).encode()
+def conversation_key(conversation: Conversation) -> bytes:
+    """The conversation's key in clear, unwrapped once per loaded row."""
+    cached = conversation.__dict__.get("_key")
+    if cached is None:
+        cached = conversation.__dict__["_key"] = _key(conversation)
+    return cached
+
+
+def match_key(match: Match) -> bytes:
+    """The key of the match's conversation (made on first use): what seals the pair's data."""
+    try:
+        conversation = match.conversation
+    except Conversation.DoesNotExist:
+        conversation = conversation_of(match)
+        match.conversation = conversation
+    return conversation_key(conversation)
+
+
+def body_context(conversation_id, message_id: int, sender_id: int) -> bytes:
+    """A message body's associated data: its conversation, its id and its sender."""
+    return _BODY_CONTEXT + f"{conversation_id}|{message_id}|{sender_id}".encode()
 
 
 def conversation_of(match: Match) -> Conversation:
@@ -61,22 +83,30 @@ def message_send(*, match: Match, sender, body: str) -> Message:
     if sender.pk not in (match.young_person_id, match.mentor_id):
         raise PermissionError("not a member of this match")
     conversation = conversation_of(match)
-    sealed = crypto.seal(
-        _key(conversation), body.encode(), context=_body_context(conversation, sender.pk)
-    )
-    return Message.objects.create(conversation=conversation, sender=sender, encrypted_body=sealed)
+    with transaction.atomic():
+        # Inserted first: the body is bound to the message's id, known from the insert.
+        message = Message.objects.create(
+            conversation=conversation, sender=sender, encrypted_body=b""
+        )
+        message.encrypted_body = crypto.seal(
+            conversation_key(conversation),
+            body.encode(),
+            context=body_context(conversation.id, message.pk, sender.pk),
+        )
+        Message.objects.filter(pk=message.pk).update(encrypted_body=message.encrypted_body)
+    return message
 
 
 def with_bodies(conversation: Conversation, messages) -> list[Message]:
     """``messages`` with ``body`` decrypted onto each (one key unwrap for all)."""
     messages = list(messages)
     if messages:
-        key = _key(conversation)
+        key = conversation_key(conversation)
         for message in messages:
             message.body = crypto.open_sealed(
                 key,
                 bytes(message.encrypted_body),
-                context=_body_context(conversation, message.sender_id),
+                context=body_context(conversation.id, message.pk, message.sender_id),
             ).decode()
     return messages
 

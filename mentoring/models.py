@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Departement, commune_code_validator
+from backend.crypto.sealed import Sealed, SealedModel
 
 from .vocabulary import Gender, MeetingMode
 
@@ -167,7 +168,22 @@ class MentoringRequest(models.Model):
         return f"{self.young_person.first_name or '—'} ({self.get_status_display()})"
 
 
-class Match(models.Model):
+class _MatchSealed(SealedModel):
+    """Sealed with the key of the match's conversation: both members' shared data."""
+
+    class Meta:
+        abstract = True
+
+    def _sealing_match(self) -> "Match":
+        raise NotImplementedError
+
+    def sealing_key(self) -> bytes:
+        from .conversations import match_key  # conversations works on these models
+
+        return match_key(self._sealing_match())
+
+
+class Match(_MatchSealed):
     """A pair: proposed, then active, maybe paused, and one day ended."""
 
     class Status(models.TextChoices):
@@ -211,8 +227,10 @@ class Match(models.Model):
     end_reason = models.CharField(
         _("end reason"), max_length=32, choices=EndReason.choices, blank=True
     )
-    young_person_feedback = models.TextField(_("young person's feedback"), blank=True)
-    mentor_feedback = models.TextField(_("mentor's feedback"), blank=True)
+    young_person_feedback = Sealed(verbose_name=_("young person's feedback"))
+    mentor_feedback = Sealed(verbose_name=_("mentor's feedback"))
+    young_person_feedback_sealed = models.BinaryField(default=b"", blank=True)
+    mentor_feedback_sealed = models.BinaryField(default=b"", blank=True)
 
     class Meta:
         verbose_name = _("match")
@@ -235,6 +253,9 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.young_person.first_name or '—'} & {self.mentor.first_name or '—'}"
+
+    def _sealing_match(self) -> "Match":
+        return self
 
 
 class Conversation(models.Model):
@@ -279,7 +300,7 @@ class Message(models.Model):
         return f"message {self.pk}"
 
 
-class ConversationReport(models.Model):
+class ConversationReport(SealedModel):
     """A member reported the conversation: it joins the coordinator's queue."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
@@ -287,7 +308,9 @@ class ConversationReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True)
-    reason = models.TextField(_("reason"))
+    # Sealed with the conversation's key, which the coordinator's queue opens.
+    reason = Sealed(verbose_name=_("reason"))
+    reason_sealed = models.BinaryField(default=b"", blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -307,6 +330,13 @@ class ConversationReport(models.Model):
     def __str__(self) -> str:
         return f"{self.conversation} ({self.created_at:%Y-%m-%d})"
 
+    def sealing_key(self) -> bytes | None:
+        from .conversations import conversation_key
+
+        if self.conversation_id is None:  # should a report outlive its conversation
+            return None
+        return conversation_key(self.conversation)
+
 
 DEFAULT_REMINDER_OFFSETS = [24 * 60, 60]  # minutes before: the day before, and an hour before
 
@@ -315,7 +345,7 @@ def _default_offsets() -> list[int]:
     return list(DEFAULT_REMINDER_OFFSETS)
 
 
-class Meeting(models.Model):
+class Meeting(_MatchSealed):
     """A meeting of a mentor and their mentee, proposed by one, accepted by the other."""
 
     class Status(models.TextChoices):
@@ -330,8 +360,10 @@ class Meeting(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(default=60)
-    place = models.CharField(_("place"), max_length=300, blank=True)
-    video_url = models.URLField(_("video link"), blank=True)
+    place = Sealed(verbose_name=_("place"))
+    video_url = Sealed(verbose_name=_("video link"))
+    place_sealed = models.BinaryField(default=b"", blank=True)
+    video_url_sealed = models.BinaryField(default=b"", blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
     reminder_offsets = models.JSONField(default=_default_offsets, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -343,18 +375,28 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.match} {self.starts_at:%Y-%m-%d %H:%M}"
 
+    def _sealing_match(self) -> "Match":
+        return self.match
 
-class Appointment(models.Model):
-    """A young person's own appointment (mission locale, CAF, prefecture, doctor...)."""
+
+class Appointment(SealedModel):
+    """A young person's own appointment (mission locale, CAF, prefecture, doctor...).
+
+    Its title, place and notes are sealed with the young person's own key (the vault's);
+    its time stays in clear: the agenda is ordered by it, and reminders are due from it.
+    """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = Sealed(verbose_name=_("title"))
+    place = Sealed(verbose_name=_("place"))
+    notes = Sealed(verbose_name=_("notes"))
+    title_sealed = models.BinaryField(default=b"", blank=True)
+    place_sealed = models.BinaryField(default=b"", blank=True)
+    notes_sealed = models.BinaryField(default=b"", blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(default=60)
-    place = models.CharField(_("place"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
     reminder_offsets = models.JSONField(default=_default_offsets, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -363,7 +405,13 @@ class Appointment(models.Model):
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.starts_at:%Y-%m-%d %H:%M}"
+        # Not the title: it is sealed, and __str__ ends up in logs and the admin.
+        return f"appointment {self.pk} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def sealing_key(self) -> bytes:
+        from vault.keys import person_secret
+
+        return person_secret(self.owner)
 
 
 class Reminder(models.Model):

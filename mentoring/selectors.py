@@ -150,12 +150,13 @@ def match_get_for_user(*, user, match_id: int) -> Match:
 def meeting_get_for_user(*, user, meeting_id: int) -> Meeting:
     """A meeting of one of ``user``'s matches."""
     meetings = Meeting.objects.filter(match__in=matches_for_user(user=user))
-    return _get_or_404(meetings.select_related("match"), meeting_id)
+    return _get_or_404(meetings.select_related("match", "match__conversation"), meeting_id)
 
 
 def appointments_for_user(*, user) -> QuerySet[Appointment]:
     """A young person's own appointments: nobody else sees them, not even their mentor."""
-    return Appointment.objects.filter(owner=user)
+    # With the owner's key row: the sealed title, place and notes open without a query each.
+    return Appointment.objects.filter(owner=user).select_related("owner__vault_key")
 
 
 def appointment_get_for_user(*, user, appointment_id: int) -> Appointment:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -317,6 +318,14 @@ def _within_reach(value, *, past_days: int):
 
 
 class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    # Sealed attributes, not columns: declared as the columns they were.
+    title = serializers.CharField(max_length=200, label=capfirst(_("title")))
+    place = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, label=capfirst(_("place"))
+    )
+    notes = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, label=capfirst(_("notes"))
+    )
     reminder_offsets = REMINDER_OFFSETS
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, required=False)
 
@@ -342,6 +351,13 @@ class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class MeetingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    # Sealed attributes, not columns: declared as the columns they were.
+    place = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, label=capfirst(_("place"))
+    )
+    video_url = serializers.URLField(
+        max_length=200, required=False, allow_blank=True, label=capfirst(_("video link"))
+    )
     reminder_offsets = REMINDER_OFFSETS
     duration_minutes = serializers.IntegerField(min_value=5, max_value=12 * 60, required=False)
     proposed_by_me = serializers.SerializerMethodField()

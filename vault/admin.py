@@ -2,6 +2,7 @@
 path to a document, its title or its file name.
 
 Its entry in the admin panel (``/admin/vault/document/``) is the usage page, counts
-and sizes by type, drawn by the figures app from the vault's figures
-(``figures/admin.py``): the figures are above the vault, and say who reads them.
+and sizes by kind (the documents' clear category; their type is sealed), drawn by the
+figures app from the vault's figures (``figures/admin.py``): the figures are above the
+vault, and say who reads them.
 """

@@ -78,7 +78,7 @@ def file_response(
 
 
 class DocumentFilter(filters.FilterSet):
-    document_type = filters.ChoiceFilter(choices=DocumentType.choices)
+    document_type = filters.ChoiceFilter(choices=DocumentType.choices, method="filter_type")
     expiring_within_days = filters.NumberFilter(
         method="filter_expiring",
         min_value=0,
@@ -88,7 +88,10 @@ class DocumentFilter(filters.FilterSet):
 
     class Meta:
         model = Document
-        fields = ["document_type"]
+        fields = []
+
+    def filter_type(self, queryset, name, value):
+        return selectors.documents_of_type(queryset, value)
 
     def filter_expiring(self, queryset, name, value):
         return selectors.documents_expiring(queryset, int(value))

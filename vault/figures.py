@@ -1,7 +1,9 @@
 """The vault's part of the départements' figures: how many use it, and what they keep.
 
-Counts and sizes only: never a document, a title or an owner. Found by the figures app
-by its name; its tables also draw the vault's usage page in the admin (``USAGE``).
+Counts and sizes only: never a document, a title or an owner; by the documents' clear
+``category`` (identity papers, health papers...), never by their type, which is sealed.
+Found by the figures app by its name; its tables also draw the vault's usage page in the
+admin (``USAGE``).
 """
 
 from datetime import datetime
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.aggregates import ALL, END, TableInfo, count_cells, merge, tables
 
-from .document_types import DocumentType
+from .document_types import DocumentCategory
 from .models import Document
 
 SECTION = _("Document vault")
@@ -32,25 +34,25 @@ TABLES = {
     # No total: one person keeps several types, so the total would be documents, and
     # the total minus the shown types would point at a few people's papers.
     DOCUMENTS_BY_TYPE: TableInfo(
-        title=_("Documents kept, by type"),
+        title=_("Documents kept, by kind"),
         unit=_("documents"),
         section=SECTION,
         combine=END,
-        cells=dict(DocumentType.choices),
+        cells=dict(DocumentCategory.choices),
     ),
     # No total either, for the same reason: the bytes of a type come from its owners.
     SIZE_BY_TYPE: TableInfo(
-        title=_("Size of the documents kept, by type"),
+        title=_("Size of the documents kept, by kind"),
         unit=_("bytes"),
         section=SECTION,
         combine=END,
-        cells=dict(DocumentType.choices),
+        cells=dict(DocumentCategory.choices),
     ),
 }
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
-    """Vault users, documents and bytes by type, as kept at the end of the window."""
+    """Vault users, documents and bytes by kind, as kept at the end of the window."""
     kept = Document.objects.filter(created_at__lt=end)
     by_type = {"departement": OWNER_DEPARTEMENT, "codes": codes, "people": "owner"}
     return merge(
@@ -64,6 +66,6 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
                 value=Count("owner", distinct=True),
             ),
         ),
-        tables(DOCUMENTS_BY_TYPE, count_cells(kept, cell="document_type", **by_type)),
-        tables(SIZE_BY_TYPE, count_cells(kept, cell="document_type", value=Sum("size"), **by_type)),
+        tables(DOCUMENTS_BY_TYPE, count_cells(kept, cell="category", **by_type)),
+        tables(SIZE_BY_TYPE, count_cells(kept, cell="category", value=Sum("size"), **by_type)),
     )

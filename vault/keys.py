@@ -52,6 +52,23 @@ def user_secret(user_key: UserKey) -> bytes:
     )
 
 
+def person_secret(user) -> bytes:
+    """A person's own key in clear (made on first use), unwrapped once per loaded row.
+
+    What seals a person's metadata beyond their documents too (their appointments), so
+    that shredding the key and rotating the master keyring cover it.
+    """
+    try:
+        user_key = user.vault_key  # loaded with select_related("...vault_key"), or queried
+    except UserKey.DoesNotExist:
+        user_key = user_key_ensure(user)
+        user.vault_key = user_key
+    cached = user_key.__dict__.get("_secret")
+    if cached is None:
+        cached = user_key.__dict__["_secret"] = user_secret(user_key)
+    return cached
+
+
 def rewrap_user_key(user_key: UserKey) -> bool:
     """Wrap ``user_key`` under the keyring's current master key; False if it already was."""
     keyring = load_keyring()

@@ -1,7 +1,9 @@
 """The vault's rows: keys, documents, shares and the access log.
 
 Nothing here holds a readable document, title, file name or tag: those are encrypted
-(``crypto.py``), and the file itself is a blob in the ``vault`` storage.
+(``keys.py``), and the file itself is a blob in the ``vault`` storage. A document's
+type and dates are sealed too (``backend.crypto.sealed``), with its owner's key; only a
+coarse ``category`` stays in clear, for the départements' figures.
 """
 
 import uuid
@@ -11,7 +13,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .document_types import DocumentType
+from backend.crypto.sealed import DATE, Sealed, SealedModel
+
+from .document_types import DocumentCategory, DocumentType, category_of
+
+
+def _owner_secret(user_key: "UserKey") -> bytes:
+    """The owner's key in clear, unwrapped once per loaded key row."""
+    from . import keys  # keys works on these models
+
+    cached = user_key.__dict__.get("_secret")
+    if cached is None:
+        cached = user_key.__dict__["_secret"] = keys.user_secret(user_key)
+    return cached  # the same cache as keys.person_secret
 
 
 class UserKey(models.Model):
@@ -34,17 +48,24 @@ class UserKey(models.Model):
         return f"user key {self.pk} (master key {self.master_key_version})"
 
 
-class Document(models.Model):
+class Document(SealedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_documents"
     )
     user_key = models.ForeignKey(UserKey, on_delete=models.CASCADE, related_name="+")
-    document_type = models.CharField(
-        _("document type"), max_length=32, choices=DocumentType.choices
+    # Sealed with the owner's key: "residence permit" or "placement order", and a date,
+    # say more about a person than the server needs to query.
+    document_type = Sealed(verbose_name=_("document type"))
+    issue_date = Sealed(DATE, verbose_name=_("issue date"))
+    expiry_date = Sealed(DATE, verbose_name=_("expiry date"))
+    document_type_sealed = models.BinaryField(default=b"", blank=True)
+    issue_date_sealed = models.BinaryField(default=b"", blank=True)
+    expiry_date_sealed = models.BinaryField(default=b"", blank=True)
+    # In clear for the figures: coarse enough to tell nothing of a person (see its choices).
+    category = models.CharField(
+        _("category"), max_length=16, choices=DocumentCategory.choices, default="other"
     )
-    issue_date = models.DateField(_("issue date"), null=True, blank=True)
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
     content_type = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(help_text="Bytes of the original file.")
     wrapped_data_key = models.BinaryField()
@@ -60,14 +81,24 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["owner", "document_type"]),
-            models.Index(fields=["owner", "expiry_date"]),
-        ]
 
     def __str__(self) -> str:
-        # Never the title: it is encrypted, and staff must not read it.
-        return f"{self.get_document_type_display()} ({self.pk})"
+        # Never the title nor the type: they are sealed, and staff must not read them.
+        return f"{self.get_category_display()} ({self.pk})"
+
+    def sealing_key(self) -> bytes:
+        return _owner_secret(self.user_key)
+
+    def get_document_type_display(self) -> str:
+        return str(DocumentType(self.document_type).label) if self.document_type else ""
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The clear category follows the sealed type.
+        if "document_type" in self.__dict__.get("_sealed_dirty", ()):
+            self.category = category_of(self.document_type)
+            if update_fields is not None and "document_type" in update_fields:
+                update_fields = [*update_fields, "category"]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class PendingBlob(models.Model):
@@ -132,7 +163,7 @@ class Share(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
-class AccessEvent(models.Model):
+class AccessEvent(SealedModel):
     """One line of the owner's append-only access log (décret 2018-418: traceability)."""
 
     class Action(models.TextChoices):
@@ -157,7 +188,8 @@ class AccessEvent(models.Model):
     )
     # Not foreign keys: the log outlives the documents and shares it tells about.
     document_id = models.UUIDField(db_index=True)
-    document_type = models.CharField(max_length=32, choices=DocumentType.choices)
+    document_type = Sealed(verbose_name=_("document type"))  # the owner's key, as the document's
+    document_type_sealed = models.BinaryField(default=b"", blank=True)
     share_id = models.UUIDField(null=True, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.CharField(max_length=16, choices=Actor.choices)
@@ -169,6 +201,20 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.document_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def sealing_key(self) -> bytes:
+        # Given by whoever records the event (the document's key), or found from the
+        # owner loaded with ``select_related("owner__vault_key")``, or looked up.
+        if "_key" in self.__dict__:
+            return self.__dict__["_key"]
+        owner = self._state.fields_cache.get("owner")
+        user_key = owner._state.fields_cache.get("vault_key") if owner is not None else None
+        if user_key is None:
+            user_key = UserKey.objects.get(user_id=self.owner_id)
+        return _owner_secret(user_key)
+
+    def get_document_type_display(self) -> str:
+        return str(DocumentType(self.document_type).label) if self.document_type else ""
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -150,6 +150,8 @@ class SharedDocumentSerializer(serializers.Serializer):
 
 
 class AccessEventSerializer(serializers.ModelSerializer):
+    # Sealed on the row, opened on the instance: declared as the column it was.
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
     action_label = serializers.CharField(source="get_action_display")
     actor_label = serializers.CharField(source="get_actor_display")
 

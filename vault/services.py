@@ -55,8 +55,9 @@ def vault_storage():
 def access_event_record(
     *, document: Document, action: str, actor: str, share: Share | None = None
 ) -> AccessEvent:
-    """Append one line to the owner's access log."""
-    return AccessEvent.objects.create(
+    """Append one line to the owner's access log (its document type sealed, as the
+    document's, with the owner's key)."""
+    event = AccessEvent(
         owner_id=document.owner_id,
         document_id=document.id,
         document_type=document.document_type,
@@ -64,6 +65,9 @@ def access_event_record(
         action=action,
         actor=actor,
     )
+    event.__dict__["_key"] = document.sealing_key()
+    event.save()
+    return event
 
 
 def _vault_usage(owner) -> int:

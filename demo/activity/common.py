@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User, YoungPersonProfile
+from backend.crypto.sealed import seal_after_bulk_create
 from figures.periods import first_of_month, last_of_month, months_before, paris_midnight
 
 SEED = "jalon-demo-activity"
@@ -73,9 +74,11 @@ def create_accounts(users: list[User]) -> list[User]:
 
 
 def create_dated(model, objects: list, times: list[str], batch_size: int = 500) -> None:
-    """``bulk_create``, then the ``times`` given back: ``auto_now(_add)`` replaced them."""
+    """``bulk_create``, then the ``times`` given back: ``auto_now(_add)`` replaced them,
+    and the sealed values sealed under the new ids (``bulk_create`` bypasses ``save``)."""
     wanted = [[getattr(obj, name) for name in times] for obj in objects]
     model.objects.bulk_create(objects, batch_size=batch_size)
+    seal_after_bulk_create(model, objects, batch_size=batch_size)
     for obj, values in zip(objects, wanted, strict=True):
         for name, value in zip(times, values, strict=True):
             setattr(obj, name, value)

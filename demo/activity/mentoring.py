@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import Departement, User
 from accounts.roles import Role
+from backend.crypto.sealed import seal_after_bulk_create
 from mentoring import matching
 from mentoring import selectors as mentoring_selectors
 from mentoring import services as mentoring_services
@@ -398,4 +399,5 @@ def make_requests_and_matches(window: Window, people: list[Person], mentors: lis
     MentoringRequest.objects.bulk_create(requests)
     all_matches = matches + declined
     Match.objects.bulk_create(all_matches)
+    seal_after_bulk_create(Match, all_matches)  # the feedback, with each pair's key
     return matches, len(requests)

@@ -107,7 +107,11 @@ def schedule_meeting(meeting: Meeting) -> None:
 
 @transaction.atomic
 def schedule_document(document) -> None:
-    """A document with an expiry date is announced ahead (90 and 30 days for a permit)."""
+    """A document with an expiry date is announced ahead (90 and 30 days for a permit).
+
+    Called when the document is written, while its sealed type and expiry date are open
+    on it: the reminder rows keep only when they are due, which the beat task claims.
+    """
     existing = Reminder.objects.filter(document=document)
     if document.expiry_date is None:
         existing.filter(state=State.PENDING).update(state=State.CANCELLED)
@@ -137,48 +141,28 @@ class DispatchStats:
 
 
 def _compose(reminder: Reminder) -> channels.Outgoing | None:
-    """The reminder's words (French), or None if what it reminds of is gone or off."""
+    """The reminder's words (French), or None if what it reminds of is gone or off.
+
+    Discreet on purpose: a push shows on a locked screen and an e-mail sits in a
+    mailbox, so neither names a document, a date, a place or a title. The app shows
+    the details once unlocked, fetched through the API.
+    """
     with override(settings.LANGUAGE_CODE):
         key = f"reminder-{reminder.pk}"
         if reminder.kind == Reminder.Kind.APPOINTMENT and reminder.appointment:
-            item = reminder.appointment
-            when = timezone.localtime(item.starts_at)
             return channels.Outgoing(
-                _("Reminder: %(title)s") % {"title": item.title},
-                _("%(title)s on %(day)s at %(time)s. %(place)s")
-                % {
-                    "title": item.title,
-                    "day": when.strftime("%d/%m/%Y"),
-                    "time": when.strftime("%H:%M"),
-                    "place": item.place,
-                },
-                key,
+                _("An appointment soon"), _("Open Jalon to see the details."), key
             )
         if reminder.kind == Reminder.Kind.MEETING and reminder.meeting:
             meeting = reminder.meeting
             if meeting.status != Meeting.Status.ACCEPTED or meeting.match.status != "active":
                 return None
-            when = timezone.localtime(meeting.starts_at)
             return channels.Outgoing(
-                _("Reminder: meeting with your mentoring partner"),
-                _("Meeting on %(day)s at %(time)s. %(place)s")
-                % {
-                    "day": when.strftime("%d/%m/%Y"),
-                    "time": when.strftime("%H:%M"),
-                    "place": meeting.place or meeting.video_url,
-                },
-                key,
+                _("An appointment soon"), _("Open Jalon to see the details."), key
             )
         if reminder.kind == Reminder.Kind.DOCUMENT_EXPIRY and reminder.document:
-            document = reminder.document
             return channels.Outgoing(
-                _("A document expires soon"),
-                _("Your %(type)s expires on %(day)s: think of renewing it.")
-                % {
-                    "type": document.get_document_type_display().lower(),
-                    "day": document.expiry_date.strftime("%d/%m/%Y"),
-                },
-                key,
+                _("A document in your vault expires soon"), _("Open Jalon to see which one."), key
             )
     return None
 
@@ -246,20 +230,18 @@ def _send(backend, items: list) -> dict[int, str]:
         return dict.fromkeys(range(len(items)), str(error) or error.__class__.__name__)
 
 
-def _send_chunk(chunk, deliveries, backends, now, failures) -> None:
+def _send_chunk(chunk, deliveries, backends, now, failures, composed) -> None:
     """Send the chunk's unsent channels; a delivery is marked sent once accepted."""
-    # On lock screens and in e-mail subjects, nothing of the appointment or the paper
-    # (a prefecture, a doctor, a residence permit): the details wait in the app's inbox.
-    with override(settings.LANGUAGE_CODE):
-        discreet = (_("You have a reminder in Jalon"), _("Open the app to see it."))
+    # The same discreet words as the inbox (``_compose``): nothing of the appointment or
+    # the paper (a prefecture, a doctor, a residence permit) on a lock screen or in a mail.
     for name, backend in backends.items():
         items = []
         for reminder in chunk:
             delivery = deliveries.get((reminder.pk, name))
             if delivery is not None and delivery.state != ReminderDelivery.State.SENT:
-                items.append(
-                    (reminder, delivery, channels.Outgoing(*discreet, delivery.idempotency_key))
-                )
+                message = composed[reminder.pk]
+                outgoing = channels.Outgoing(message.title, message.body, delivery.idempotency_key)
+                items.append((reminder, delivery, outgoing))
         if not items:
             continue
         errors = _send(backend, items)
@@ -319,7 +301,7 @@ def _deliver(batch: list[Reminder], now: datetime, claim: str, backends, stats) 
         chunk = live[start : start + SEND_CHUNK]
         still_mine = set(_mine([r.pk for r in chunk], claim).values_list("pk", flat=True))
         chunk = [reminder for reminder in chunk if reminder.pk in still_mine]
-        _send_chunk(chunk, deliveries, backends, now, failures)
+        _send_chunk(chunk, deliveries, backends, now, failures, composed)
         done.extend(chunk)
     _insert_ignoring_vanished(
         Notification,

@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import ActivityDay, User
 from demo.accounts import load_demo_accounts
@@ -26,6 +28,7 @@ from mentoring.models import (
     ReminderDelivery,
 )
 from services_catalog.models import Demarche, EntryConsultation, SearchEvent
+from tests.conftest import login_token
 from vault.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +194,40 @@ def test_the_command_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("load_demo", stdout=io.StringIO())
+
+
+def test_the_demo_keeps_no_paper_appointment_place_or_feedback_in_clear():
+    make_run()
+    clear = [
+        "Préfecture - titre de séjour",
+        "Apporter le titre de séjour",
+        "Médiathèque de Bobigny",
+        "Objectifs atteints",
+        "residence_permit",
+    ]
+    found = set()
+    with connection.cursor() as cursor:
+        for table in ("mentoring_appointment", "mentoring_meeting", "mentoring_match"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+            for row in cursor.fetchall():
+                text = " ".join(
+                    bytes(v).decode("utf-8", "replace")
+                    if isinstance(v, memoryview | bytes)
+                    else str(v)
+                    for v in row
+                )
+                found |= {secret for secret in clear if secret in text}
+        cursor.execute("SELECT * FROM vault_document")
+        found |= {s for row in cursor.fetchall() for s in clear if s in " ".join(map(str, row))}
+    assert found == set()
+    # The activity's rows were sealed, not emptied: their owners read them back.
+    assert {a.title for a in Appointment.objects.all()} >= {"Préfecture - titre de séjour"}
+    assert any(m.place == "Médiathèque de Bobigny" for m in Meeting.objects.all())
+    assert any(
+        m.mentor_feedback == "Objectifs atteints, belle progression." for m in Match.objects.all()
+    )
+    client = APIClient()
+    token = login_token(client, "jeune.93@demo.jalon.fr", "jalon-demo-2026")
+    client.credentials(HTTP_X_SESSION_TOKEN=token)
+    appointments = client.get("/api/v1/me/appointments/").json()["results"]
+    assert "Apporter le titre de séjour et le RIB." in [a["notes"] for a in appointments]

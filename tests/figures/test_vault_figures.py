@@ -1,4 +1,5 @@
-"""The vault's figures at the end of October 2026: accounts and documents kept, by type."""
+"""The vault's figures at the end of October 2026: accounts and documents kept, by kind
+(the clear category: the document type itself is sealed)."""
 
 import pytest
 
@@ -38,31 +39,29 @@ def test_accounts_keeping_documents_at_the_end_of_the_window(vaults):
     assert figures(provider, "vault.accounts") == {"93": {"all": (2, 2)}, "75": {"all": (1, 1)}}
 
 
-def test_documents_kept_by_type_at_the_end_of_the_window(vaults):
+def test_documents_kept_by_kind_at_the_end_of_the_window(vaults):
     assert figures(provider, "vault.documents_by_type") == {
-        "93": {"identity_card": (2, 2), "payslip": (2, 1)},
-        "75": {"bank_details": (1, 1)},
+        "93": {"identity": (2, 2), "money": (2, 1)},
+        "75": {"money": (1, 1)},
     }
 
 
-def test_bytes_kept_by_type_at_the_end_of_the_window(vaults):
-    def size(owner_email, document_type):
+def test_bytes_kept_by_kind_at_the_end_of_the_window(vaults):
+    def size(owner_email, category):
         return sum(
             Document.objects.filter(
                 owner__email=owner_email,
-                document_type=document_type,
+                category=category,
                 created_at__lt=paris(2026, 11, 1),
             ).values_list("size", flat=True)
         )
 
-    identity = size("aminata@example.org", "identity_card") + size(
-        "bilal@example.org", "identity_card"
-    )
+    identity = size("aminata@example.org", "identity") + size("bilal@example.org", "identity")
     assert identity > 0
     assert figures(provider, "vault.size_by_type") == {
         "93": {
-            "identity_card": (identity, 2),
-            "payslip": (size("aminata@example.org", "payslip"), 1),
+            "identity": (identity, 2),
+            "money": (size("aminata@example.org", "money"), 1),
         },
-        "75": {"bank_details": (size("yanis@example.org", "bank_details"), 1)},
+        "75": {"money": (size("yanis@example.org", "money"), 1)},
     }

@@ -127,7 +127,7 @@ def test_a_due_reminder_is_sent_once_on_each_channel(young_person):
     assert stats.sent == 1
     assert RecordedSend.objects.get().calls == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [young_person.email]
-    assert Notification.objects.get(user=young_person).title == "Rappel : CAF"
+    assert Notification.objects.get(user=young_person).title == "Rendez-vous bientôt"
     # The task runs again (beat, a retry): nothing is sent twice.
     assert reminders.dispatch(now=later + timedelta(minutes=1)).sent == 0
     assert (RecordedSend.objects.get().calls, len(mail.outbox)) == (1, 1)
@@ -304,8 +304,10 @@ def test_document_expiry_reminders(young_person, make_document):
     stats = reminders.dispatch(now=permit_due[0] + timedelta(minutes=1))
     assert stats.sent == 1
     notification = Notification.objects.get()
-    assert "titre de séjour" in notification.body  # the type, in French
-    assert "Relevé" not in notification.body  # never the document's own title
+    # Lock-screen safe: neither the type nor the date, the app shows them once unlocked.
+    assert notification.title == "Un document de ton coffre arrive bientôt à échéance"
+    shown = notification.title + notification.body
+    assert "séjour" not in shown and expiry.strftime("%d/%m/%Y") not in shown
 
 
 def test_notifications_inbox(young_person, client, other_young_person, client_for):
@@ -423,12 +425,15 @@ def test_a_paper_expiring_before_its_first_warning_is_announced_now(young_person
     assert reminder.due_at <= timezone.now() + timedelta(minutes=2)
 
 
-def test_push_and_email_say_nothing_of_the_appointment(young_person):
-    _due_appointment(young_person)
+def test_push_email_and_inbox_say_nothing_of_the_appointment(young_person, client):
+    appointment = _due_appointment(young_person)
     reminders.dispatch(now=timezone.now() + timedelta(minutes=2))
     assert "CAF" not in RecordedSend.objects.get().title
     assert "CAF" not in mail.outbox[0].subject + mail.outbox[0].body
-    assert "CAF" in Notification.objects.get().title  # the details are in the app
+    notification = Notification.objects.get()
+    assert "CAF" not in notification.title + notification.body
+    # The details are in the app, fetched once it is unlocked.
+    assert client.get(f"{APPOINTMENTS}{appointment.pk}/").json()["title"] == "CAF"
 
 
 @pytest.mark.parametrize("targets", [(), ("meeting", "appointment")])

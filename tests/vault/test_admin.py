@@ -1,5 +1,5 @@
 """The vault in the admin panel: counts and sizes only, drawn by the figures, within the
-staff's départements."""
+staff's départements; by the documents' coarse clear kind, never their sealed type."""
 
 from datetime import timedelta
 
@@ -40,7 +40,7 @@ def documents(young_person, other_young_person, make_document):
             samples.pdf(20_000),
             title="Titre de Yanis",
             name="titre-yanis.pdf",
-            document_type="residence_permit",
+            document_type="health_insurance_card",
         ),
     ]
 
@@ -116,16 +116,22 @@ def test_staff_see_their_departements_figures_only(
     young_people_of, keep, threshold, staff_93, staff_75
 ):
     keep(young_people_of("93", 5), "passport", 3000)
-    keep(young_people_of("75", 5), "residence_permit", 20_000)
+    keep(young_people_of("75", 5), "health_insurance_card", 20_000)
     _status, page_93 = _page(staff_93)
     assert "5 jeunes utilisent le coffre-fort" in page_93
-    assert "<td>Passeport</td><td>5</td><td>14,6\xa0Kio</td>" in page_93  # 5 x 3000 bytes
-    assert "<td>Titre de séjour</td><td>&lt; 5</td><td>&lt; 5</td>" in page_93
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>5</td><td>14,6\xa0Kio</td>"
+        in page_93
+    )  # 5 x 3000 bytes
+    assert "<td>Papiers de santé</td><td>&lt; 5</td><td>&lt; 5</td>" in page_93
     assert "97,7\xa0Kio" not in page_93
     _status, page_75 = _page(staff_75)
     assert "5 jeunes utilisent le coffre-fort" in page_75
-    assert "<td>Titre de séjour</td><td>5</td><td>97,7\xa0Kio</td>" in page_75
-    assert "<td>Passeport</td><td>&lt; 5</td><td>&lt; 5</td>" in page_75
+    assert "<td>Papiers de santé</td><td>5</td><td>97,7\xa0Kio</td>" in page_75
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>&lt; 5</td><td>&lt; 5</td>"
+        in page_75
+    )
     assert "14,6\xa0Kio" not in page_75
     # Another département's page is not theirs.
     client = Client()
@@ -135,11 +141,14 @@ def test_staff_see_their_departements_figures_only(
 
 def test_national_roles_see_every_departement(young_people_of, keep, threshold, national_editor):
     keep(young_people_of("93", 5), "passport", 3000)
-    keep(young_people_of("75", 5), "residence_permit", 20_000)
+    keep(young_people_of("75", 5), "health_insurance_card", 20_000)
     _status, page = _page(national_editor)
     assert "10 jeunes utilisent le coffre-fort" in page
-    assert "<td>Passeport</td><td>5</td><td>14,6\xa0Kio</td>" in page
-    assert "<td>Titre de séjour</td><td>5</td><td>97,7\xa0Kio</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>5</td><td>14,6\xa0Kio</td>"
+        in page
+    )
+    assert "<td>Papiers de santé</td><td>5</td><td>97,7\xa0Kio</td>" in page
 
 
 def test_a_type_kept_by_fewer_people_than_the_threshold_is_hidden(
@@ -149,24 +158,39 @@ def test_a_type_kept_by_fewer_people_than_the_threshold_is_hidden(
     keep(people, "passport", 3000)
     keep(people[:4], "payslip", 2000)
     _status, page = _page(staff_93)
-    assert "<td>Passeport</td><td>5</td><td>14,6\xa0Kio</td>" in page
-    assert "<td>Bulletin de salaire</td><td>&lt; 5</td><td>&lt; 5</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>5</td><td>14,6\xa0Kio</td>"
+        in page
+    )
+    assert (
+        "<td>Papiers d&#x27;argent, de travail et d&#x27;impôts</td><td>&lt; 5</td><td>&lt; 5</td>"
+        in page
+    )
     # Nobody: a small count like any other.
-    assert "<td>Avis d&#x27;imposition</td><td>&lt; 5</td><td>&lt; 5</td>" in page
+    assert "<td>Scolarité et diplômes</td><td>&lt; 5</td><td>&lt; 5</td>" in page
     keep(people[4:], "payslip", 2000)
     _read_again()
     _status, page = _page(staff_93)
-    assert "<td>Bulletin de salaire</td><td>5</td><td>9,8\xa0Kio</td>" in page  # 10,000 bytes
+    assert (
+        "<td>Papiers d&#x27;argent, de travail et d&#x27;impôts</td><td>5</td><td>9,8\xa0Kio</td>"
+        in page
+    )  # 10,000 bytes
 
 
 def test_no_total_gives_a_hidden_type_back(young_people_of, keep, threshold, staff_93):
     people = young_people_of("93", 5)
     keep(people, "passport", 3000)
     keep(people[:3], "payslip", 2000)
-    keep(people[3:5], "tax_notice", 1000)
+    keep(people[3:5], "diploma", 1000)
     _status, page = _page(staff_93)
-    assert "<td>Passeport</td><td>5</td><td>14,6\xa0Kio</td>" in page
-    assert "<td>Bulletin de salaire</td><td>&lt; 5</td><td>&lt; 5</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>5</td><td>14,6\xa0Kio</td>"
+        in page
+    )
+    assert (
+        "<td>Papiers d&#x27;argent, de travail et d&#x27;impôts</td><td>&lt; 5</td><td>&lt; 5</td>"
+        in page
+    )
     # 10 documents and 23,000 bytes, minus the passports shown, would be the others: as
     # in the figures, a table whose people do not add up has no total.
     assert "<th>Total</th>" not in page
@@ -181,7 +205,10 @@ def test_fewer_young_people_than_the_threshold_show_nothing(
     assert "4 jeunes" not in page
     assert "&lt; 5 jeunes utilisent le coffre-fort" in page
     assert "11,7\xa0Kio" not in page  # 4 x 3000 bytes
-    assert "<td>Passeport</td><td>&lt; 5</td><td>&lt; 5</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>&lt; 5</td><td>&lt; 5</td>"
+        in page
+    )
 
 
 def test_the_threshold_comes_from_the_settings(young_people_of, keep, settings, staff_93):
@@ -189,8 +216,14 @@ def test_the_threshold_comes_from_the_settings(young_people_of, keep, settings, 
     keep(young_people_of("93", 4), "passport", 3000)
     _status, page = _page(staff_93)
     assert "4 jeunes utilisent le coffre-fort" in page
-    assert "<td>Passeport</td><td>4</td><td>11,7\xa0Kio</td>" in page
-    assert "<td>Bulletin de salaire</td><td>&lt; 4</td><td>&lt; 4</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>4</td><td>11,7\xa0Kio</td>"
+        in page
+    )
+    assert (
+        "<td>Papiers d&#x27;argent, de travail et d&#x27;impôts</td><td>&lt; 4</td><td>&lt; 4</td>"
+        in page
+    )
     assert "&lt; 4" in page and "&lt; 5" not in page
 
 
@@ -199,7 +232,10 @@ def test_documents_of_this_month_show_once_it_is_over(young_people_of, make_docu
     for person in young_people_of("93", 5):
         make_document(person, samples.pdf(3000), document_type="passport")
     _status, page = _page(staff_93)
-    assert "<td>Passeport</td><td>&lt; 5</td><td>&lt; 5</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>&lt; 5</td><td>&lt; 5</td>"
+        in page
+    )
 
 
 def test_over_several_departements_one_departements_hidden_figures_stay_hidden(
@@ -210,13 +246,19 @@ def test_over_several_departements_one_departements_hidden_figures_stay_hidden(
     # 7 passports from 7 people, but minus the 5 of Seine-Saint-Denis (shown in its own
     # figures) they would be Paris's 2.
     _status, page = _page(national_editor)
-    assert "<td>Passeport</td><td>secret</td><td>secret</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>secret</td><td>secret</td>"
+        in page
+    )
     assert "secret jeunes utilisent le coffre-fort" in page
     # With Hauts-de-Seine's 3, what is taken away is 2 départements and 5 people.
     keep(young_people_of("92", 3), "passport")
     _read_again()
     _status, page = _page(national_editor)
-    assert "<td>Passeport</td><td>10</td><td>29,3\xa0Kio</td>" in page
+    assert (
+        "<td>Papiers d&#x27;identité et d&#x27;état civil</td><td>10</td><td>29,3\xa0Kio</td>"
+        in page
+    )
     assert "10 jeunes utilisent le coffre-fort" in page
 
 
