@@ -1,0 +1,305 @@
+"""Bad input never reaches a 500: a table of malformed requests, run against every
+writable route and method of the API.
+
+The routes come from the URLconf (``tests.authorization.api_routes``, as the
+authorization matrices); each one is asked as the first role its app's ``MATRIX`` lets
+through (a 2xx), in its app's world (the ``world`` or ``make_world`` fixture of
+``tests/<app>/test_authorization.py``), so that the request passes authorization and
+reaches the parsing of its body. Every malformed body must be refused with a 4xx in the
+error format and write to none of the project's tables. A route that declares no request
+body in the schema may ignore a body (it never reads it), but never answers a 5xx.
+
+A new writable route gets every case for free; one that no role reaches, or whose app
+has no world, fails here, named.
+"""
+
+import importlib
+import json
+import pkgutil
+from functools import cache as memoized
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.test.utils import CaptureQueriesContext
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from tests.authorization import API_PREFIX, ROLES, client_as, writes_to_project_tables
+from tests.test_route_authorization import matrix_modules, served
+
+pytestmark = pytest.mark.django_db
+
+TESTS = Path(__file__).parent
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+MATRICES = matrix_modules()
+
+
+def _register_fixtures() -> None:
+    """Make the worlds of the matrices, and the fixtures of the apps' conftests they use,
+    fixtures of this module: ``<app>_world`` / ``<app>_make_world``."""
+    module_globals = globals()
+    for package in pkgutil.iter_modules([str(TESTS)]):
+        if package.ispkg and (TESTS / package.name / "conftest.py").exists():
+            conftest = importlib.import_module(f"tests.{package.name}.conftest")
+            for name, value in vars(conftest).items():
+                if type(value).__name__ == "FixtureFunctionDefinition":
+                    module_globals.setdefault(name, value)
+    for app, module in MATRICES.items():
+        for name in ("world", "make_world"):
+            if hasattr(module, name):
+                module_globals[f"{app}_{name}"] = getattr(module, name)
+
+
+_register_fixtures()
+
+
+def _app_of(key: tuple[str, str]) -> str | None:
+    return next((app for app, module in MATRICES.items() if key in module.MATRIX), None)
+
+
+def _reaching_role(app: str, key: tuple[str, str]) -> str | None:
+    """The first role the matrix lets through ``key`` (a 2xx answer)."""
+    statuses = dict(zip(ROLES, MATRICES[app].MATRIX[key], strict=True))
+    return next((role for role, status in statuses.items() if 200 <= status < 300), None)
+
+
+def _world(app: str, key: tuple[str, str], request):
+    module = MATRICES[app]
+    if hasattr(module, "make_world"):
+        states = getattr(module, "STATES", {})
+        return request.getfixturevalue(f"{app}_make_world")(states.get(key, "active"))
+    return request.getfixturevalue(f"{app}_world")
+
+
+@memoized
+def _schema_operations() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+
+def _declares_a_body(key: tuple[str, str]) -> bool:
+    method, route = key
+    operation = _schema_operations().get(API_PREFIX + route, {}).get(method.lower(), {})
+    return "requestBody" in operation
+
+
+WRITABLE = sorted(key for key in served() if key[0] in WRITES)
+
+
+# --- The table of cases ---------------------------------------------------------------------
+# A case is (name, body bytes, Content-Type). Raw cases are the same for every route;
+# mutated cases take the route's valid body (its matrix's BODIES) and spoil each value.
+
+DEEP = 1_000
+RAW_CASES = [
+    ("deep object", ('{"a": ' * DEEP + "1" + "}" * DEEP).encode(), "application/json"),
+    ("deep array", ("[" * DEEP + "]" * DEEP).encode(), "application/json"),
+    ("invalid json", b'{"title": ', "application/json"),
+    ("trailing garbage", b"{} {}", "application/json"),
+    ("not a number", b'{"a": NaN}', "application/json"),
+    ("array", b"[]", "application/json"),
+    ("array of objects", b"[{}]", "application/json"),
+    ("string", b'"text"', "application/json"),
+    ("number", b"42", "application/json"),
+    ("null", b"null", "application/json"),
+    ("invalid utf-8", b'{"title": "\xff\xfe"}', "application/json"),
+    # A codec that is not text (it would inflate the body after its size was checked).
+    ("non-text charset", b"{}", "application/json; charset=bz2_codec"),
+    ("lone surrogate key", b'{"\\ud800": 1}', "application/json"),
+    ("number too long to read", b'{"a": ' + b"9" * 5_000 + b"}", "application/json"),
+    ("plain text", b"hello", "text/plain"),
+    ("form", b"title=x", "application/x-www-form-urlencoded"),
+    ("multipart without boundary", b"--x\r\n", "multipart/form-data"),
+]
+
+
+# Routes whose body is all optional fields, where ``{}`` means "the defaults".
+EMPTY_BODY_ACCEPTED = {
+    ("POST", "me/notifications/read/"): "no ids: mark the whole inbox read",
+    ("POST", "mentoring/matches/{match_id}/decline/"): "declining needs no word",
+    ("POST", "mentoring/matches/{match_id}/feedback/"): "an empty word withdraws one's word",
+}
+
+
+def _mutate(value, spoil):
+    """``value`` with every string and number spoiled by ``spoil`` (which returns the
+    value unchanged for the kinds it leaves alone)."""
+    if isinstance(value, dict):
+        return {key: _mutate(item, spoil) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mutate(item, spoil) for item in value]
+    return spoil(value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+SPOILERS = {
+    "lone surrogate": lambda v: "\ud800" + v if isinstance(v, str) else v,
+    "null character": lambda v: v + "\x00" if isinstance(v, str) else v,
+    "overlong string": lambda v: "x" * 200_000 if isinstance(v, str) else v,
+    "huge integer": lambda v: 2**64 if _is_number(v) else v,
+    "huge float": lambda v: 1e308 if _is_number(v) else v,
+    "negative integer": lambda v: -(2**63) - 1 if _is_number(v) else v,
+    "null value": lambda v: None,
+    "wrong type": lambda v: {"a": [v]},
+}
+
+
+def _json_bytes(data) -> bytes:
+    # ensure_ascii: a lone surrogate travels as "\ud800", as a client would send it.
+    return json.dumps(data, ensure_ascii=True).encode()
+
+
+def _mutated_cases(valid) -> list[tuple[str, bytes, str]]:
+    if not isinstance(valid, dict) or not valid:
+        return []
+    found = []
+    for name, spoil in SPOILERS.items():
+        spoiled = _mutate(valid, spoil)
+        if spoiled != valid:
+            found.append((name, _json_bytes(spoiled), "application/json"))
+    return found
+
+
+def _multipart_cases(valid: dict) -> list[tuple[str, bytes, str]]:
+    """Spoiled text fields of a multipart body (its files kept), as raw bytes: a lone
+    surrogate travels as the bytes UTF-8 would give it (``ED A0 80``), which no decoder
+    accepts."""
+    spoilers = (
+        ("null character", b"\x00"),
+        ("overlong string", b"x" * 200_000),
+        ("lone surrogate", b"\xed\xa0\x80"),
+        ("invalid utf-8", b"\xff\xfe"),
+    )
+    texts = [key for key, value in valid.items() if isinstance(value, str)]
+    placeholder = "SPOILED-FIELD-VALUE"
+    cases = []
+    for name, spoiled in spoilers:
+        data = {}
+        for key, value in valid.items():
+            if hasattr(value, "seek"):
+                value.seek(0)
+            data[key] = placeholder if key in texts else value
+        body = encode_multipart(BOUNDARY, data).replace(placeholder.encode(), spoiled)
+        cases.append((name, body, MULTIPART_CONTENT))
+    return cases
+
+
+def _valid_body(app: str, key: tuple[str, str], world):
+    make = getattr(MATRICES[app], "BODIES", {}).get(key)
+    return make(world.objects) if make else None
+
+
+# --- Checks --------------------------------------------------------------------------------
+
+
+def _error_format_problem(response) -> str | None:
+    if response.get("Content-Type") != "application/json":
+        return f"answered {response.get('Content-Type')!r}, not JSON"
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return "answered a body that is not JSON"
+    error = body.get("error") if isinstance(body, dict) else None
+    if not (
+        isinstance(error, dict)
+        and set(body) == {"error"}
+        and set(error) == {"status", "code", "message", "fields"}
+        and error["status"] == response.status_code
+        and isinstance(error["code"], str)
+        and isinstance(error["message"], str)
+        and error["message"]
+        and isinstance(error["fields"], dict)
+    ):
+        return f"answered outside the error format: {response.content[:200]!r}"
+    return None
+
+
+def _ask(client: APIClient, method: str, url: str, send) -> tuple[object, list[str]]:
+    """Send one request in a savepoint rolled back afterwards; returns the answer and the
+    project tables it wrote to."""
+    with transaction.atomic():
+        cache.clear()  # throttles: the table is many requests from one person
+        with CaptureQueriesContext(connection) as queries:
+            response = send(client, method, url)
+        written = writes_to_project_tables(queries)
+        transaction.set_rollback(True)
+    return response, written
+
+
+def _raw(body: bytes, content_type: str):
+    def send(client, method, url):
+        return client.generic(method, url, body, content_type=content_type)
+
+    return send
+
+
+def _valid(data, format: str):
+    def send(client, method, url):
+        if data is None:
+            return getattr(client, method.lower())(url)
+        for value in data.values():
+            if hasattr(value, "seek"):
+                value.seek(0)  # a file another request of the table has read
+        return getattr(client, method.lower())(url, data, format=format)
+
+    return send
+
+
+@pytest.mark.parametrize("key", WRITABLE, ids=[f"{method} {route}" for method, route in WRITABLE])
+def test_malformed_bodies_are_refused_in_the_error_format_and_change_nothing(key, request):
+    method, route = key
+    app = _app_of(key)
+    assert app, f"{method} {API_PREFIX}{route}: no authorization case, so no role to ask it as"
+    role = _reaching_role(app, key)
+    assert role, f"{method} {API_PREFIX}{route}: no role of its matrix reaches it (a 2xx)"
+    module = MATRICES[app]
+    assert hasattr(module, "world") or hasattr(module, "make_world"), (
+        f"tests/{app}/test_authorization.py: no world or make_world fixture to ask it in"
+    )
+    world = _world(app, key, request)
+    url = world.url(route)
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    client = client_as(user)
+    client.raise_request_exception = False  # a crash is a 500 in the table, not a stop
+    valid = _valid_body(app, key, world)
+    multipart = getattr(module, "FORMATS", {}).get(key) == "multipart"
+
+    sends = [(name, _raw(body, content_type)) for name, body, content_type in RAW_CASES]
+    if multipart:
+        sends += [(name, _raw(body, ct)) for name, body, ct in _multipart_cases(valid)]
+    else:
+        sends += [(name, _raw(body, ct)) for name, body, ct in _mutated_cases(valid)]
+
+    # The control: the route's valid request, from the same person in the same world, is
+    # answered 2xx; the refusals below are the body's, not a wrong address or role.
+    control, _written = _ask(
+        client, method, url, _valid(valid, "multipart" if multipart else "json")
+    )
+    assert 200 <= control.status_code < 300, (
+        f"{method} {url} as {role}: the valid request answered {control.status_code}"
+    )
+
+    may_ignore_a_body = not _declares_a_body(key)
+    # An empty body says nothing: refused, but by a partial update (a PATCH that changes
+    # nothing) and where the route says why it takes one.
+    if not may_ignore_a_body and method != "PATCH" and key not in EMPTY_BODY_ACCEPTED:
+        sends += [("empty object", _raw(b"{}", "application/json")), ("no body", _raw(b"", ""))]
+    problems = []
+    for name, send in sends:
+        response, written = _ask(client, method, url, send)
+        status = response.status_code
+        if 200 <= status < 300 and may_ignore_a_body:
+            continue  # takes no body, reads none
+        if not 400 <= status < 500:
+            problems.append(f"{name}: answered {status}")
+            continue
+        if problem := _error_format_problem(response):
+            problems.append(f"{name}: {problem}")
+        if written:
+            problems.append(f"{name}: refused with {status} but wrote to {written}")
+    assert not problems, f"{method} {url} as {role}:\n  " + "\n  ".join(problems)
