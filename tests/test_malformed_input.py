@@ -303,3 +303,115 @@ def test_malformed_bodies_are_refused_in_the_error_format_and_change_nothing(key
         if written:
             problems.append(f"{name}: refused with {status} but wrote to {written}")
     assert not problems, f"{method} {url} as {role}:\n  " + "\n  ".join(problems)
+
+
+# --- Query parameters -----------------------------------------------------------------------
+
+# As a client sends them, percent-encoded: a null character, a number no column holds, the
+# UTF-8 bytes of a lone surrogate (no decoder accepts them).
+QUERY_VALUES = {"null character": "%00", "huge integer": "9" * 30, "lone surrogate": "%ED%A0%80"}
+READS = sorted(key for key in served() if key[0] == "GET")
+
+
+def _query_parameters(route: str) -> list[str]:
+    operation = _schema_operations().get(API_PREFIX + route, {}).get("get", {})
+    return [param["name"] for param in operation.get("parameters", []) if param["in"] == "query"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [key for key in READS if _query_parameters(key[1])],
+    ids=lambda key: f"{key[0]} {key[1]}",
+)
+def test_malformed_query_parameters_never_reach_a_500(key, request):
+    """Every query parameter the schema declares, spoiled: refused in the error format, or
+    ignored; never a 5xx."""
+    method, route = key
+    app = _app_of(key)
+    role = _reaching_role(app, key)
+    assert role, f"{method} {API_PREFIX}{route}: no role of its matrix reaches it (a 2xx)"
+    world = _world(app, key, request)
+    client = client_as(None if role == "anonymous" else request.getfixturevalue(role))
+    client.raise_request_exception = False
+    problems = []
+    for parameter in _query_parameters(route):
+        for name, value in QUERY_VALUES.items():
+            url = world.url(route)
+            url += ("&" if "?" in url else "?") + f"{parameter}={value}"
+            cache.clear()
+            response = client.get(url)
+            if response.status_code >= 500:
+                problems.append(f"{parameter}: {name}: answered {response.status_code}")
+            elif response.status_code >= 400 and (problem := _error_format_problem(response)):
+                problems.append(f"{parameter}: {name}: {problem}")
+    assert not problems, f"GET {world.url(route)} as {role}:\n  " + "\n  ".join(problems)
+
+
+# --- Addresses that resolve to no view ----------------------------------------------------------
+
+OUT_OF_RANGE = ("9223372036854775808", "9" * 30)  # 2**63: past the database's bigint
+
+
+def _signed_in_with_a_session_cookie(user) -> APIClient:
+    """A browser's client: the session cookie, and CSRF checks as a browser meets them."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.raise_request_exception = False
+    return client
+
+
+def _assert_json_404(response, what: str) -> None:
+    assert response.status_code == 404, f"{what}: answered {response.status_code}"
+    assert _error_format_problem(response) is None, f"{what}: {_error_format_problem(response)}"
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["GET", *WRITES])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here/", "/api/v1/me/nothing-here/", "/api/nothing", "/api/v2/me/"]
+)
+def test_an_unknown_api_path_is_a_json_404_for_every_method_even_with_a_session(
+    method, path, young_person
+):
+    """Not Django's HTML CSRF page: the session cookie does not turn a 404 into a 403."""
+    client = _signed_in_with_a_session_cookie(young_person)
+    response = client.generic(method, path, b"{}", content_type="application/json")
+    _assert_json_404(response, f"{method} {path}")
+
+
+def test_an_out_of_range_id_is_a_json_404_on_every_route_and_method(young_person):
+    """Every route with a parameter, every method it serves, with ids past the database's
+    range: a 404 in the error format (not a 500, nor a CSRF refusal)."""
+    client = _signed_in_with_a_session_cookie(young_person)
+    routes = {}
+    for method, route in served():
+        if "{" in route:
+            routes.setdefault(route, set()).add(method)
+    assert routes, "no route with a parameter: the walker is broken"
+    problems = []
+    for route, methods in sorted(routes.items()):
+        names = [part.split("}")[0] for part in route.split("{")[1:]]
+        for value in OUT_OF_RANGE:
+            url = API_PREFIX + route.format(**dict.fromkeys(names, value))
+            for method in sorted(methods):
+                response = client.generic(method, url, b"{}", content_type="application/json")
+                try:
+                    _assert_json_404(response, f"{method} {url}")
+                except AssertionError as error:
+                    problems.append(str(error))
+    assert not problems, "\n".join(problems)
+
+
+def test_a_body_larger_than_the_upload_limit_is_refused_with_413(
+    client_for, young_person, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = json.dumps({"first_name": "x" * 20_000}).encode()
+    response = client_for(young_person).generic(
+        "PATCH", "/api/v1/me/", body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert _error_format_problem(response) is None
+    assert response.json()["error"]["code"] == "request_too_large"
+    young_person.refresh_from_db()
+    assert young_person.first_name == "Aminata"
