@@ -14,6 +14,7 @@ has no world, fails here, named.
 """
 
 import importlib
+import io
 import json
 import pkgutil
 from functools import cache as memoized
@@ -21,12 +22,14 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from backend.api.parsers import MAX_DEPTH, JSONParser
 from tests.authorization import API_PREFIX, ROLES, client_as, writes_to_project_tables
 from tests.test_route_authorization import matrix_modules, served
 
@@ -480,3 +483,60 @@ def test_a_body_larger_than_the_upload_limit_is_refused_with_413(
     assert response.json()["error"]["code"] == "request_too_large"
     young_person.refresh_from_db()
     assert young_person.first_name == "Aminata"
+
+
+# --- What the refusals say --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"first_name": ' + "[" * DEEP + "]" * DEEP + "}",
+        '{"first_name": "\\ud800"}',
+        '{"first_name": "Cam\\udfffille"}',
+        '{"first_name": "Cam\\u0000ille"}',
+        '{"\\ud800": "Camille"}',
+    ],
+    ids=["deep", "lone high surrogate", "lone low surrogate", "null character", "in a key"],
+)
+def test_what_json_cannot_store_is_a_400_parse_error(client_for, young_person, body):
+    response = client_for(young_person).generic(
+        "PATCH", "/api/v1/me/", body.encode(), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert _error_format_problem(response) is None
+    assert response.json()["error"]["code"] == "parse_error"
+    young_person.refresh_from_db()
+    assert young_person.first_name == "Aminata"
+
+
+def test_a_surrogate_pair_is_an_ordinary_character(client_for, young_person):
+    """``"\\ud83d\\ude00"`` is how JSON writes an emoji: a pair, not a lone surrogate."""
+    body = b'{"first_name": "Camille \\ud83d\\ude00"}'
+    response = client_for(young_person).generic(
+        "PATCH", "/api/v1/me/", body, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    young_person.refresh_from_db()
+    assert young_person.first_name == "Camille \U0001f600"
+
+
+def test_nesting_up_to_the_bound_is_parsed(client_for, young_person):
+    """The bound refuses attacks, not bodies: at the bound, the serializer answers."""
+    nested = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+    response = client_for(young_person).generic(
+        "PATCH", "/api/v1/me/", f'{{"first_name": {nested}}}'.encode(), "application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"  # the serializer's, not the parser's
+
+
+def test_the_parser_bounds_a_body_it_reads_itself(settings):
+    """When nothing read the body before it (a direct stream), the parser still stops at
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``: it never reads more than one byte past it."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    stream = io.BytesIO(b'{"a": "' + b"x" * 10_000 + b'"}')
+    with pytest.raises(RequestDataTooBig):
+        JSONParser().parse(stream, "application/json", {"encoding": "utf-8"})
+    assert stream.tell() == 101
+    assert JSONParser().parse(io.BytesIO(b'{"a": 1}'), "application/json", {}) == {"a": 1}
