@@ -92,25 +92,32 @@ WRITABLE = sorted(key for key in served() if key[0] in WRITES)
 
 
 # --- The table of cases ---------------------------------------------------------------------
-# A case is (name, body bytes, Content-Type). Raw cases are the same for every route;
-# mutated cases take the route's valid body (its matrix's BODIES) and spoil each value.
+# A case is (name, body bytes, Content-Type). Every route gets the shapes a view may trip
+# on and its valid body (its matrix's BODIES) spoiled value by value, and field by field
+# as the schema declares them; what the parser alone decides (invalid JSON, charsets,
+# content types) is asked once, of one route (PARSER_CASES), to keep the table small.
 
 DEEP = 1_000
-RAW_CASES = [
-    ("deep object", ('{"a": ' * DEEP + "1" + "}" * DEEP).encode(), "application/json"),
+DEEP_OBJECT = ('{"a": ' * DEEP + "1" + "}" * DEEP).encode()
+ROUTE_CASES = [
+    ("deep object", DEEP_OBJECT, "application/json"),
+    ("array", b"[]", "application/json"),
+    ("null", b"null", "application/json"),
+]
+# When the valid body has no text to spoil, the surrogate goes in a key.
+LONE_SURROGATE_KEY = ("lone surrogate key", b'{"\\ud800": 1}', "application/json")
+PARSER_CASES = [
     ("deep array", ("[" * DEEP + "]" * DEEP).encode(), "application/json"),
     ("invalid json", b'{"title": ', "application/json"),
     ("trailing garbage", b"{} {}", "application/json"),
     ("not a number", b'{"a": NaN}', "application/json"),
-    ("array", b"[]", "application/json"),
     ("array of objects", b"[{}]", "application/json"),
     ("string", b'"text"', "application/json"),
     ("number", b"42", "application/json"),
-    ("null", b"null", "application/json"),
     ("invalid utf-8", b'{"title": "\xff\xfe"}', "application/json"),
     # A codec that is not text (it would inflate the body after its size was checked).
     ("non-text charset", b"{}", "application/json; charset=bz2_codec"),
-    ("lone surrogate key", b'{"\\ud800": 1}', "application/json"),
+    LONE_SURROGATE_KEY,
     ("number too long to read", b'{"a": ' + b"9" * 5_000 + b"}", "application/json"),
     ("plain text", b"hello", "text/plain"),
     ("form", b"title=x", "application/x-www-form-urlencoded"),
@@ -136,17 +143,10 @@ def _mutate(value, spoil):
     return spoil(value)
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 SPOILERS = {
     "lone surrogate": lambda v: "\ud800" + v if isinstance(v, str) else v,
     "null character": lambda v: v + "\x00" if isinstance(v, str) else v,
     "overlong string": lambda v: "x" * 200_000 if isinstance(v, str) else v,
-    "huge integer": lambda v: 2**64 if _is_number(v) else v,
-    "huge float": lambda v: 1e308 if _is_number(v) else v,
-    "negative integer": lambda v: -(2**63) - 1 if _is_number(v) else v,
     "null value": lambda v: None,
     "wrong type": lambda v: {"a": [v]},
 }
@@ -158,8 +158,8 @@ def _json_bytes(data) -> bytes:
 
 
 def _mutated_cases(valid) -> list[tuple[str, bytes, str]]:
-    if not isinstance(valid, dict) or not valid:
-        return []
+    if not isinstance(valid, dict) or not any(isinstance(v, str) for v in valid.values()):
+        return [LONE_SURROGATE_KEY]
     found = []
     for name, spoil in SPOILERS.items():
         spoiled = _mutate(valid, spoil)
@@ -197,11 +197,11 @@ def _multipart_cases(valid: dict) -> list[tuple[str, bytes, str]]:
 # refused; dates at the ends of the calendar are valid dates, that a route may take, but
 # nothing computed from them (a reminder 30 days before) may crash.
 FIELD_VALUES = {
-    "integer": [2**64, -(2**63) - 1],
-    "number": [1e308, -1e308],
+    "integer": [2**64],
+    "number": [1e308],
     "date": ["9999-12-31", "0001-01-01"],
     # Valid ISO 8601, but UTC of these is out of Python's range.
-    "date-time": ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"],
+    "date-time": ["9999-12-31T23:59:59-23:59"],
 }
 
 
@@ -333,7 +333,7 @@ def test_malformed_bodies_are_refused_in_the_error_format_and_change_nothing(key
     multipart = getattr(module, "FORMATS", {}).get(key) == "multipart"
 
     # (name, how to send it, whether a 2xx is allowed: the value is valid, if extreme)
-    sends = [(name, _raw(body, ct), False) for name, body, ct in RAW_CASES]
+    sends = [(name, _raw(body, ct), False) for name, body, ct in ROUTE_CASES]
     if multipart:
         sends += [(name, _raw(body, ct), False) for name, body, ct in _multipart_cases(valid)]
     else:
@@ -373,17 +373,46 @@ def test_malformed_bodies_are_refused_in_the_error_format_and_change_nothing(key
     assert not problems, f"{method} {url} as {role}:\n  " + "\n  ".join(problems)
 
 
+@pytest.mark.parametrize(
+    ("name", "body", "content_type"), PARSER_CASES, ids=[case[0] for case in PARSER_CASES]
+)
+def test_what_the_parser_refuses_is_a_4xx_in_the_error_format(
+    client_for, young_person, name, body, content_type
+):
+    """Asked of one route: the parser (and DRF's content negotiation) decides these alone,
+    the same for every route that parses JSON."""
+    client = client_for(young_person)
+    client.raise_request_exception = False
+
+    def send(client, method, url):
+        return client.generic(method, url, body, content_type=content_type)
+
+    response, written = _ask(client, "PATCH", "/api/v1/me/", send)
+    assert 400 <= response.status_code < 500, response.content[:200]
+    assert _error_format_problem(response) is None, _error_format_problem(response)
+    assert not written
+
+
 # --- Query parameters -----------------------------------------------------------------------
 
-# As a client sends them, percent-encoded: a null character, a number no column holds, the
-# UTF-8 bytes of a lone surrogate (no decoder accepts them).
-QUERY_VALUES = {"null character": "%00", "huge integer": "9" * 30, "lone surrogate": "%ED%A0%80"}
+# As a client sends them, percent-encoded: a null character, the UTF-8 bytes of a lone
+# surrogate (no decoder accepts them) and, for a number, one no column holds.
+QUERY_VALUES = {"null character": "%00", "lone surrogate": "%ED%A0%80"}
+QUERY_NUMBER = {"huge number": "9" * 30}
 READS = sorted(key for key in served() if key[0] == "GET")
 
 
-def _query_parameters(route: str) -> list[str]:
+def _query_parameters(route: str) -> dict[str, dict]:
+    """The query parameters the schema declares for ``GET route``: name -> values."""
     operation = _schema_operations().get(API_PREFIX + route, {}).get("get", {})
-    return [param["name"] for param in operation.get("parameters", []) if param["in"] == "query"]
+    return {
+        param["name"]: {
+            **QUERY_VALUES,
+            **(QUERY_NUMBER if _kind(param.get("schema", {})) in ("integer", "number") else {}),
+        }
+        for param in operation.get("parameters", [])
+        if param["in"] == "query"
+    }
 
 
 @pytest.mark.parametrize(
@@ -402,8 +431,8 @@ def test_malformed_query_parameters_never_reach_a_500(key, request):
     client = client_as(None if role == "anonymous" else request.getfixturevalue(role))
     client.raise_request_exception = False
     problems = []
-    for parameter in _query_parameters(route):
-        for name, value in QUERY_VALUES.items():
+    for parameter, values in _query_parameters(route).items():
+        for name, value in values.items():
             url = world.url(route)
             url += ("&" if "?" in url else "?") + f"{parameter}={value}"
             cache.clear()
@@ -417,7 +446,7 @@ def test_malformed_query_parameters_never_reach_a_500(key, request):
 
 # --- Addresses that resolve to no view ----------------------------------------------------------
 
-OUT_OF_RANGE = ("9223372036854775808", "9" * 30)  # 2**63: past the database's bigint
+OUT_OF_RANGE = "9223372036854775808"  # 2**63: past the database's bigint
 
 
 def _signed_in_with_a_session_cookie(user) -> APIClient:
@@ -459,14 +488,13 @@ def test_an_out_of_range_id_is_a_json_404_on_every_route_and_method(young_person
     problems = []
     for route, methods in sorted(routes.items()):
         names = [part.split("}")[0] for part in route.split("{")[1:]]
-        for value in OUT_OF_RANGE:
-            url = API_PREFIX + route.format(**dict.fromkeys(names, value))
-            for method in sorted(methods):
-                response = client.generic(method, url, b"{}", content_type="application/json")
-                try:
-                    _assert_json_404(response, f"{method} {url}")
-                except AssertionError as error:
-                    problems.append(str(error))
+        url = API_PREFIX + route.format(**dict.fromkeys(names, OUT_OF_RANGE))
+        for method in sorted(methods):
+            response = client.generic(method, url, b"{}", content_type="application/json")
+            try:
+                _assert_json_404(response, f"{method} {url}")
+            except AssertionError as error:
+                problems.append(str(error))
     assert not problems, "\n".join(problems)
 
 
