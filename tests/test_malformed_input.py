@@ -48,6 +48,7 @@ def _register_fixtures() -> None:
         if package.ispkg and (TESTS / package.name / "conftest.py").exists():
             conftest = importlib.import_module(f"tests.{package.name}.conftest")
             for name, value in vars(conftest).items():
+                # pytest's fixture wrapper, by name: its class is not public API.
                 if type(value).__name__ == "FixtureFunctionDefinition":
                     module_globals.setdefault(name, value)
     for app, module in MATRICES.items():
@@ -534,6 +535,7 @@ def test_what_json_cannot_store_is_a_400_parse_error(client_for, young_person, b
     assert response.status_code == 400
     assert _error_format_problem(response) is None
     assert response.json()["error"]["code"] == "parse_error"
+    assert response.json()["error"]["message"].startswith("Erreur d'analyse JSON : ")
     young_person.refresh_from_db()
     assert young_person.first_name == "Aminata"
 

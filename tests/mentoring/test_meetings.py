@@ -76,7 +76,11 @@ def test_a_reschedule_that_changes_nothing_is_refused_and_the_meeting_stays_acce
     url = f"/api/v1/mentoring/meetings/{meeting_id}/reschedule/"
     response = mentor.post(url, body, format="json") if body is not None else mentor.post(url)
     assert response.status_code == 400
-    assert response.json()["error"]["fields"]["non_field_errors"][0]["code"] == "required"
+    (error,) = response.json()["error"]["fields"]["non_field_errors"]
+    assert error == {
+        "code": "required",
+        "message": "Indiquez la nouvelle heure ou le nouveau lieu du rendez-vous.",
+    }
     assert Meeting.objects.get(pk=meeting_id).status == "accepted"
     assert sorted(Reminder.objects.values_list("pk", "state", "due_at")) == reminders
 
