@@ -396,6 +396,20 @@ class MeetingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return attrs
 
 
+class MeetingRescheduleSerializer(MeetingSerializer):
+    """A reschedule: only what changes, but something must (a new time or place)."""
+
+    CHANGES = ("starts_at", "duration_minutes", "place", "video_url")
+
+    def validate(self, attrs):
+        if not any(name in attrs for name in self.CHANGES):
+            # An empty body would propose the same meeting again, undoing its acceptance.
+            raise serializers.ValidationError(
+                _("Give the new time or place of the meeting."), code="required"
+            )
+        return super().validate(attrs)
+
+
 class DeviceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Device

@@ -382,7 +382,8 @@ def entry_search(params: dict) -> QuerySet[Entry]:
     if params.get("q"):
         # Ranking is only worth computing when relevance, not distance, orders the list.
         queryset = search_text(queryset, params["q"], ranked=not by_distance)
-        if connection.vendor == "postgresql" and not by_distance:
+        # A query of no word worth searching ("!!", one letter) ranks nothing.
+        if "rank" in queryset.query.annotations:
             ordering = ["-rank", "title", "pk"]
     if by_distance:
         lat, lon = params["lat"], params["lon"]

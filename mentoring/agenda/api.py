@@ -16,6 +16,7 @@ from ..models import Appointment, Device, Meeting, Notification
 from ..serializers import (
     AppointmentSerializer,
     DeviceSerializer,
+    MeetingRescheduleSerializer,
     MeetingSerializer,
     NotificationSerializer,
     NotificationsReadSerializer,
@@ -157,10 +158,12 @@ class MeetingDeclineView(APIView):
 class MeetingRescheduleView(APIView):
     """A new time or place (only what changes): proposed again to the other member."""
 
-    @extend_schema(request=MeetingSerializer(partial=True), responses=MEETING_ACTION_RESPONSES)
+    @extend_schema(
+        request=MeetingRescheduleSerializer(partial=True), responses=MEETING_ACTION_RESPONSES
+    )
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
-        serializer = MeetingSerializer(
+        serializer = MeetingRescheduleSerializer(
             meeting, data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)

@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -47,13 +47,20 @@ State = Reminder.State
 
 
 def due_time(starts_at: datetime, offset_minutes: int) -> datetime:
-    """When a reminder ``offset_minutes`` before ``starts_at`` is due (see the module)."""
-    if offset_minutes % DAY_MINUTES:
-        return starts_at - timedelta(minutes=offset_minutes)
-    paris = timezone.get_default_timezone()
-    local = timezone.localtime(starts_at, paris).replace(tzinfo=None)
-    wall = local - timedelta(days=offset_minutes // DAY_MINUTES)
-    return timezone.make_aware(wall, paris)
+    """When a reminder ``offset_minutes`` before ``starts_at`` is due (see the module).
+
+    Before the calendar's first day (a paper said to expire in year 1), it is the earliest
+    moment there is: long past, so never planned.
+    """
+    try:
+        if offset_minutes % DAY_MINUTES:
+            return starts_at - timedelta(minutes=offset_minutes)
+        paris = timezone.get_default_timezone()
+        local = timezone.localtime(starts_at, paris).replace(tzinfo=None)
+        wall = local - timedelta(days=offset_minutes // DAY_MINUTES)
+        return timezone.make_aware(wall, paris)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _replace(existing, user, kind: str, plan: list[tuple[int, datetime]], **target) -> None:

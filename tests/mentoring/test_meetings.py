@@ -64,6 +64,27 @@ def test_rescheduling_moves_the_reminders_and_asks_again(
     assert {r.due_at for r in pending} == {new_time - timedelta(hours=1)}
 
 
+@pytest.mark.parametrize("body", [{}, {"reminder_offsets": [60]}, None])
+def test_a_reschedule_that_changes_nothing_is_refused_and_the_meeting_stays_accepted(
+    match, mentee, approved_mentor, client_for, body
+):
+    """An empty reschedule would propose the accepted meeting again: 400, nothing moves."""
+    young, mentor = client_for(mentee), client_for(approved_mentor)
+    meeting_id = _propose(young, match).json()["id"]
+    mentor.post(f"/api/v1/mentoring/meetings/{meeting_id}/accept/")
+    reminders = sorted(Reminder.objects.values_list("pk", "state", "due_at"))
+    url = f"/api/v1/mentoring/meetings/{meeting_id}/reschedule/"
+    response = mentor.post(url, body, format="json") if body is not None else mentor.post(url)
+    assert response.status_code == 400
+    (error,) = response.json()["error"]["fields"]["non_field_errors"]
+    assert error == {
+        "code": "required",
+        "message": "Indiquez la nouvelle heure ou le nouveau lieu du rendez-vous.",
+    }
+    assert Meeting.objects.get(pk=meeting_id).status == "accepted"
+    assert sorted(Reminder.objects.values_list("pk", "state", "due_at")) == reminders
+
+
 def test_cancel_and_decline_leave_no_reminder(match, mentee, approved_mentor, client_for):
     young, mentor = client_for(mentee), client_for(approved_mentor)
     first = _propose(young, match).json()["id"]

@@ -315,3 +315,12 @@ def test_list_shows_the_structure_name(api_client, make_entry):
     make_entry("Accompagnement", kind=Entry.Kind.OFFER, structure=structure)
     row = api_client.get(URL).json()["results"][0]
     assert row["structure"] == {"id": structure.pk, "name": "Mission locale de Bobigny"}
+
+
+@pytest.mark.parametrize("query", ["!!", "a", "\ufffd", " - "])
+def test_a_query_with_no_word_to_search_lists_the_catalogue(api_client, make_entry, query):
+    """Punctuation, one letter, what is left of bytes that are not UTF-8: nothing to rank
+    by, so the catalogue comes in its usual order (no 500 on PostgreSQL)."""
+    make_entry("Pécule")
+    make_entry("Aide au logement")
+    assert titles(api_client.get(URL, {"q": query})) == ["Aide au logement", "Pécule"]
