@@ -122,7 +122,7 @@ class CatalogueEntryListView(APIView):
         thematique = params.get("thematique", "")
         services.search_event_record(
             departement_code=departement,
-            code_insee=params.get("commune", ""),
+            commune_code=params.get("commune", ""),
             categorie=params.get("categorie") or thematique.split("--")[0],
             thematique=thematique,
             had_text=bool(params.get("q")),

@@ -76,17 +76,17 @@ def applies_in_departement(code: str) -> Q:
     )
 
 
-def applies_in_commune(code_insee: str) -> Q:
-    """Entries that apply in commune ``code_insee``.
+def applies_in_commune(commune_code: str) -> Q:
+    """Entries that apply in commune ``commune_code``.
 
     Radius entries are kept when they are curated in the commune's département: without
     the commune's coordinates we cannot measure, and hiding a nearby service is worse.
     """
-    departement = departement_of_commune(code_insee)
+    departement = departement_of_commune(commune_code)
     return (
         Q(scope=Entry.Scope.NATIONAL)
         | _zone_includes(departement)
-        | Q(scope=Entry.Scope.COMMUNES, zone_communes__contains=code_insee)
+        | Q(scope=Entry.Scope.COMMUNES, zone_communes__contains=commune_code)
         | Q(scope=Entry.Scope.RADIUS, departement_id=departement)
     )
 

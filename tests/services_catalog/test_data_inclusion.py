@@ -39,7 +39,7 @@ def test_every_scope_exports_validly(make_entry):
     structure = Structure.objects.create(
         departement_id="93",
         name="Mission locale",
-        code_insee="93008",
+        commune_code="93008",
         latitude=48.9,
         longitude=2.44,
     )
@@ -62,7 +62,7 @@ def test_every_scope_exports_validly(make_entry):
         radius_km=5,
         latitude=48.9,
         longitude=2.44,
-        code_insee="93008",
+        commune_code="93008",
         **common,
     )
     make_entry("Nationale", scope=Entry.Scope.NATIONAL, publics=["jeunes"], **common)
