@@ -229,7 +229,7 @@ class MyDemarcheListView(APIView):
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            selectors.demarches_for(user=request.user), request, view=self
+            selectors.demarches_for_user(user=request.user), request, view=self
         )
         return paginator.get_paginated_response(DemarcheSerializer(page, many=True).data)
 

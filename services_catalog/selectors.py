@@ -299,7 +299,7 @@ def rights_for(*, profile: YoungPersonProfile, today: date | None = None) -> lis
     )
 
 
-def demarches_for(*, user) -> QuerySet[Demarche]:
+def demarches_for_user(*, user) -> QuerySet[Demarche]:
     """The procedures of ``user``, with their entry and ticked steps."""
     return (
         Demarche.objects.filter(user=user)
@@ -310,7 +310,7 @@ def demarches_for(*, user) -> QuerySet[Demarche]:
 
 def demarche_get_for_user(*, user, demarche_id: int) -> Demarche:
     """One of ``user``'s procedures; anyone else's is ``DoesNotExist`` (404)."""
-    return demarches_for(user=user).get(pk=demarche_id)
+    return demarches_for_user(user=user).get(pk=demarche_id)
 
 
 # --- The app's search ----------------------------------------------------------------

@@ -32,7 +32,7 @@ from .models import AccessEvent, Document, PendingBlob, Share, UserKey
 from .selectors import (
     access_log_rows,
     archive_name,
-    documents_of,
+    documents_for_user,
     documents_with_metadata,
     manifest_entry,
 )
@@ -401,7 +401,7 @@ def vault_export(*, owner, manifest_extra: dict | None = None) -> Iterator[bytes
     Each document is checked before it is written; one that fails is listed in the
     manifest as such instead of being sent damaged.
     """
-    documents = documents_with_metadata(owner=owner, documents=documents_of(owner))
+    documents = documents_with_metadata(owner=owner, documents=documents_for_user(user=owner))
     zip_stream = ZipStream()
     entries = []
     for index, document in enumerate(documents, start=1):

@@ -109,7 +109,9 @@ def body(response) -> bytes:
 
 def snapshot(owned) -> dict:
     """What a refused request must leave as it was."""
-    document = selectors.document_of_owner(owned.document.owner, owned.document.id)
+    document = selectors.document_get_for_user(
+        user=owned.document.owner, document_id=owned.document.id
+    )
     return {
         "documents": list(Document.objects.order_by("id").values_list("id", "owner_id")),
         "title": document.title,
