@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend import crypto
+from backend.services import model_update
 
 from . import keys, ports
 from .exceptions import (
@@ -190,7 +191,11 @@ _EXPIRY_FIELDS = {"expiry_date", "document_type"}
 
 
 def document_update(*, document: Document, data: dict) -> Document:
-    """Change a document's type, dates, title or tags (the file itself never changes)."""
+    """Change a document's type, dates, title or tags (the file itself never changes).
+
+    Only what differs is saved (``model_update``) and logged; a new title or new tags are
+    sealed again, so they always count as a change.
+    """
     sealed = {}
     if "title" in data or "tags" in data:
         data_key = keys.data_key(keys.user_secret(document.user_key), document)
@@ -201,12 +206,18 @@ def document_update(*, document: Document, data: dict) -> Document:
     changes = {**data, **sealed}
     if not changes:
         return document
+    # The serializer validated what changes; the other fields (sealed, the blob's name)
+    # are the vault's own and are not checked again.
+    untouched = [
+        field.name for field in Document._meta.concrete_fields if field.name not in changes
+    ]
     with transaction.atomic():
-        for name, value in changes.items():
-            setattr(document, name, value)
-        document.save(update_fields=[*changes, "updated_at"])
-        access_event_record(document=document, action=Action.UPDATE, actor=Actor.OWNER)
-        if changes.keys() & _EXPIRY_FIELDS:
+        document, changed = model_update(
+            document, fields=list(changes), data=changes, exclude=untouched
+        )
+        if changed:
+            access_event_record(document=document, action=Action.UPDATE, actor=Actor.OWNER)
+        if _EXPIRY_FIELDS.intersection(changed):
             document_expiry_changed.send(sender=Document, document=document)
     return document
 

@@ -93,6 +93,17 @@ def test_patch_updates_profile_and_account(client_for, young_person):
     assert profile.notify_by_sms is True
 
 
+def test_a_patch_that_changes_nothing_writes_nothing(client_for, young_person):
+    profile = YoungPersonProfile.objects.get(user=young_person)
+    response = client_for(young_person).patch(
+        ME,
+        {"first_name": young_person.first_name, "profile": {"in_care": profile.in_care}},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert YoungPersonProfile.objects.get(user=young_person).updated_at == profile.updated_at
+
+
 def test_patch_changes_only_the_signed_in_person(client_for, young_person, other_young_person):
     before = _profile_state(other_young_person)
     client = client_for(young_person)
