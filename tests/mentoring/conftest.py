@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Departement
-from accounts.roles import Role
 from mentoring import services
 from tests.vault.conftest import make_document  # noqa: F401 - a fixture, shared
 
@@ -94,8 +93,3 @@ def make_mentee(make_user):
         return user
 
     return _make
-
-
-@pytest.fixture
-def other_mentor(make_user):
-    return make_user("nadia.mentor@example.org", Role.MENTOR, first_name="Nadia")
