@@ -20,7 +20,8 @@ from mentoring.models import (
     Reminder,
     ReminderDelivery,
 )
-from tests.mentoring.conftest import approve, mentor_application, service_request_data  # noqa: F401
+from tests.mentoring.conftest import approve  # noqa: F401 - a fixture, shared
+from tests.mentoring.factories import mentor_application, service_request_data
 
 from .conftest import OCTOBER, figures, paris
 

@@ -16,7 +16,8 @@ from mentoring.models import DepartementMentoring, Match, MentoringRequest
 from vault.models import Share
 from vault.services import share_with_mentor
 
-from .conftest import MATCHES, REQUEST, request_data, service_request_data
+from .conftest import MATCHES, REQUEST
+from .factories import request_data, service_request_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from mentoring import conversations, services
 from mentoring.models import Conversation, ConversationReport, Message
 
-from .conftest import MATCHES, service_request_data
+from .conftest import MATCHES
+from .factories import service_request_data
 
 pytestmark = pytest.mark.django_db
 
