@@ -5,7 +5,8 @@
 - Views reach a protected object only through an access helper of their app's
   ``selectors.py`` (``<resource>_get_for_user`` / ``<resources>_for_user``): no view
   filters on the signed-in user itself, nor picks an object with ``get_object_or_404``.
-- Each job has its conventional file in every app that has the job.
+- Each job has its conventional file in every app; ``personal_data.py`` only where the
+  app keeps rows about someone (the figures keep counts only).
 """
 
 import ast
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "vault", "services_catalog", "mentoring", "figures")
@@ -69,3 +71,37 @@ def test_views_reach_protected_objects_only_through_access_helpers(module):
             if any("request.user" in ast.unparse(argument) for argument in arguments):
                 inlined.append(f"line {node.lineno}: {ast.unparse(node)}")
     assert inlined == []
+
+
+# Every app has these, one job each (README, "Layout and layers"): models, the admin, the
+# API's views and routes, its serializers, reads, writes and periodic tasks.
+EVERY_APP = {
+    "models.py",
+    "admin.py",
+    "api.py",
+    "urls.py",
+    "serializers.py",
+    "selectors.py",
+    "services.py",
+    "tasks.py",
+}
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_app_gives_each_job_its_conventional_file(app):
+    files = {path.name for path in (ROOT / app).glob("*.py")}
+    assert EVERY_APP - files == set()
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_an_app_has_a_personal_data_module_if_and_only_if_it_keeps_rows_about_someone(app):
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+
+    def about_someone(model) -> bool:
+        return model is user_model or any(
+            field.concrete and field.is_relation and field.related_model is user_model
+            for field in model._meta.get_fields()
+        )
+
+    keeps = any(about_someone(model) for model in apps.get_app_config(app).get_models())
+    assert (ROOT / app / "personal_data.py").exists() == keeps

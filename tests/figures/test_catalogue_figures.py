@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from figures.models import MonthlyFigures
-from figures.report import departement_report
+from figures.selectors import departement_report
 from services_catalog import figures as catalogue
 from services_catalog.models import Demarche, Entry, EntryConsultation, SearchEvent
 from services_catalog.services import entry_create

@@ -13,15 +13,8 @@ from accounts.models import Departement
 from figures.dashboard import shortcuts
 from figures.models import MonthlyFigures
 from figures.periods import Period
-from figures.report import (
-    PROTECTIVE,
-    SMALL,
-    PublishedTable,
-    Report,
-    Row,
-    departement_report,
-    table_csv,
-)
+from figures.report import PROTECTIVE, SMALL, PublishedTable, Report, Row, table_csv
+from figures.selectors import departement_report
 from figures.tasks import archive_last_month_figures
 from services_catalog.models import SearchEvent
 

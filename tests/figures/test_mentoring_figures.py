@@ -8,7 +8,7 @@ from accounts.models import Departement
 from accounts.roles import Role
 from backend.aggregates import NATIONAL
 from figures.models import MonthlyFigures
-from figures.report import departement_report, national_report
+from figures.selectors import departement_report, national_report
 from mentoring import services
 from mentoring.figures import provider
 from mentoring.models import (
