@@ -1,12 +1,12 @@
 """Accounts' part of the départements' figures (found by the figures app by its name):
 who uses the app, by age band; sign-ups; situations."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.dates import AGE_BANDS
+from accounts.dates import AGE_BANDS, latest_birth_date
 from accounts.models import SITUATION_FLAGS, ActivityDay, User, YoungPersonProfile
 from accounts.roles import Role
 from backend.aggregates import (
@@ -69,20 +69,12 @@ TABLES = {
 }
 
 
-def years_before(day: date, years: int) -> date:
-    """The same day ``years`` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def _age_band_on(day) -> Case:
     """The profile's age band on ``day``, in SQL (birth dates compared, no rows read)."""
     whens = [
         When(
-            Q(user__profile__birth_date__gt=years_before(day, high + 1))
-            & Q(user__profile__birth_date__lte=years_before(day, low)),
+            Q(user__profile__birth_date__gt=latest_birth_date(high + 1, day))
+            & Q(user__profile__birth_date__lte=latest_birth_date(low, day)),
             then=Value(band),
         )
         for low, high, band in AGE_BANDS

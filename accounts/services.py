@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend import personal_data
+from backend.services import model_update
 
 from .exceptions import EnrolmentRefused
 from .models import ActivityDay, Departement, StaffEnrolment, User, YoungPersonProfile
@@ -67,21 +68,14 @@ def young_person_profile_ensure(*, user: User) -> YoungPersonProfile | None:
 def me_update(*, user: User, data: dict[str, Any]) -> User:
     """Update the account fields and the profile of ``user`` from validated data.
 
-    Only the given keys change; ``data["profile"]`` holds the profile's fields.
+    Only the given keys change, and only those that differ are saved (``model_update``);
+    ``data["profile"]`` holds the profile's fields.
     """
     profile_data = data.pop("profile", None) or {}
-    account_fields = list(data)
-    for name, value in data.items():
-        setattr(user, name, value)
-    if account_fields:
-        user.full_clean(exclude=["password"])
-        user.save(update_fields=account_fields)
+    model_update(user, fields=list(data), data=data, exclude=["password"])
     if profile_data:
         profile = young_person_profile_ensure(user=user)
-        for name, value in profile_data.items():
-            setattr(profile, name, value)
-        profile.full_clean()
-        profile.save(update_fields=[*profile_data, "updated_at"])
+        model_update(profile, fields=list(profile_data), data=profile_data)
     return user
 
 

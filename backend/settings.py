@@ -442,7 +442,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "services_catalog.models.Entry.Kind",
-        "FigureHiddenEnum": "figures.api.HIDDEN_REASONS",
+        "FigureHiddenEnum": "figures.serializers.HIDDEN_REASONS",
         "ContactKindEnum": "accounts.models.DepartementContact.Kind",
         "EntryStatusEnum": "services_catalog.models.Entry.Status",
         "DemarcheStatusEnum": "services_catalog.models.Demarche.Status",

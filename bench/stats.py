@@ -278,7 +278,7 @@ def populate(counts: dict[str, int], window_start: datetime, now: datetime) -> d
     sql(
         f"""
         INSERT INTO {SearchEvent._meta.db_table}
-            (created_at, departement_id, code_insee, categorie, thematique, had_text, found,
+            (created_at, departement_id, commune_code, categorie, thematique, had_text, found,
              visitor)
         SELECT s.at, s.code,
             CASE WHEN s.code IS NULL OR random() < 0.3 THEN ''

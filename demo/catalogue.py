@@ -22,7 +22,7 @@ _STRUCTURE_FIELDS = (
     "nom",
     "commune",
     "code_postal",
-    "code_insee",
+    "commune_code",
     "adresse",
     "latitude",
     "longitude",
@@ -31,13 +31,13 @@ _STRUCTURE_FIELDS = (
     "site_web",
     "horaires_accueil",
 )
-_PLACE_FIELDS = ("adresse", "code_postal", "commune", "code_insee", "latitude", "longitude")
+_PLACE_FIELDS = ("adresse", "code_postal", "commune", "commune_code", "latitude", "longitude")
 
 
 def _structure_fields(record: dict) -> dict:
     fields = {name: record.get(name) for name in _STRUCTURE_FIELDS}
     fields["name"] = fields.pop("nom")
-    for name in ("commune", "code_postal", "code_insee", "adresse", "telephone", "courriel"):
+    for name in ("commune", "code_postal", "commune_code", "adresse", "telephone", "courriel"):
         fields[name] = fields[name] or ""
     fields["site_web"] = fields["site_web"] or ""
     fields["horaires_accueil"] = fields["horaires_accueil"] or ""

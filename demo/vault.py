@@ -101,7 +101,7 @@ def load_demo_vault() -> int:
     today = timezone.localdate()
     for user in User.objects.filter(email__in=DEMO_YOUNG_PEOPLE):
         # The types are sealed: opened here, one owner's few documents at a time.
-        kept = {document.document_type for document in selectors.documents_of(user)}
+        kept = {document.document_type for document in selectors.documents_for_user(user=user)}
         missing = [spec for spec in _demo_documents(today) if spec["document_type"] not in kept]
         if not missing:
             continue

@@ -28,14 +28,8 @@ from vault import figures as vault_figures
 from . import access
 from .periods import Period, PeriodError, months_before
 from .registry import table_keys
-from .report import (
-    PublishedTable,
-    Report,
-    departement_report,
-    national_report,
-    others_text,
-    table_csv,
-)
+from .report import PublishedTable, Report, others_text, table_csv
+from .selectors import departement_report, national_report
 
 NATIONAL_SCOPE = "national"
 SCOPE = re.compile(f"{NATIONAL_SCOPE}|{DepartementCodeConverter.regex}")

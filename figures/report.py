@@ -12,25 +12,25 @@ some départements is shown nationally only if those départements are at least 
 and stand together for at least the threshold of people: the national figure minus
 the shown départements then gives a group, never one département's hidden cell. A
 cell hidden nationally in a month stays hidden in a range, as for a département.
+
+This module reads nothing: ``selectors`` reads the kept months and puts the reports
+together with it, ``services`` keeps a month.
 """
 
 import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Departement
-from backend.aggregates import END, NATIONAL, RANGE, Cell, Table, TableInfo
+from backend.aggregates import END, RANGE, Cell, Table, TableInfo
 
-from .models import MonthlyFigures
 from .periods import Period
-from .registry import forgetters, providers, table_info, table_keys
+from .registry import table_info, table_keys
 from .suppression import TOTAL, gives_back, hidden_cells, small_cells
 
 # Why a figure is hidden: computed from fewer people than the threshold (reads "< 5"),
@@ -41,82 +41,19 @@ PROTECTIVE = "protective"
 Raw = dict[str, Table]  # table key -> table
 
 
-def compute(
-    codes: list[str] | None, start: datetime, end: datetime, keys: set[str] | None = None
-) -> dict[str, Raw]:
-    """The providers' tables over [start, end), per département (or pooled); with
-    ``keys``, only the providers of those tables are run."""
-    result: dict[str, Raw] = defaultdict(dict)
-    for provider in providers(keys).values():
-        for code, tables in provider(codes, start, end).items():
-            for table in tables:
-                result[code][table.key] = table
-    return result
-
-
-def monthly(codes: list[str], months: list[date]) -> list[dict[str, Raw]]:
-    """The raw tables of each département for each month (all over), in the order of
-    ``months``: kept, or computed now and kept (the first computation wins, so two
-    readings never differ). The kept ones are read in one query."""
-    found = _stored(codes, months)
-    for month in months:
-        missing = [code for code in codes if code not in found[month]]
-        if not missing:
-            continue
-        start, end = Period.month(month.year, month.month).bounds()
-        computed = compute(missing, start, end)
-        MonthlyFigures.objects.bulk_create(
-            [
-                MonthlyFigures(
-                    departement_id=code,
-                    month=month,
-                    tables={key: t.as_raw() for key, t in computed.get(code, {}).items()},
-                )
-                for code in missing
-            ],
-            ignore_conflicts=True,
-        )
-        found[month].update(_stored(missing, [month])[month])
-    return [found[month] for month in months]
-
-
-def archive_month(month: date) -> tuple[int, int]:
-    """Compute and keep ``month`` (a month that is over) for every département.
-
-    Returns how many départements were computed now and how many were already kept
-    (those are left as they are: a kept month never moves). Then the providers forget
-    what served only to count it (the catalogue's monthly pseudonyms).
-    """
-    codes = list(Departement.objects.values_list("code", flat=True))
-    kept = MonthlyFigures.objects.filter(month=month, departement_id__in=codes).count()
-    monthly(codes, [month])
-    # Every département's month is kept: what only served to count it can go.
-    for forget in forgetters():
-        forget(*Period.month(month.year, month.month).bounds())
-    return len(codes) - kept, kept
-
-
-def _stored(codes: list[str], months: list[date]) -> dict[date, dict[str, Raw]]:
-    found: dict[date, dict[str, Raw]] = {month: {} for month in months}
-    for row in MonthlyFigures.objects.filter(departement_id__in=codes, month__in=months):
-        found[row.month][row.departement_id] = {
-            key: Table.from_raw(key, raw) for key, raw in row.tables.items()
-        }
-    return found
-
-
-def _empty(key: str, info: TableInfo) -> Table:
+def empty_table(key: str, info: TableInfo) -> Table:
+    """Table ``key`` with no row (and a zero total if it has one): a month with nobody."""
     return Table(key, {}, Cell(0, 0) if info.has_total else None)
 
 
-def _complete(table: Table, info: TableInfo) -> Table:
+def complete(table: Table, info: TableInfo) -> Table:
     """Every fixed cell present: a cell nobody is in is a small count like any other."""
     for name in info.cells or ():
         table.cells.setdefault(name, Cell(0, 0))
     return table
 
 
-def _sum(key: str, tables: list[Table], people=sum) -> Table:
+def sum_tables(key: str, tables: list[Table], people=sum) -> Table:
     """The tables' values added up; their people too (``sum``: départements, whose
     people are not the same), or the most of them (``max``: months, where the same
     people come back under new pseudonyms, so only the largest month is sure)."""
@@ -142,22 +79,24 @@ class Combined:
 def _combine(
     key: str, info: TableInfo, months: list[Raw], live: Raw | None, threshold: int
 ) -> Combined:
-    tables = [_complete(raw.get(key) or _empty(key, info), info) for raw in months]
+    tables = [complete(raw.get(key) or empty_table(key, info), info) for raw in months]
     if len(tables) == 1:
         return Combined(tables[0])
     if info.combine == END:
         return Combined(tables[-1])
     forced = frozenset().union(*(hidden_cells(t, info, threshold) for t in tables))
     if info.combine == RANGE:
-        table = _complete((live or {}).get(key) or _empty(key, info), info)
+        table = complete((live or {}).get(key) or empty_table(key, info), info)
     else:
-        table = _sum(key, tables, people=max)
+        table = sum_tables(key, tables, people=max)
     return Combined(table, forced)
 
 
-def _combined_all(
+def combined_all(
     months: list[Raw], live: Raw | None, threshold: int, keys: list[str]
 ) -> dict[str, Combined]:
+    """Each table of ``keys`` over the months (``live``: those computed again over the
+    whole range), with what must stay hidden."""
     return {key: _combine(key, table_info(key), months, live, threshold) for key in keys}
 
 
@@ -166,7 +105,7 @@ def _range_keys() -> set[str]:
     return {key for key in table_keys() if table_info(key).combine == RANGE}
 
 
-def _live_keys(period: Period, keys: list[str]) -> set[str]:
+def recomputed_keys(period: Period, keys: list[str]) -> set[str]:
     """The tables of ``keys`` computed again over the period (none for one month)."""
     return _range_keys() & set(keys) if len(period.months()) > 1 else set()
 
@@ -267,7 +206,8 @@ def _shown(value: float, measure: bool) -> float:
     return round(value, 1) if measure else int(value)
 
 
-def _publish(key: str, table: Table, hidden: set[str], threshold: int) -> PublishedTable:
+def publish(key: str, table: Table, hidden: set[str], threshold: int) -> PublishedTable:
+    """The table as it is shown: labelled rows, ``hidden`` cells without their value."""
     info = table_info(key)
     small = small_cells(table, info, threshold)
 
@@ -316,61 +256,12 @@ def _publish(key: str, table: Table, hidden: set[str], threshold: int) -> Publis
     )
 
 
-def _threshold(threshold: int | None) -> int:
+def threshold_or_setting(threshold: int | None) -> int:
+    """The fewest people a shown figure stands for (``FIGURES_MIN_PEOPLE`` by default)."""
     return settings.FIGURES_MIN_PEOPLE if threshold is None else threshold
 
 
-def departement_report(
-    code: str, period: Period, threshold: int | None = None, keys: list[str] | None = None
-) -> Report:
-    """The figures of département ``code`` over ``period`` (months that are over);
-    only the tables ``keys`` if given (a CSV of one table computes that one)."""
-    threshold = _threshold(threshold)
-    keys = keys or table_keys()
-    months = [kept.get(code, {}) for kept in monthly([code], period.months())]
-    live = None
-    if live_keys := _live_keys(period, keys):
-        live = compute([code], *period.bounds(), keys=live_keys).get(code, {})
-    report = Report(code, Departement.objects.get(pk=code).name, period, threshold)
-    for key, combined in _combined_all(months, live, threshold, keys).items():
-        hidden = hidden_cells(combined.table, table_info(key), threshold, combined.forced)
-        report.tables.append(_publish(key, combined.table, hidden, threshold))
-    return report
-
-
-def national_report(
-    period: Period, threshold: int | None = None, keys: list[str] | None = None
-) -> Report:
-    """All départements together, for national editors (see the module on what hides);
-    only the tables ``keys`` if given."""
-    threshold = _threshold(threshold)
-    keys = keys or table_keys()
-    codes = list(Departement.objects.values_list("code", flat=True))
-    per_month = monthly(codes, period.months())
-    live_keys = _live_keys(period, keys)
-    live = compute(codes, *period.bounds(), keys=live_keys) if live_keys else {}
-    pooled = {}
-    if measures := {key for key in keys if table_info(key).measure}:
-        pooled = compute(None, *period.bounds(), keys=measures).get(NATIONAL, {})
-    local = {
-        code: _combined_all([m.get(code, {}) for m in per_month], live.get(code), threshold, keys)
-        for code in codes
-    }
-    in_months = _hidden_nationally_in_months(per_month, codes, threshold, keys)
-    report = Report(NATIONAL, _("France"), period, threshold)
-    for key in keys:
-        info = table_info(key)
-        if info.measure:  # a median does not add up: computed over everyone
-            table = _complete(pooled.get(key) or _empty(key, info), info)
-        else:  # each person in one département: their kept months add up exactly
-            table = _sum(key, [local[code][key].table for code in codes])
-        forced = _hidden_somewhere(key, info, local, threshold) | in_months.get(key, frozenset())
-        hidden = hidden_cells(table, info, threshold, forced)
-        report.tables.append(_publish(key, table, hidden, threshold))
-    return report
-
-
-def _hidden_nationally_in_months(
+def hidden_nationally_in_months(
     per_month: list[dict[str, Raw]], codes: list[str], threshold: int, keys: list[str]
 ) -> dict[str, frozenset[str]]:
     """The national cells hidden in some month of a range, to hide in the range too
@@ -380,20 +271,18 @@ def _hidden_nationally_in_months(
         return {}
     hidden: dict[str, set[str]] = defaultdict(set)
     for month in per_month:
-        local = {
-            code: _combined_all([month.get(code, {})], None, threshold, keys) for code in codes
-        }
+        local = {code: combined_all([month.get(code, {})], None, threshold, keys) for code in codes}
         for key in keys:
             info = table_info(key)
             if info.measure:
                 continue
-            table = _sum(key, [local[code][key].table for code in codes])
-            forced = _hidden_somewhere(key, info, local, threshold)
+            table = sum_tables(key, [local[code][key].table for code in codes])
+            forced = hidden_somewhere(key, info, local, threshold)
             hidden[key] |= hidden_cells(table, info, threshold, forced)
     return {key: frozenset(cells) for key, cells in hidden.items()}
 
 
-def _hidden_somewhere(key: str, info: TableInfo, local: dict, threshold: int) -> frozenset[str]:
+def hidden_somewhere(key: str, info: TableInfo, local: dict, threshold: int) -> frozenset[str]:
     """National cells to hide so that no département's hidden cell comes back: those
     hidden in one département only, or in several standing for fewer than the threshold
     of people (for a yes/no share, the people on its smaller side). A median is treated

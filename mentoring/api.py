@@ -350,8 +350,9 @@ class ReportView(APIView):
         data = validated(ReportSerializer, request)
         message = None
         if "message" in data:
-            conversation = conversations.conversation_of(match)
-            message = generics.get_object_or_404(conversation.messages, pk=data["message"])
+            message = selectors.message_get_for_user(
+                user=request.user, match_id=match.pk, message_id=data["message"]
+            )
         conversations.conversation_report(
             match=match, reporter=request.user, reason=data["reason"], message=message
         )

@@ -18,6 +18,7 @@ from .models import (
     Meeting,
     MentoringRequest,
     MentorProfile,
+    Message,
     Notification,
 )
 
@@ -151,6 +152,15 @@ def meeting_get_for_user(*, user, meeting_id: int) -> Meeting:
     """A meeting of one of ``user``'s matches."""
     meetings = Meeting.objects.filter(match__in=matches_for_user(user=user))
     return _get_or_404(meetings.select_related("match", "match__conversation"), meeting_id)
+
+
+def message_get_for_user(*, user, match_id: int, message_id: int) -> Message:
+    """A message (either side's) of the conversation of ``match_id``, one of ``user``'s
+    matches."""
+    messages = Message.objects.filter(
+        conversation__match__in=matches_for_user(user=user), conversation__match_id=match_id
+    )
+    return _get_or_404(messages, message_id)
 
 
 def appointments_for_user(*, user) -> QuerySet[Appointment]:

@@ -204,7 +204,7 @@ class EntryAdmin(ScopedHistoryAdmin):
                     "adresse",
                     "code_postal",
                     "commune",
-                    "code_insee",
+                    "commune_code",
                     "latitude",
                     "longitude",
                 ]

@@ -122,7 +122,7 @@ class CatalogueEntryListView(APIView):
         thematique = params.get("thematique", "")
         services.search_event_record(
             departement_code=departement,
-            code_insee=params.get("commune", ""),
+            commune_code=params.get("commune", ""),
             categorie=params.get("categorie") or thematique.split("--")[0],
             thematique=thematique,
             had_text=bool(params.get("q")),
@@ -229,7 +229,7 @@ class MyDemarcheListView(APIView):
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            selectors.demarches_for(user=request.user), request, view=self
+            selectors.demarches_for_user(user=request.user), request, view=self
         )
         return paginator.get_paginated_response(DemarcheSerializer(page, many=True).data)
 

@@ -76,7 +76,7 @@ def structure_record(structure: Structure) -> dict[str, Any]:
         "complement_adresse": _none_if_empty(structure.complement_adresse),
         "code_postal": _none_if_empty(structure.code_postal),
         "commune": _none_if_empty(structure.commune),
-        "code_insee": _none_if_empty(structure.code_insee),
+        "code_insee": _none_if_empty(structure.commune_code),
         "latitude": structure.latitude,
         "longitude": structure.longitude,
         "telephone": _none_if_empty(structure.telephone),
@@ -107,7 +107,7 @@ def _zone(entry: Entry) -> list[str]:
         return split_communes(entry.zone_communes)
     if entry.scope == Entry.Scope.DEPARTEMENTS:
         return [departement.code for departement in entry.zone_departements.all()]
-    return [entry.code_insee] if entry.code_insee else [entry.departement_id]
+    return [entry.commune_code] if entry.commune_code else [entry.departement_id]
 
 
 def service_record(entry: Entry, structure_id: str) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def service_record(entry: Entry, structure_id: str) -> dict[str, Any]:
         "conditions_acces": _conditions(entry),
         "commune": _none_if_empty(entry.commune),
         "code_postal": _none_if_empty(entry.code_postal),
-        "code_insee": _none_if_empty(entry.code_insee),
+        "code_insee": _none_if_empty(entry.commune_code),
         "adresse": _none_if_empty(entry.adresse),
         "latitude": entry.latitude,
         "longitude": entry.longitude,
@@ -240,7 +240,7 @@ def _structure_fields(record: di.Structure, departement: Departement) -> dict:
         "complement_adresse": record.complement_adresse or "",
         "code_postal": record.code_postal or "",
         "commune": record.commune or "",
-        "code_insee": record.code_insee or "",
+        "commune_code": record.code_insee or "",
         "latitude": record.latitude,
         "longitude": record.longitude,
         "telephone": record.telephone or "",
@@ -301,7 +301,7 @@ def _entry_fields(record: di.Service, structure: Structure, departement: Departe
         "adresse": record.adresse or "",
         "code_postal": record.code_postal or "",
         "commune": record.commune or "",
-        "code_insee": record.code_insee or "",
+        "commune_code": record.code_insee or "",
         "latitude": record.latitude,
         "longitude": record.longitude,
         "thematiques": values(record.thematiques),

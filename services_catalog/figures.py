@@ -136,7 +136,7 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         ),
         tables(
             "catalogue.unmet_by_commune",
-            count_cells(unmet, cell="code_insee", **scope),
+            count_cells(unmet, cell="commune_code", **scope),
             unmet_total,
         ),
         _demarches(codes, start, end),

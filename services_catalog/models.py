@@ -77,7 +77,7 @@ class Structure(models.Model):
     complement_adresse = models.CharField(_("address complement"), max_length=300, blank=True)
     code_postal = models.CharField(_("postcode"), max_length=5, blank=True)
     commune = models.CharField(_("commune"), max_length=150, blank=True)
-    code_insee = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
+    commune_code = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
     latitude = latitude_field()
     longitude = longitude_field()
     telephone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -222,7 +222,7 @@ class Entry(models.Model):
     adresse = models.CharField(_("address"), max_length=300, blank=True)
     code_postal = models.CharField(_("postcode"), max_length=5, blank=True)
     commune = models.CharField(_("commune"), max_length=150, blank=True)
-    code_insee = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
+    commune_code = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
     latitude = latitude_field()
     longitude = longitude_field()
     scope = models.CharField(
@@ -422,7 +422,7 @@ class SearchEvent(models.Model):
     departement = models.ForeignKey(
         Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    code_insee = models.CharField(max_length=5, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True)
     categorie = models.CharField(max_length=80, blank=True)
     thematique = models.CharField(max_length=120, blank=True)
     had_text = models.BooleanField(default=False)

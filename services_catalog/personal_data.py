@@ -4,7 +4,7 @@ Found by its name (``backend.personal_data``). No ``erase``: procedures go with 
 account by cascade.
 """
 
-from .selectors import demarches_for
+from .selectors import demarches_for_user
 
 SECTION = "demarches"
 
@@ -21,5 +21,5 @@ def export(user) -> list[dict]:
             "updated_at": demarche.updated_at.isoformat(),
             "closed_at": demarche.closed_at.isoformat() if demarche.closed_at else None,
         }
-        for demarche in demarches_for(user=user)
+        for demarche in demarches_for_user(user=user)
     ]

@@ -76,17 +76,17 @@ def applies_in_departement(code: str) -> Q:
     )
 
 
-def applies_in_commune(code_insee: str) -> Q:
-    """Entries that apply in commune ``code_insee``.
+def applies_in_commune(commune_code: str) -> Q:
+    """Entries that apply in commune ``commune_code``.
 
     Radius entries are kept when they are curated in the commune's département: without
     the commune's coordinates we cannot measure, and hiding a nearby service is worse.
     """
-    departement = departement_of_commune(code_insee)
+    departement = departement_of_commune(commune_code)
     return (
         Q(scope=Entry.Scope.NATIONAL)
         | _zone_includes(departement)
-        | Q(scope=Entry.Scope.COMMUNES, zone_communes__contains=code_insee)
+        | Q(scope=Entry.Scope.COMMUNES, zone_communes__contains=commune_code)
         | Q(scope=Entry.Scope.RADIUS, departement_id=departement)
     )
 
@@ -299,7 +299,7 @@ def rights_for(*, profile: YoungPersonProfile, today: date | None = None) -> lis
     )
 
 
-def demarches_for(*, user) -> QuerySet[Demarche]:
+def demarches_for_user(*, user) -> QuerySet[Demarche]:
     """The procedures of ``user``, with their entry and ticked steps."""
     return (
         Demarche.objects.filter(user=user)
@@ -310,7 +310,7 @@ def demarches_for(*, user) -> QuerySet[Demarche]:
 
 def demarche_get_for_user(*, user, demarche_id: int) -> Demarche:
     """One of ``user``'s procedures; anyone else's is ``DoesNotExist`` (404)."""
-    return demarches_for(user=user).get(pk=demarche_id)
+    return demarches_for_user(user=user).get(pk=demarche_id)
 
 
 # --- The app's search ----------------------------------------------------------------

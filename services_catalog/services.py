@@ -396,7 +396,7 @@ def demarche_forget(*, demarche: Demarche) -> None:
 def search_event_record(
     *,
     departement_code: str | None,
-    code_insee: str = "",
+    commune_code: str = "",
     categorie: str = "",
     thematique: str = "",
     had_text: bool,
@@ -410,7 +410,7 @@ def search_event_record(
     return SearchEvent.objects.create(
         created_at=timezone.now(),
         departement_id=departement_code,
-        code_insee=code_insee,
+        commune_code=commune_code,
         categorie=categorie,
         thematique=thematique,
         had_text=had_text,

@@ -123,9 +123,9 @@ def validate_opening_hours(value: str) -> None:
         ) from exc
 
 
-def departement_of_commune(code_insee: str) -> str:
+def departement_of_commune(commune_code: str) -> str:
     """The département code of an INSEE commune code (``"97411"`` -> ``"974"``)."""
-    code = code_insee.upper()
+    code = commune_code.upper()
     return code[:3] if code.startswith("97") else code[:2]
 
 

@@ -11,7 +11,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from .conftest import login_token
@@ -215,46 +213,6 @@ def run_case(
 
 
 # --- Worlds ---------------------------------------------------------------------------------
-
-
-def mentoring_pair(*, young_person, mentor, coordinator, state: str = "active"):
-    """The 93 young person's request and their match with ``mentor``, approved by
-    ``coordinator``, in ``state``: ``waiting`` (a request, no match yet, in a département
-    where the young person picks), ``proposed`` (picked, the mentor to answer), ``active``,
-    ``paused`` (by the mentor) or ``ended``. Returns ``(request, match or None)``."""
-    from mentoring import services as mentoring
-    from mentoring.models import DepartementMentoring, Match
-
-    from .mentoring.conftest import mentor_application, service_request_data
-
-    profile = young_person.profile
-    profile.birth_date = timezone.localdate().replace(day=1) - timedelta(days=365 * 17 + 180)
-    profile.postcode, profile.commune_code = "93000", "93008"
-    profile.save()
-    mentoring.mentor_decide(
-        profile=mentoring.mentor_apply(user=mentor, data=mentor_application()),
-        status="approved",
-        by=coordinator,
-        honourability_checked_on=timezone.localdate() - timedelta(days=10),
-    )
-    DepartementMentoring.objects.update_or_create(
-        departement_id="93", defaults={"pairing": DepartementMentoring.Pairing.YOUNG_PERSON_PICKS}
-    )
-    mentoring_request = mentoring.request_create(
-        young_person=young_person, data=service_request_data()
-    )
-    if state == "waiting":
-        return mentoring_request, None
-    match = mentoring.match_create(
-        request=mentoring_request, mentor=mentor, origin=Match.Origin.YOUNG_PERSON
-    )
-    if state != "proposed":
-        match = mentoring.match_accept(match=match)
-    if state == "paused":
-        match = mentoring.match_pause(match=match, by=mentor)
-    if state == "ended":
-        match = mentoring.match_end(match=match, by=mentor, reason="goals_reached")
-    return mentoring_request, match
 
 
 # --- What each app's matrix module uses -------------------------------------------------------

@@ -131,6 +131,12 @@ def mentor(make_user):
 
 
 @pytest.fixture
+def other_mentor(make_user):
+    """Another mentor, in no match with anyone unless a test pairs them."""
+    return make_user("nadia.mentor@example.org", Role.MENTOR, first_name="Nadia")
+
+
+@pytest.fixture
 def mentor_75(make_user):
     """A second mentor, for 75 where a test approves them: in no match with the 93 mentee."""
     return make_user("mentor.75@example.org", Role.MENTOR, first_name="Sacha")

@@ -16,11 +16,11 @@ from django.utils import timezone
 from accounts.models import Departement
 from mentoring import agenda, conversations
 from mentoring import services as mentoring
-from mentoring.models import Match, Notification
+from mentoring.models import Notification
 from services_catalog import services as catalogue
 from services_catalog.models import Entry
-from tests.authorization import API_PREFIX, client_as, mentoring_pair
-from tests.mentoring.conftest import mentor_application, service_request_data
+from tests.authorization import API_PREFIX, client_as
+from tests.mentoring.factories import mentor_application, mentoring_match
 from tests.vault.conftest import make_document  # noqa: F401 - a fixture, shared
 from vault import services as vault
 
@@ -114,11 +114,12 @@ def vault_access_log(request):
 
 
 def _pair(request, state="active"):
-    return mentoring_pair(
+    return mentoring_match(
         young_person=request.getfixturevalue("young_person"),
         mentor=request.getfixturevalue("mentor"),
         coordinator=request.getfixturevalue("coordinator_93"),
         state=state,
+        picked=True,
     )
 
 
@@ -156,24 +157,13 @@ def mentoring_matches(request):
     make_user = request.getfixturevalue("make_user")
     coordinator = request.getfixturevalue("coordinator_93")
     mentor = request.getfixturevalue("mentor")
-    mentoring.mentor_decide(
-        profile=mentoring.mentor_apply(user=mentor, data=mentor_application(capacity=6)),
-        status="approved",
-        by=coordinator,
-        honourability_checked_on=timezone.localdate() - timedelta(days=10),
-    )
 
     def add(index):
         young_person = make_user(f"jeune{index}@example.org")
-        profile = young_person.profile
-        profile.departement_id, profile.commune_code = "93", "93008"
-        profile.birth_date = timezone.localdate() - timedelta(days=365 * 17)
-        profile.save()
-        mentoring_request = mentoring.request_create(
-            young_person=young_person, data=service_request_data()
-        )
-        mentoring.match_create(
-            request=mentoring_request, mentor=mentor, origin=Match.Origin.COORDINATOR
+        young_person.profile.departement_id = "93"
+        young_person.profile.save()
+        mentoring_match(
+            young_person=young_person, mentor=mentor, coordinator=coordinator, capacity=6
         )
 
     return mentor, "mentoring/matches/", add

@@ -14,7 +14,6 @@ derandomized, no shrinking. Each role is one test in its own transaction.
 import itertools
 from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -34,13 +33,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from accounts.models import Departement, DepartementContact
-from accounts.roles import Role
+from accounts.models import DepartementContact
 from backend.wsgi import application
-from mentoring import services as mentoring_services
 from services_catalog import services as catalog_services
 from services_catalog.models import Entry
 from tests.conftest import login_token
+from tests.mentoring.factories import mentoring_match
 from tests.vault import samples
 
 pytestmark = pytest.mark.django_db
@@ -101,37 +99,10 @@ def _connection_kept_open():
 
 
 @pytest.fixture
-def world(make_user, coordinator_93, staff_93):
+def world(young_person, mentor, coordinator_93, staff_93):
     """One of everything, made through the API where the app does it, for each role to see."""
-    young = make_user("aminata@example.org", first_name="Aminata")
-    profile = young.profile
-    profile.departement_id = "93"
-    profile.birth_date = timezone.localdate().replace(day=1) - timedelta(days=365 * 17 + 180)
-    profile.postcode = "93000"
-    profile.commune_code = "93008"
-    profile.save()
-    mentor = make_user("marc.mentor@example.org", Role.MENTOR, first_name="Marc")
-    mentor_profile = mentoring_services.mentor_apply(
-        user=mentor,
-        data={
-            "departement": Departement.objects.get(code="93"),
-            "organisation": "Parrains de Bobigny",
-            "domains": ["housing"],
-            "languages": ["fr"],
-            "commune_code": "93008",
-            "latitude": Decimal("48.91"),
-            "longitude": Decimal("2.44"),
-            "max_distance_km": 15,
-            "meeting_mode": "both",
-            "availability": ["wed_evening"],
-            "capacity": 2,
-        },
-    )
-    mentoring_services.mentor_decide(
-        profile=mentor_profile,
-        status="approved",
-        by=coordinator_93,
-        honourability_checked_on=timezone.localdate() - timedelta(days=10),
+    _request, match = mentoring_match(
+        young_person=young_person, mentor=mentor, coordinator=coordinator_93
     )
     # An entry with every optional contact empty (the schema promises an e-mail, a URI).
     DepartementContact.objects.create(departement_id="93", kind="ase_service", name="ASE 93")
@@ -146,7 +117,7 @@ def world(make_user, coordinator_93, staff_93):
 
     clients = {}
     tokens = {"anonymous": None}
-    for role, user in (("young_person", young), ("mentor", mentor), ("staff", staff_93)):
+    for role, user in (("young_person", young_person), ("mentor", mentor), ("staff", staff_93)):
         client = APIClient()
         tokens[role] = login_token(client, user.email)
         client.credentials(HTTP_X_SESSION_TOKEN=tokens[role])
@@ -157,23 +128,6 @@ def world(make_user, coordinator_93, staff_93):
         assert response.status_code < 300, response.content
         return response.json() if response.content else None
 
-    ok(
-        yp.post(
-            "/api/v1/mentoring/request/",
-            {
-                "needs": ["housing"],
-                "languages": ["fr"],
-                "commune_code": "93008",
-                "latitude": 48.9,
-                "longitude": 2.45,
-                "meeting_mode": "both",
-                "availability": ["wed_evening"],
-            },
-            format="json",
-        )
-    )
-    request = young.mentoring_requests.get()
-    match = mentoring_services.match_create(request=request, mentor=mentor, origin="coordinator")
     start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
     meeting = ok(
         yp.post(

@@ -130,7 +130,7 @@ class DocumentListView(generics.ListAPIView):
                 handler.abort()
 
     def get_queryset(self):
-        return selectors.documents_of(self.request.user)
+        return selectors.documents_for_user(user=self.request.user)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -178,21 +178,23 @@ class DocumentDetailView(APIView):
 
     @extend_schema(responses={200: DocumentSerializer, **ERRORS})
     def get(self, request: Request, document_id) -> Response:
-        document = selectors.document_of_owner(request.user, document_id)
+        document = selectors.document_get_for_user(user=request.user, document_id=document_id)
         return Response(DocumentSerializer(document).data)
 
     @extend_schema(request=DocumentUpdateSerializer, responses={200: DocumentSerializer, **ERRORS})
     def patch(self, request: Request, document_id) -> Response:
-        document = selectors.document_of_owner(request.user, document_id)
+        document = selectors.document_get_for_user(user=request.user, document_id=document_id)
         serializer = DocumentUpdateSerializer(document, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.document_update(document=document, data=dict(serializer.validated_data))
-        document = selectors.document_of_owner(request.user, document_id)
+        document = selectors.document_get_for_user(user=request.user, document_id=document_id)
         return Response(DocumentSerializer(document).data)
 
     @extend_schema(responses={204: None, **ERRORS})
     def delete(self, request: Request, document_id) -> Response:
-        services.document_delete(document=selectors.document_of_owner(request.user, document_id))
+        services.document_delete(
+            document=selectors.document_get_for_user(user=request.user, document_id=document_id)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -206,7 +208,7 @@ class DocumentContentView(APIView):
         responses={(200, "*/*"): FILE, 500: CORRUPTED, **ERRORS},
     )
     def get(self, request: Request, document_id):
-        document = selectors.document_of_owner(request.user, document_id)
+        document = selectors.document_get_for_user(user=request.user, document_id=document_id)
         inline = request.query_params.get("disposition") == "inline"
         pieces = services.document_content(
             document=document, action=Action.VIEW if inline else Action.DOWNLOAD, actor=Actor.OWNER
@@ -221,7 +223,7 @@ class DocumentShareListView(APIView):
 
     @extend_schema(responses={200: ShareSerializer(many=True), **ERRORS})
     def get(self, request: Request, document_id) -> Response:
-        document = selectors.document_of_owner(request.user, document_id)
+        document = selectors.document_get_for_user(user=request.user, document_id=document_id)
         shares = selectors.shares_of_document(document)
         return Response(ShareSerializer(shares, many=True).data)
 
@@ -234,7 +236,7 @@ class DocumentShareListView(APIView):
         },
     )
     def post(self, request: Request, document_id) -> Response:
-        document = selectors.document_of_owner(request.user, document_id)
+        document = selectors.document_get_for_user(user=request.user, document_id=document_id)
         serializer = ShareCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -258,8 +260,9 @@ class DocumentShareDetailView(APIView):
     permission_classes = [IsYoungPerson]
 
     def _share(self, request, document_id, share_id):
-        document = selectors.document_of_owner(request.user, document_id)
-        return generics.get_object_or_404(selectors.shares_of_document(document), pk=share_id)
+        return selectors.document_share_get_for_user(
+            user=request.user, document_id=document_id, share_id=share_id
+        )
 
     @extend_schema(responses={200: ShareSerializer, **ERRORS})
     def get(self, request: Request, document_id, share_id) -> Response:
@@ -280,7 +283,7 @@ class AccessLogView(generics.ListAPIView):
     queryset = AccessEvent.objects.none()  # for the schema; get_queryset gives the owner's
 
     def get_queryset(self):
-        return selectors.access_log(self.request.user)
+        return selectors.access_events_for_user(user=self.request.user)
 
 
 class ExportView(APIView):
@@ -377,7 +380,7 @@ class MentorSharedListView(APIView):
 
     @extend_schema(responses={200: SharedDocumentSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        documents = [_shared_view(share) for share in selectors.shares_for_mentor(request.user)]
+        documents = [_shared_view(share) for share in selectors.shares_for_user(user=request.user)]
         return Response(SharedDocumentSerializer(documents, many=True).data)
 
 
@@ -386,7 +389,7 @@ class MentorSharedContentView(APIView):
 
     @extend_schema(responses={(200, "*/*"): FILE, 404: ERRORS[404]})
     def get(self, request: Request, share_id):
-        share = selectors.share_for_mentor(request.user, share_id)
+        share = selectors.share_get_for_user(user=request.user, share_id=share_id)
         document = _shared_view(share)
         pieces = services.document_content(
             document=document, action=Action.SHARE_ACCESS, actor=Actor.MENTOR, share=share

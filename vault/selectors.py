@@ -20,8 +20,16 @@ from .models import AccessEvent, Document, Share, UserKey
 logger = logging.getLogger(__name__)
 
 
-def documents_of(owner) -> QuerySet[Document]:
-    return Document.objects.filter(owner=owner).select_related("user_key")
+# --- Access: one helper per protected resource, used by every view ---------------------
+# ``<resources>_for_user(*, user)``: what ``user`` may see (the lists);
+# ``<resource>_get_for_user(*, user, <resource>_id)``: one of them, or Http404 (never 403:
+# no hint that it exists). Only a document's owner sees it, its shares and its log; a
+# mentor sees what is shared with them, while the share is valid and the match active.
+
+
+def documents_for_user(*, user) -> QuerySet[Document]:
+    """``user``'s own documents (metadata still sealed: see ``documents_with_metadata``)."""
+    return Document.objects.filter(owner=user).select_related("user_key")
 
 
 def _filtered(queryset: QuerySet[Document], keep) -> QuerySet[Document]:
@@ -99,12 +107,21 @@ def decrypt_metadata(document: Document, secret: bytes) -> Document:
     return document
 
 
-def document_of_owner(owner, document_id) -> Document:
-    """The owner's document with its metadata, or 404 (never 403: no hint it exists)."""
-    document = documents_of(owner).filter(pk=document_id).first()
+def document_get_for_user(*, user, document_id) -> Document:
+    """``user``'s own document with its metadata decrypted, or Http404."""
+    document = documents_for_user(user=user).filter(pk=document_id).first()
     if document is None:
         raise Http404
     return decrypt_metadata(document, keys.user_secret(document.user_key))
+
+
+def document_share_get_for_user(*, user, document_id, share_id) -> Share:
+    """A share (valid or not) of ``user``'s own document, or Http404."""
+    document = document_get_for_user(user=user, document_id=document_id)
+    share = shares_of_document(document).filter(pk=share_id).first()
+    if share is None:
+        raise Http404
+    return share
 
 
 def archive_name(document: Document, *, with_file_name: bool = True) -> str:
@@ -138,9 +155,10 @@ def manifest_entry(document: Document) -> dict:
     }
 
 
-def access_log(owner) -> QuerySet[AccessEvent]:
+def access_events_for_user(*, user) -> QuerySet[AccessEvent]:
+    """The access log of ``user``'s documents: only its owner reads it."""
     # With the owner's key row: each line's sealed document type opens without a query.
-    return AccessEvent.objects.filter(owner=owner).select_related("owner__vault_key")
+    return AccessEvent.objects.filter(owner=user).select_related("owner__vault_key")
 
 
 def access_log_rows(owner) -> list[dict]:
@@ -153,7 +171,7 @@ def access_log_rows(owner) -> list[dict]:
             "document_type": event.document_type,
             "share_id": str(event.share_id) if event.share_id else None,
         }
-        for event in access_log(owner).iterator()
+        for event in access_events_for_user(user=owner).iterator()
     ]
 
 
@@ -161,39 +179,42 @@ def shares_of_document(document: Document) -> QuerySet[Share]:
     return document.shares.all()
 
 
-def share_for_mentor(mentor, share_id) -> Share:
-    """A document shared with ``mentor``, while the share is valid and the match active."""
+def share_get_for_user(*, user, share_id) -> Share:
+    """A document shared with ``user`` as mentor, while the share is valid and the match
+    active, or Http404."""
     share = (
         Share.objects.select_related("document", "document__user_key", "document__owner")
-        .filter(pk=share_id, kind=Share.Kind.MENTOR, mentor=mentor)
+        .filter(pk=share_id, kind=Share.Kind.MENTOR, mentor=user)
         .first()
     )
     if share is None or not share.is_usable():
         raise Http404
-    if ports.active_mentor_id(share.document.owner_id) != mentor.pk:
+    if ports.active_mentor_id(share.document.owner_id) != user.pk:
         raise Http404
     return share
 
 
-def shares_for_mentor(mentor) -> list[Share]:
-    """Valid shares with ``mentor`` from young people they are still paired with.
+def shares_for_user(*, user) -> list[Share]:
+    """Valid shares with ``user`` as mentor, from young people they are still paired with.
 
-    Two queries, however many shares: the shares with their documents and owners' keys
-    (what showing them needs), then the owners' active mentors, all at once.
+    A list, not a queryset: whether the match is still active is asked of mentoring
+    through ``ports``, which the vault cannot join in SQL. Two queries, however many
+    shares: the shares with their documents and owners' keys (what showing them needs),
+    then the owners' active mentors, all at once.
     """
     now = timezone.now()
     shares = list(
         Share.objects.select_related("document", "document__user_key")
-        .filter(kind=Share.Kind.MENTOR, mentor=mentor, revoked_at__isnull=True)
+        .filter(kind=Share.Kind.MENTOR, mentor=user, revoked_at__isnull=True)
         .exclude(expires_at__lte=now)
     )
     mentors = ports.active_mentors({share.document.owner_id for share in shares})
-    return [share for share in shares if mentors.get(share.document.owner_id) == mentor.pk]
+    return [share for share in shares if mentors.get(share.document.owner_id) == user.pk]
 
 
 def personal_data_export(user) -> dict:
     """The vault's part of ``/api/v1/me/export/``: what is kept, and where to get the files."""
-    documents = documents_with_metadata(owner=user, documents=documents_of(user))
+    documents = documents_with_metadata(owner=user, documents=documents_for_user(user=user))
     return {
         "files": "GET /api/v1/vault/export/ gives every document in its original format.",
         "documents": [manifest_entry(document) for document in documents],

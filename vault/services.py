@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from backend import crypto
 from backend.crypto.keyring import load_keyring
+from backend.services import model_update
 
 from . import keys, ports
 from .exceptions import (
@@ -33,7 +34,7 @@ from .models import AccessEvent, Document, PendingBlob, Share, UserKey
 from .selectors import (
     access_log_rows,
     archive_name,
-    documents_of,
+    documents_for_user,
     documents_with_metadata,
     manifest_entry,
 )
@@ -195,7 +196,11 @@ _EXPIRY_FIELDS = {"expiry_date", "document_type"}
 
 
 def document_update(*, document: Document, data: dict) -> Document:
-    """Change a document's type, dates, title or tags (the file itself never changes)."""
+    """Change a document's type, dates, title or tags (the file itself never changes).
+
+    Only what differs is saved (``model_update``) and logged; a new title or new tags are
+    sealed again, so they always count as a change.
+    """
     sealed = {}
     if "title" in data or "tags" in data:
         data_key = keys.data_key(keys.user_secret(document.user_key), document)
@@ -206,12 +211,18 @@ def document_update(*, document: Document, data: dict) -> Document:
     changes = {**data, **sealed}
     if not changes:
         return document
+    # The serializer validated what changes; the other fields (sealed, the blob's name)
+    # are the vault's own and are not checked again.
+    untouched = [
+        field.name for field in Document._meta.concrete_fields if field.name not in changes
+    ]
     with transaction.atomic():
-        for name, value in changes.items():
-            setattr(document, name, value)
-        document.save(update_fields=[*changes, "updated_at"])
-        access_event_record(document=document, action=Action.UPDATE, actor=Actor.OWNER)
-        if changes.keys() & _EXPIRY_FIELDS:
+        document, changed = model_update(
+            document, fields=list(changes), data=changes, exclude=untouched
+        )
+        if changed:
+            access_event_record(document=document, action=Action.UPDATE, actor=Actor.OWNER)
+        if _EXPIRY_FIELDS.intersection(changed):
             document_expiry_changed.send(sender=Document, document=document)
     return document
 
@@ -406,7 +417,7 @@ def vault_export(*, owner, manifest_extra: dict | None = None) -> Iterator[bytes
     Each document is checked before it is written; one that fails is listed in the
     manifest as such instead of being sent damaged.
     """
-    documents = documents_with_metadata(owner=owner, documents=documents_of(owner))
+    documents = documents_with_metadata(owner=owner, documents=documents_for_user(user=owner))
     zip_stream = ZipStream()
     entries = []
     for index, document in enumerate(documents, start=1):

@@ -165,7 +165,7 @@ def make_searches(window: Window, pools: dict) -> int:
             SearchEvent(
                 created_at=moment_in(rng, rng.choice(visitor.days)),
                 departement_id=code,
-                code_insee=commune,
+                commune_code=commune,
                 categorie=categorie,
                 thematique=theme,
                 had_text=not categorie or rng.random() < 0.5,

@@ -17,7 +17,8 @@ from demo.catalogue import load_demo_catalogue
 from demo.mentoring import load_demo_mentoring
 from demo.vault import load_demo_vault
 from figures.periods import Period, first_of_month
-from figures.report import archive_month, departement_report
+from figures.selectors import departement_report
+from figures.services import month_archive
 from mentoring.models import (
     Appointment,
     Match,
@@ -156,7 +157,7 @@ def test_a_later_window_replaces_the_activity_of_the_previous_one():
     two_months_ago = first_of_month(first_of_month(today) - timedelta(days=40))
     assert load_demo_activity(today=two_months_ago + timedelta(days=14))
     # The server kept running: beat kept a month and blanked its pseudonyms.
-    archive_month(first_of_month(two_months_ago - timedelta(days=1)))
+    month_archive(first_of_month(two_months_ago - timedelta(days=1)))
     outcome = load_demo_activity()
     assert outcome["previous demo activity replaced"] == 1
     window = Window.ending(today)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from figures.models import MonthlyFigures
-from figures.report import departement_report
+from figures.selectors import departement_report
 from services_catalog import figures as catalogue
 from services_catalog.models import Demarche, Entry, EntryConsultation, SearchEvent
 from services_catalog.services import entry_create
@@ -88,15 +88,15 @@ def test_entry_titles_are_read_in_one_query_however_many_are_shown():
 
 
 def test_searches_that_found_nothing_by_commune():
-    def unmet(code_insee, people, found=False):
+    def unmet(commune_code, people, found=False):
         SearchEvent.objects.bulk_create(
             [
                 SearchEvent(
                     created_at=IN_OCTOBER,
                     departement_id="93",
-                    code_insee=code_insee,
+                    commune_code=commune_code,
                     found=found,
-                    visitor=f"s{code_insee}{n}",
+                    visitor=f"s{commune_code}{n}",
                 )
                 for n in range(people)
             ]

@@ -10,19 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import Departement
-from accounts.roles import Role
 from figures.dashboard import shortcuts
 from figures.models import MonthlyFigures
 from figures.periods import Period
-from figures.report import (
-    PROTECTIVE,
-    SMALL,
-    PublishedTable,
-    Report,
-    Row,
-    departement_report,
-    table_csv,
-)
+from figures.report import PROTECTIVE, SMALL, PublishedTable, Report, Row, table_csv
+from figures.selectors import departement_report
 from figures.tasks import archive_last_month_figures
 from services_catalog.models import SearchEvent
 
@@ -163,9 +155,8 @@ def test_national_editor_home_shows_the_nation_and_can_open_any_departement(
     assert "Logement et hébergement;7" in csv.content.decode("utf-8-sig").splitlines()
 
 
-def test_home_without_figures_for_those_who_do_not_read_them(client, make_user, activity):
-    partner = make_user("partenaire@example.org", Role.PARTNER, departements=["93"])
-    client.force_login(partner)
+def test_home_without_figures_for_those_who_do_not_read_them(client, partner_93, activity):
+    client.force_login(partner_93)
     home = client.get("/admin/")
     assert home.status_code == 200 and "report" not in home.context
     assert client.get("/admin/figures/").status_code == 403
@@ -351,12 +342,11 @@ def test_a_scope_that_is_no_departement_is_not_found(client, national_editor, st
         assert csv.status_code == 404
 
 
-def test_partners_and_inactive_staff_read_no_figures(client, client_for, make_user, staff_93):
-    partner = make_user("partenaire@example.org", Role.PARTNER, departements=["93"])
-    api = client_for(partner)
+def test_partners_and_inactive_staff_read_no_figures(client, client_for, partner_93, staff_93):
+    api = client_for(partner_93)
     assert api.get("/api/v1/departements/93/stats/").status_code == 403
     assert api.get("/api/v1/stats/").status_code == 403
-    client.force_login(partner)
+    client.force_login(partner_93)
     assert client.get("/admin/figures/", {"scope": "93"}).status_code == 403
     staff_api = client_for(staff_93)
     staff_93.is_active = False

@@ -8,7 +8,7 @@ from accounts.models import Departement
 from accounts.roles import Role
 from backend.aggregates import NATIONAL
 from figures.models import MonthlyFigures
-from figures.report import departement_report, national_report
+from figures.selectors import departement_report, national_report
 from mentoring import services
 from mentoring.figures import provider
 from mentoring.models import (
@@ -20,7 +20,8 @@ from mentoring.models import (
     Reminder,
     ReminderDelivery,
 )
-from tests.mentoring.conftest import approve, mentor_application, service_request_data  # noqa: F401
+from tests.mentoring.conftest import approve  # noqa: F401 - a fixture, shared
+from tests.mentoring.factories import mentor_application, service_request_data
 
 from .conftest import OCTOBER, figures, paris
 

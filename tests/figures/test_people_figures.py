@@ -6,7 +6,6 @@ import pytest
 
 from accounts.figures import provider
 from accounts.models import SITUATION_FLAGS, ActivityDay, User
-from accounts.roles import Role
 
 from .conftest import figures, paris
 
@@ -46,7 +45,7 @@ def test_active_accounts_by_age_band_on_the_last_day(person):
     }
 
 
-def test_sign_ups_in_the_window(person, make_user):
+def test_sign_ups_in_the_window(person, mentor):
     def joined(user, at):
         User.objects.filter(pk=user.pk).update(date_joined=at)
 
@@ -55,7 +54,7 @@ def test_sign_ups_in_the_window(person, make_user):
     joined(person("c"), paris(2026, 10, 31, 23, 30))  # 22:30 UTC, still October
     joined(person("d"), paris(2026, 11, 1, 0, 30))
     joined(person("e"), paris(2026, 9, 30, 23, 50))
-    joined(make_user("marc@example.org", Role.MENTOR), paris(2026, 10, 15))  # not a young person
+    joined(mentor, paris(2026, 10, 15))  # not a young person
     joined(person("yanis", "75"), paris(2026, 10, 20))
 
     assert figures(provider, "young_people.signups") == {

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import ActivityDay, User
 from figures.models import MonthlyFigures
 from figures.periods import Period
-from figures.report import departement_report, national_report
+from figures.selectors import departement_report, national_report
 from services_catalog.models import SearchEvent
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from mentoring import agenda, conversations
 from mentoring.models import Notification
-from tests.authorization import World, cases, check, mentoring_pair
+from tests.authorization import World, cases, check
 
-from .conftest import mentor_application, request_data
+from .factories import mentor_application, mentoring_match, request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -129,8 +129,12 @@ BODIES = {
 @pytest.fixture
 def make_world(young_person, mentor, coordinator_93):
     def _make(state: str) -> World:
-        _request, match = mentoring_pair(
-            young_person=young_person, mentor=mentor, coordinator=coordinator_93, state=state
+        _request, match = mentoring_match(
+            young_person=young_person,
+            mentor=mentor,
+            coordinator=coordinator_93,
+            state=state,
+            picked=True,
         )
         args = {}
         if match is not None:

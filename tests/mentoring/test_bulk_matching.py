@@ -11,7 +11,7 @@ from django.utils import timezone
 from mentoring import services
 from mentoring.models import Match, MentoringRequest
 
-from .conftest import service_request_data
+from .factories import service_request_data
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from mentoring import services
 from mentoring.agenda.ics import appointment_ics, ics_response, meeting_ics
 from mentoring.models import Appointment, Meeting
 
-from .conftest import service_request_data
+from .factories import service_request_data
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import services as account_services
 from accounts.models import User
-from accounts.roles import Role
 from mentoring import selectors, services
 from mentoring.exceptions import MatchConflict
 from mentoring.models import DepartementMentoring, Match, MentoringRequest
 from vault.models import Share
 from vault.services import share_with_mentor
 
-from .conftest import MATCHES, REQUEST, request_data, service_request_data
+from .conftest import MATCHES, REQUEST
+from .factories import request_data, service_request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,7 @@ def test_the_coordinator_confirms_a_pair_in_the_admin(asked, approved_mentor, co
     assert selectors.active_mentor_for(asked.young_person) == approved_mentor
 
 
-def test_coordinators_of_another_departement_cannot_confirm(asked, approved_mentor, make_user):
-    coordinator_75 = make_user("coord.75@example.org", Role.COORDINATOR, departements=["75"])
+def test_coordinators_of_another_departement_cannot_confirm(asked, approved_mentor, coordinator_75):
     client = Client()
     client.force_login(coordinator_75)
     assert client.get(f"/admin/mentoring/mentoringrequest/{asked.pk}/change/").status_code in (

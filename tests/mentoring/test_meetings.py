@@ -8,7 +8,8 @@ from django.utils import timezone
 from mentoring import services
 from mentoring.models import Meeting, Reminder
 
-from .conftest import MATCHES, service_request_data
+from .conftest import MATCHES
+from .factories import service_request_data
 
 pytestmark = pytest.mark.django_db
 

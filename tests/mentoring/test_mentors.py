@@ -217,8 +217,7 @@ def test_approving_without_a_check_is_refused_in_the_admin(applied, coordinator_
     assert applied.status == "pending"
 
 
-def test_coordinators_see_their_departements_mentors_only(applied, make_user):
-    coordinator_75 = make_user("coord.75@example.org", Role.COORDINATOR, departements=["75"])
+def test_coordinators_see_their_departements_mentors_only(applied, coordinator_75):
     client = _admin(coordinator_75)
     assert client.get(ADMIN).status_code == 200
     assert applied.user.email not in client.get(ADMIN).content.decode()

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test import Client
 from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.roles import Role
 from mentoring import conversations, services
 from mentoring.models import Conversation, ConversationReport, Message
 
-from .conftest import MATCHES, service_request_data
+from .conftest import MATCHES
+from .factories import service_request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_rotation_rewraps_conversation_keys(match, mentee, settings, tmp_path):
 
 
 def test_a_report_puts_the_conversation_in_the_coordinators_queue(
-    match, mentee, approved_mentor, client_for, coordinator_93, make_user
+    match, mentee, approved_mentor, client_for, coordinator_93, coordinator_75
 ):
     message = conversations.message_send(
         match=match, sender=approved_mentor, body="Donne-moi ton code de carte"
@@ -153,7 +153,6 @@ def test_a_report_puts_the_conversation_in_the_coordinators_queue(
     admin.force_login(coordinator_93)
     page = admin.get(f"/admin/mentoring/conversationreport/{report.pk}/change/").content.decode()
     assert "Donne-moi ton code de carte" in page and "Non." in page
-    coordinator_75 = make_user("coord.75@example.org", Role.COORDINATOR, departements=["75"])
     other = Client()
     other.force_login(coordinator_75)
     assert other.get(f"/admin/mentoring/conversationreport/{report.pk}/change/").status_code in (

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
 from services_catalog import services
 from services_catalog.models import Entry, EntryRemoval
 from tests.services_catalog.conftest import entry_form_data
@@ -129,9 +128,8 @@ def test_history_shows_who_changed_what(client, staff_93, entries):
     assert staff_93.email in page.content.decode()
 
 
-def test_partner_proposes_but_cannot_publish(client, make_user, entries):
-    partner = make_user("asso@example.org", Role.PARTNER, departements=["93"])
-    client.force_login(partner)
+def test_partner_proposes_but_cannot_publish(client, partner_93, entries):
+    client.force_login(partner_93)
     response = client.post(f"{ENTRIES}add/", _form_data(title="Permanence juridique"))
     assert response.status_code == 302
     proposal = Entry.objects.get(title="Permanence juridique")
@@ -149,15 +147,14 @@ def test_partner_proposes_but_cannot_publish(client, make_user, entries):
     proposal.refresh_from_db()
     assert proposal.status == Entry.Status.SUBMITTED
     with pytest.raises(services.PermissionDenied):
-        services.entry_publish(entry=proposal, by=partner)
+        services.entry_publish(entry=proposal, by=partner_93)
 
 
-def test_staff_publishes_a_partner_proposal(client, make_user, staff_93):
-    partner = make_user("asso@example.org", Role.PARTNER, departements=["93"])
-    client.force_login(partner)
+def test_staff_publishes_a_partner_proposal(client, partner_93, staff_93):
+    client.force_login(partner_93)
     client.post(f"{ENTRIES}add/", _form_data(title="Permanence juridique"))
     proposal = Entry.objects.get(title="Permanence juridique")
-    services.entry_submit(entry=proposal, by=partner)
+    services.entry_submit(entry=proposal, by=partner_93)
 
     client.force_login(staff_93)
     listing = client.get(ENTRIES, {"status__exact": "submitted"})

@@ -2,7 +2,6 @@
 
 import pytest
 
-from accounts.roles import Role
 from services_catalog.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +39,8 @@ def test_past_versions_are_scoped_and_read_only(client, staff_93, staff_75, pari
     assert client.post(url, {"title": "Revert"}).status_code == 403
 
 
-def test_partner_cannot_see_other_versions(client, make_user, paris_entry):
-    partner = make_user("asso@example.org", Role.PARTNER, departements=["75"])
-    client.force_login(partner)
+def test_partner_cannot_see_other_versions(client, partner_75, paris_entry):
+    client.force_login(partner_75)
     version = paris_entry.history.last()
     url = f"{ENTRIES}{paris_entry.pk}/history/{version.history_id}/"
     assert client.get(url).status_code == 404  # not their proposal

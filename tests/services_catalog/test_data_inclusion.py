@@ -7,7 +7,6 @@ from data_inclusion.schema import v1 as di
 from django.core.management import call_command
 
 from accounts.models import Departement
-from accounts.roles import Role
 from demo.catalogue import load_demo_catalogue
 from services_catalog import services
 from services_catalog.data_inclusion import export_departement, import_file
@@ -39,7 +38,7 @@ def test_every_scope_exports_validly(make_entry):
     structure = Structure.objects.create(
         departement_id="93",
         name="Mission locale",
-        code_insee="93008",
+        commune_code="93008",
         latitude=48.9,
         longitude=2.44,
     )
@@ -62,7 +61,7 @@ def test_every_scope_exports_validly(make_entry):
         radius_km=5,
         latitude=48.9,
         longitude=2.44,
-        code_insee="93008",
+        commune_code="93008",
         **common,
     )
     make_entry("Nationale", scope=Entry.Scope.NATIONAL, publics=["jeunes"], **common)
@@ -223,9 +222,8 @@ def test_admin_import_is_scoped(client, staff_93, tmp_path):
     assert entry.status == Entry.Status.PUBLISHED
 
 
-def test_partners_cannot_import(client, make_user):
-    partner = make_user("asso@example.org", Role.PARTNER, departements=["93"])
-    client.force_login(partner)
+def test_partners_cannot_import(client, partner_93):
+    client.force_login(partner_93)
     assert client.get("/admin/services_catalog/entry/import-data-inclusion/").status_code == 403
 
 

@@ -10,7 +10,6 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import Role
 from backend.pseudonyms import visitor_pseudonym
 from services_catalog.models import Entry, EntryConsultation, SearchEvent
 
@@ -181,8 +180,7 @@ def test_an_anonymous_reader_counts_for_the_entrys_departement(api_client, local
     assert national_reading.categorie == ""
 
 
-def test_other_roles_count_for_the_entrys_departement(client_for, make_user, local_entry):
-    mentor = make_user("mentor@example.org", Role.MENTOR)
+def test_other_roles_count_for_the_entrys_departement(client_for, mentor, local_entry):
     client_for(mentor).get(detail_url(local_entry))
 
     assert EntryConsultation.objects.get().departement_id == "93"

@@ -293,7 +293,7 @@ def test_searches_are_counted_without_identifying_anyone(client_for, young_perso
         "id",
         "created_at",
         "departement",
-        "code_insee",
+        "commune_code",
         "categorie",
         "thematique",
         "had_text",

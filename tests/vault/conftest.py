@@ -1,14 +1,13 @@
 """Fixtures of the vault's tests: uploads through the API or the services, a mentor match."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from mentoring import services as mentoring_services
-from mentoring.models import Match, MentorProfile
+from mentoring.models import Match
+from tests.mentoring.factories import mentoring_match
 from vault import keys, services
 from vault.uploads import encrypt_file
 
@@ -64,33 +63,15 @@ def make_young_person(make_user):
 
 @pytest.fixture
 def active_match(coordinator_93):
-    """A real active mentoring match, made by mentoring's services: ``active_match(yp, m)``.
+    """A real active mentoring match (``mentoring_match``): ``end = active_match(yp, m)``.
 
-    A mentor not yet approved is approved first, in the young person's département, with
-    room for five mentees. Returns a function that ends the match as mentoring does: the
-    mentor's shares go with it.
+    Returns a function that ends the match as mentoring does, the young person leaving:
+    the mentor's shares go with it.
     """
-    # Imported here, not above: tests/mentoring/conftest.py imports this module.
-    from tests.mentoring.conftest import mentor_application, service_request_data
 
     def _pair(young_person, mentor):
-        approved = MentorProfile.Status.APPROVED
-        if not MentorProfile.objects.filter(user=mentor, status=approved).exists():
-            profile = mentoring_services.mentor_apply(
-                user=mentor,
-                data=mentor_application(departement=young_person.profile.departement, capacity=5),
-            )
-            mentoring_services.mentor_decide(
-                profile=profile,
-                status=approved,
-                by=coordinator_93,
-                honourability_checked_on=timezone.localdate() - timedelta(days=10),
-            )
-        request = mentoring_services.request_create(
-            young_person=young_person, data=service_request_data()
-        )
-        match = mentoring_services.match_create(
-            request=request, mentor=mentor, origin=Match.Origin.COORDINATOR
+        _request, match = mentoring_match(
+            young_person=young_person, mentor=mentor, coordinator=coordinator_93
         )
         assert match.status == Match.Status.ACTIVE
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from accounts.roles import Role
 from figures.models import MonthlyFigures
 from figures.periods import Period
 from vault.models import Document
@@ -278,9 +277,8 @@ def test_people_without_the_admin_cannot_see_the_figures(documents, young_person
         assert status == 302  # to the login page
 
 
-def test_partner_organisations_do_not_see_the_vaults_figures(documents, make_user):
-    partner = make_user("asso@example.org", Role.PARTNER, departements=["93"])
-    status, _page_content = _page(partner)
+def test_partner_organisations_do_not_see_the_vaults_figures(documents, partner_93):
+    status, _page_content = _page(partner_93)
     assert status == 403
 
 

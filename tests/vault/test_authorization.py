@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.authorization import World, cases, check, mentoring_pair
+from tests.authorization import World, cases, check
+from tests.mentoring.factories import mentoring_match
 from vault import selectors, services
 from vault.models import AccessEvent, Document, Share
 
@@ -109,7 +110,9 @@ def body(response) -> bytes:
 
 def snapshot(owned) -> dict:
     """What a refused request must leave as it was."""
-    document = selectors.document_of_owner(owned.document.owner, owned.document.id)
+    document = selectors.document_get_for_user(
+        user=owned.document.owner, document_id=owned.document.id
+    )
     return {
         "documents": list(Document.objects.order_by("id").values_list("id", "owner_id")),
         "title": document.title,
@@ -308,7 +311,7 @@ FORMATS = {("POST", "vault/documents/"): "multipart"}
 def world(young_person, mentor, coordinator_93, make_document):
     """A document of the 93 young person, shared by a link and with their mentor (a real,
     active match)."""
-    mentoring_pair(young_person=young_person, mentor=mentor, coordinator=coordinator_93)
+    mentoring_match(young_person=young_person, mentor=mentor, coordinator=coordinator_93)
     document = make_document(young_person, samples.pdf(marker=MARKER), title=TITLE)
     link, token, _code = services.share_link_create(document=document)
     mentor_share = services.share_with_mentor(document=document)

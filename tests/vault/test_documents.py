@@ -2,7 +2,7 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -204,6 +204,20 @@ def test_details_change_and_are_logged(owner_client, young_person, make_document
     assert owner_client.get(f"{DOCUMENTS}{document.pk}/").json()["title"] == "Titre de séjour 2026"
     actions = list(AccessEvent.objects.values_list("action", flat=True))
     assert actions == ["update", "upload"]
+
+
+def test_a_patch_that_changes_nothing_is_neither_saved_nor_logged(
+    owner_client, young_person, make_document
+):
+    document = make_document(young_person, document_type="passport", expiry_date=date(2030, 1, 1))
+    before = Document.objects.get(pk=document.pk).updated_at
+    response = owner_client.patch(
+        f"{DOCUMENTS}{document.pk}/", {"document_type": "passport", "expiry_date": "2030-01-01"}
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["document_type"] == "passport"
+    assert Document.objects.get(pk=document.pk).updated_at == before
+    assert list(AccessEvent.objects.values_list("action", flat=True)) == ["upload"]
 
 
 def test_delete_removes_the_row_and_the_blob(

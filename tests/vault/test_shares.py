@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import Role
 from vault import services
 from vault.exceptions import ShareCodeRequired, ShareGone
 from vault.models import AccessEvent, Share
@@ -391,10 +390,9 @@ def test_the_end_of_a_match_revokes_every_share_with_that_mentor(
 
 
 def test_another_mentor_never_sees_the_shares(
-    mentor_share, make_user, client_for, active_match, young_person, make_young_person
+    mentor_share, other_mentor, client_for, active_match, young_person, make_young_person
 ):
     new, end = mentor_share
-    other_mentor = make_user("sophie.mentor@example.org", Role.MENTOR)
     active_match(make_young_person("ines@example.org"), other_mentor)
     client = client_for(other_mentor)
     content_url = f"{SHARED_WITH_ME}{new['id']}/content/"

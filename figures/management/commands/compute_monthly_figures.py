@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from figures.periods import Period, PeriodError
-from figures.report import archive_month
+from figures.services import month_archive
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         except PeriodError as error:
             raise CommandError(str(error)) from error
         started = time.perf_counter()
-        computed, kept = archive_month(period.first)
+        computed, kept = month_archive(period.first)
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
