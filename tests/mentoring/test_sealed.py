@@ -90,7 +90,7 @@ def _open(row, name: str):
 def pair(mentee, approved_mentor):
     from mentoring import services
 
-    from .conftest import service_request_data
+    from .factories import service_request_data
 
     request = services.request_create(young_person=mentee, data=service_request_data())
     return services.match_create(request=request, mentor=approved_mentor, origin="coordinator")
