@@ -33,8 +33,15 @@ def _key(conversation: Conversation) -> bytes:
     )
 
 
-def _body_context(conversation: Conversation, sender_id: int) -> bytes:
-    return _BODY_CONTEXT + conversation.id.bytes + b"|" + str(sender_id).encode()
+def _body_context(conversation: Conversation, sender_id: int | None, erased: str = "") -> bytes:
+    # A message kept after its sender erased their account is bound to the side that
+    # wrote it instead of the (gone) id: see ``messages_detach_sender``.
+    who = str(sender_id).encode() if sender_id is not None else b"erased:" + erased.encode()
+    return _BODY_CONTEXT + conversation.id.bytes + b"|" + who
+
+
+def _context_of(conversation: Conversation, message: Message) -> bytes:
+    return _body_context(conversation, message.sender_id, message.erased_sender)
 
 
 def conversation_of(match: Match) -> Conversation:
@@ -74,11 +81,33 @@ def with_bodies(conversation: Conversation, messages) -> list[Message]:
         key = _key(conversation)
         for message in messages:
             message.body = crypto.open_sealed(
-                key,
-                bytes(message.encrypted_body),
-                context=_body_context(conversation, message.sender_id),
+                key, bytes(message.encrypted_body), context=_context_of(conversation, message)
             ).decode()
     return messages
+
+
+def messages_detach_sender(
+    *, conversation: Conversation, sender, side: str, covered_until: datetime | None
+) -> None:
+    """``sender`` erases their account: their messages go, except those a safety report
+    covers (written up to ``covered_until``, the latest report), which stay for the
+    coordinator under ``side`` ("young_person" or "mentor") instead of the sender's id.
+
+    Each kept message is sealed again, bound to its side, so the id appears nowhere.
+    """
+    theirs = conversation.messages.filter(sender=sender)
+    if covered_until is None:
+        theirs.delete()
+        return
+    theirs.filter(created_at__gt=covered_until).delete()
+    key = _key(conversation)
+    for message in theirs.filter(created_at__lte=covered_until):
+        body = crypto.open_sealed(
+            key, bytes(message.encrypted_body), context=_context_of(conversation, message)
+        )
+        message.sender, message.erased_sender = None, side
+        message.encrypted_body = crypto.seal(key, body, context=_context_of(conversation, message))
+        message.save(update_fields=["sender", "erased_sender", "encrypted_body"])
 
 
 def messages_of(conversation: Conversation, *, since: datetime | None = None) -> QuerySet:
