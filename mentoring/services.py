@@ -325,7 +325,8 @@ def mentoring_erase(user) -> None:
     and the messages it covers (those written up to the latest report) outlive the
     erasure for ``SAFETY_REPORT_RETENTION_DAYS``, then ``safety_material_purge`` deletes
     them. The erased member's other messages, their feedback and their request's details
-    go now; a match neither member nor any report needs goes at once. The mentor's
+    go now, and so do the match's meetings; a match neither member nor any report needs
+    goes at once. The mentor's
     application goes with its whole history (``MentorProfile.history``).
     """
     for match in Match.objects.filter(
@@ -350,6 +351,8 @@ def mentoring_erase(user) -> None:
                 covered_until=last_report.created_at if last_report else None,
             )
             conversation.reports.filter(reporter=user).update(reporter=None)
+        # Meetings (and their reminders) were with the erased person: none is left to hold.
+        match.meetings.all().delete()
         setattr(match, side, None)
         setattr(match, f"{side}_erased_at", now)
         setattr(match, f"{side}_feedback", "")

@@ -6,10 +6,12 @@ token. Afterwards every table of the database is searched for the person
 (``tests.accounts.traces``): e-mail, first name, display name, monthly pseudonyms, id.
 """
 
+import io
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.test import Client
 from django.utils import timezone
@@ -21,7 +23,12 @@ from accounts.roles import ADMIN_ROLES, Role
 from backend.pseudonyms import pseudonym, user_subject
 from mentoring import services as mentoring_services
 from mentoring.models import Match, MentorProfile
+from services_catalog.models import SearchEvent
 from tests.conftest import PASSWORD, login_token
+from tests.vault import samples
+from vault import keys
+from vault import services as vault_services
+from vault.uploads import encrypt_file
 
 from .traces import Person, traces_of
 
@@ -205,6 +212,7 @@ def test_a_mentor_with_an_active_match_and_messages_erases_their_account(
 ):
     approve(apply_as_mentor(volunteer, signed_in(volunteer)), coordinator)
     _match, young, mentor = active_match(youth, volunteer, coordinator)
+    share_a_paper(youth, mentor)
     person = Person.of(volunteer, "Les amis de Barnabé")
 
     assert erase(volunteer, mentor).status_code == 204
@@ -219,9 +227,27 @@ def test_a_mentor_with_an_active_match_and_messages_erases_their_account(
     assert seen["mentor"] is None
 
 
+def share_a_paper(youth, mentor):
+    """The young person shares a paper with their mentor, who opens it (access log)."""
+    encrypted = encrypt_file(
+        io.BytesIO(samples.pdf()),
+        file_name="titre-de-sejour.pdf",
+        user_key_id=keys.user_key_ensure(youth).id,
+        max_size=settings.VAULT_MAX_FILE_SIZE,
+        chunk_size=settings.VAULT_CHUNK_SIZE,
+    )
+    document = vault_services.document_create(
+        owner=youth, upload=encrypted, document_type="other", title="Titre de séjour de Zoubida"
+    )
+    share = vault_services.share_with_mentor(document=document)
+    opened = mentor.get(f"/api/v1/vault/shared-with-me/{share.pk}/content/")
+    assert opened.status_code == 200
+
+
 def test_a_young_person_in_a_match_erases_their_account(youth, volunteer, coordinator):
     approve(apply_as_mentor(volunteer, signed_in(volunteer)), coordinator)
     _match, young, mentor = active_match(youth, volunteer, coordinator)
+    share_a_paper(youth, mentor)
     admin_session(youth)  # an old browser session too
     month_pseudonym = pseudonym(user_subject(youth.pk))
     person = Person.of(youth, month_pseudonym)
@@ -235,8 +261,6 @@ def test_a_young_person_in_a_match_erases_their_account(youth, volunteer, coordi
     assert seen["status"] == "ended"
     assert seen["mentee"]["first_name"] == ""
     # The search stays counted for the figures, under a pseudonym that leads nowhere.
-    from services_catalog.models import SearchEvent
-
     assert SearchEvent.objects.count() == 1
     assert SearchEvent.objects.get().visitor not in ("", month_pseudonym)
 
@@ -298,3 +322,17 @@ def test_the_search_finds_a_person_who_is_still_there(youth, volunteer, coordina
         assert table in found
     searched = " ".join(traces_of(Person.of(youth, pseudonym(user_subject(youth.pk)))))
     assert "services_catalog_searchevent.visitor" in searched
+
+
+def test_pseudonyms_of_a_month_not_yet_forgotten_are_replaced_too(youth):
+    last_month = timezone.now() - timedelta(days=32)
+    theirs = pseudonym(user_subject(youth.pk), last_month)
+    SearchEvent.objects.create(created_at=last_month, found=True, visitor=theirs)
+    SearchEvent.objects.create(created_at=last_month, found=True, visitor="0123456789abcdef")
+
+    assert erase(youth).status_code == 204
+
+    visitors = set(SearchEvent.objects.values_list("visitor", flat=True))
+    assert theirs not in visitors
+    assert "0123456789abcdef" in visitors
+    assert len(visitors) == 2  # still two people in last month's figures

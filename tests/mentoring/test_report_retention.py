@@ -169,3 +169,24 @@ def test_the_purge_runs_periodically(settings):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "mentoring.tasks.purge_expired_safety_material" in scheduled
     assert settings.SAFETY_REPORT_RETENTION_DAYS > 0
+
+
+def test_the_other_member_can_still_use_their_match_after_an_erasure(youth, volunteer, coordinator):
+    """Meetings were with the erased person: they go, and nothing of the match fails."""
+    approve(apply_as_mentor(volunteer, signed_in(volunteer)), coordinator)
+    match, young, mentor = active_match(youth, volunteer, coordinator)
+    proposed = young.post(
+        f"{MATCHES}{match.pk}/meetings/",
+        {"starts_at": (timezone.now() + timedelta(days=3)).isoformat(), "place": "Café du Canal"},
+        format="json",
+    )
+    assert proposed.status_code == 201, proposed.content
+    meeting_id = proposed.json()["id"]
+    assert mentor.post(f"/api/v1/mentoring/meetings/{meeting_id}/accept/").status_code == 200
+
+    assert erase(volunteer, mentor).status_code == 204
+
+    assert young.get(f"{MATCHES}{match.pk}/").status_code == 200
+    assert young.get(f"{MATCHES}{match.pk}/meetings/").json() == []
+    assert young.get(f"/api/v1/mentoring/meetings/{meeting_id}/ics/").status_code == 404
+    assert young.get("/api/v1/me/export/").status_code == 200
