@@ -326,8 +326,8 @@ def mentoring_erase(user) -> None:
     erasure for ``SAFETY_REPORT_RETENTION_DAYS``, then ``safety_material_purge`` deletes
     them. The erased member's other messages, their feedback and their request's details
     go now, and so do the match's meetings; a match neither member nor any report needs
-    goes at once. The mentor's
-    application goes with its whole history (``MentorProfile.history``).
+    goes at once. The mentor's application goes with its whole history
+    (``MentorProfile.history``).
     """
     for match in Match.objects.filter(
         Q(young_person=user) | Q(mentor=user), status__in=CURRENT_MATCH_STATUSES
