@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -91,7 +92,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.email
+        # What staff see wherever the admin names a user (lists, selects, the admin log's
+        # object_repr): never the e-mail address (see ``user_display``).
+        return user_display(self)
+
+
+# Changing the salt changes every display number shown to staff.
+DISPLAY_NUMBER_SALT = "jalon.accounts.display-number"
+
+
+def display_number(user_id: int) -> str:
+    """A six-digit number that tells accounts apart in the admin without being their id.
+
+    It is keyed with the server's secret, so the number cannot be turned back into the
+    id (nor into an e-mail address) by whoever reads a screen or an admin log line.
+    Two accounts may share a number (one in a million); the first name usually tells them
+    apart, and nothing relies on it being unique.
+    """
+    digest = salted_hmac(DISPLAY_NUMBER_SALT, str(user_id), algorithm="sha256").hexdigest()
+    return f"{int(digest[:12], 16) % 1_000_000:06d}"
+
+
+def user_display(user) -> str:
+    """How staff see a person: first name and a pseudonymous number ("Nour · n° 042817")."""
+    name = user.first_name or _("user")
+    if user.pk is None:
+        return str(name)
+    return f"{name} · n° {display_number(user.pk)}"
 
 
 class Language(models.TextChoices):

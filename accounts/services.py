@@ -8,9 +8,13 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, router, transaction
+from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,12 +87,41 @@ def me_update(*, user: User, data: dict[str, Any]) -> User:
 def user_erase(*, user: User) -> None:
     """Erase the account and everything that belongs to it (GDPR Art. 17).
 
-    Each app's ``personal_data.erase`` runs first (files, keys); rows go with the user by cascade.
-    Session tokens die with the user: a session whose user is gone authenticates no one.
+    Each app's ``personal_data.erase`` runs first (files, keys, sessions, what others keep
+    of the person); rows go with the user by cascade, and so do the admin log's lines about
+    them (``admin_log_forget``).
     """
     for eraser in personal_data.erasers().values():
         eraser(user)
+    admin_log_forget(user)
     user.delete()
+
+
+def admin_log_forget(user: User) -> int:
+    """Delete the admin log's lines about ``user`` and about everything that goes with the
+    account: their ``object_repr`` names the person ("Nour · n° 042817 (Approuvé)").
+
+    Lines written *by* the person go with the account (Django's log cascades on its user).
+    """
+    collector = Collector(using=router.db_for_write(User))
+    collector.collect([user])
+    going = [
+        (model, [instance.pk for instance in instances])
+        for model, instances in collector.data.items()
+    ]
+    # Rows the collector deletes in one query (no signals) are only querysets.
+    going += [
+        (rows.model, list(rows.values_list("pk", flat=True))) for rows in collector.fast_deletes
+    ]
+    about = Q(pk__in=[])
+    for model, pks in going:
+        if pks and not model._meta.auto_created:
+            about |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(pk) for pk in pks],
+            )
+    deleted, _ = LogEntry.objects.filter(about).delete()
+    return deleted
 
 
 def user_apply_role(*, user: User) -> User:

@@ -223,6 +223,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=6),
     },
 }
+# --- Safety reports after an erasure --------------------------------------------------------
+# When a member of a match erases their account, a safety report on the match, the messages
+# it covers and the other member's side are kept this many days (from the erasure, and
+# from the report's resolution; an open report keeps them), detached from the erased
+# person, then purged every night. One year: the time to evaluate an "information
+# préoccupante" and for the authorities a report went to to ask for the messages (see the
+# README's threat model for the legal basis).
+SAFETY_REPORT_RETENTION_DAYS = env.int("SAFETY_REPORT_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["purge-expired-safety-material"] = {
+    "task": "mentoring.tasks.purge_expired_safety_material",
+    "schedule": crontab(minute=15, hour=3),
+}
 
 # --- Files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

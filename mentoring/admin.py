@@ -19,6 +19,7 @@ from accounts.scoping import DepartementScopedAdminMixin
 from . import conversations, selectors, services
 from .exceptions import MatchConflict
 from .models import (
+    MEMBER_SIDES,
     ConversationReport,
     DepartementMentoring,
     Match,
@@ -303,9 +304,13 @@ class ConversationReportAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
         messages_ = conversations.with_bodies(conversation, shown)
         match = conversation.match
         names = {
-            match.young_person_id: match.young_person.first_name or _("young person"),
-            match.mentor_id: match.mentor.first_name or _("mentor"),
+            side: _("%(side)s (account erased)") % {"side": label} for side, label in MEMBER_SIDES
         }
+        for member in (match.young_person, match.mentor):
+            if member is not None:
+                names[member.pk] = member.first_name or (
+                    _("young person") if member.pk == match.young_person_id else _("mentor")
+                )
         return format_html_join(
             "",
             "<p{}><strong>{}</strong> · {} — {}</p>",
@@ -314,7 +319,7 @@ class ConversationReportAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
                     mark_safe(' style="background:#fff3cd"')
                     if message.pk == report.message_id
                     else "",
-                    names.get(message.sender_id, "?"),
+                    names.get(message.sender_id or message.erased_sender, "?"),
                     timezone.localtime(message.created_at).strftime("%d/%m/%Y %H:%M"),
                     message.body,
                 )

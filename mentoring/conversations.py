@@ -54,9 +54,22 @@ def match_key(match: Match) -> bytes:
     return conversation_key(conversation)
 
 
-def body_context(conversation_id, message_id: int, sender_id: int) -> bytes:
-    """A message body's associated data: its conversation, its id and its sender."""
-    return _BODY_CONTEXT + f"{conversation_id}|{message_id}|{sender_id}".encode()
+def body_context(
+    conversation_id, message_id: int, sender_id: int | None, erased_side: str = ""
+) -> bytes:
+    """A message body's associated data: its conversation, its id and its sender.
+
+    A message kept after its sender erased their account is bound to the side that wrote
+    it (``erased_side``) instead of the gone id: see ``messages_detach_sender``.
+    """
+    sender = str(sender_id) if sender_id is not None else f"erased:{erased_side}"
+    return _BODY_CONTEXT + f"{conversation_id}|{message_id}|{sender}".encode()
+
+
+def _context_of(message: Message) -> bytes:
+    return body_context(
+        message.conversation_id, message.pk, message.sender_id, message.erased_sender
+    )
 
 
 def conversation_of(match: Match) -> Conversation:
@@ -104,11 +117,31 @@ def with_bodies(conversation: Conversation, messages) -> list[Message]:
         key = conversation_key(conversation)
         for message in messages:
             message.body = crypto.open_sealed(
-                key,
-                bytes(message.encrypted_body),
-                context=body_context(conversation.id, message.pk, message.sender_id),
+                key, bytes(message.encrypted_body), context=_context_of(message)
             ).decode()
     return messages
+
+
+def messages_detach_sender(
+    *, conversation: Conversation, sender, side: str, covered_until: datetime | None
+) -> None:
+    """``sender`` erases their account: their messages go, except those a safety report
+    covers (written up to ``covered_until``, the latest report), which stay for the
+    coordinator under ``side`` ("young_person" or "mentor") instead of the sender's id.
+
+    Each kept message is sealed again, bound to its side, so the id appears nowhere.
+    """
+    theirs = conversation.messages.filter(sender=sender)
+    if covered_until is None:
+        theirs.delete()
+        return
+    theirs.filter(created_at__gt=covered_until).delete()
+    key = conversation_key(conversation)
+    for message in theirs.filter(created_at__lte=covered_until):
+        body = crypto.open_sealed(key, bytes(message.encrypted_body), context=_context_of(message))
+        message.sender, message.erased_sender = None, side
+        message.encrypted_body = crypto.seal(key, body, context=_context_of(message))
+        message.save(update_fields=["sender", "erased_sender", "encrypted_body"])
 
 
 def messages_of(conversation: Conversation, *, since: datetime | None = None) -> QuerySet:

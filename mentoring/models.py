@@ -14,6 +14,16 @@ from backend.crypto.sealed import Sealed, SealedModel
 
 from .vocabulary import Gender, MeetingMode
 
+# The two sides of a match, as markers on what an erased member leaves.
+MEMBER_SIDES = [("young_person", _("young person")), ("mentor", _("mentor"))]
+
+
+def first_name_of(user) -> str:
+    """A member's first name as staff see it; a dash once the account is erased."""
+    if user is None:
+        return str(_("(account erased)"))
+    return user.first_name or "—"
+
 
 class MentorProfile(models.Model):
     """A volunteer's application, and what the coordinator decided of it."""
@@ -67,7 +77,9 @@ class MentorProfile(models.Model):
     )
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The application's history goes with it: an erased mentor leaves no past version
+    # (organisation, place, gender, the coordinator's note) behind.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("mentor")
@@ -80,7 +92,7 @@ class MentorProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.first_name or self.user.email} ({self.get_status_display()})"
+        return f"{self.user} ({self.get_status_display()})"
 
     def clean(self):
         checked = self.honourability_checked_on
@@ -127,8 +139,14 @@ class MentoringRequest(models.Model):
         MATCHED = "matched", _("Matched")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # Empty once the young person erased their account while a match of this request is
+    # kept for a safety report (``services.mentoring_erase``): only the département stays.
     young_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mentoring_requests",
     )
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT)
     status = models.CharField(
@@ -165,7 +183,7 @@ class MentoringRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.young_person.first_name or '—'} ({self.get_status_display()})"
+        return f"{first_name_of(self.young_person)} ({self.get_status_display()})"
 
 
 class _MatchSealed(SealedModel):
@@ -208,12 +226,27 @@ class Match(_MatchSealed):
         BULK = "bulk", _("Bulk matching")
 
     request = models.ForeignKey(MentoringRequest, on_delete=models.CASCADE, related_name="matches")
+    # A member who erases their account is detached, not cascaded: the other member's
+    # side and any safety report stay for SAFETY_REPORT_RETENTION_DAYS (``*_erased_at``
+    # says when), then ``tasks.purge_expired_safety_material`` deletes them.
     young_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="matches_as_mentee"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="matches_as_mentee",
     )
     mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="matches_as_mentor"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="matches_as_mentor",
     )
+    young_person_erased_at = models.DateTimeField(
+        _("young person's account erased at"), null=True, blank=True
+    )
+    mentor_erased_at = models.DateTimeField(_("mentor's account erased at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices)
     score = models.JSONField(_("score and its parts"), default=dict)
@@ -252,7 +285,7 @@ class Match(_MatchSealed):
         ]
 
     def __str__(self) -> str:
-        return f"{self.young_person.first_name or '—'} & {self.mentor.first_name or '—'}"
+        return f"{first_name_of(self.young_person)} & {first_name_of(self.mentor)}"
 
     def _sealing_match(self) -> "Match":
         return self
@@ -284,7 +317,12 @@ class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty when the sender erased their account and a safety report covers the message;
+    # ``erased_sender`` then says which side wrote it.
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    erased_sender = models.CharField(max_length=16, choices=MEMBER_SIDES, blank=True)
     encrypted_body = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -304,8 +342,13 @@ class ConversationReport(SealedModel):
     """A member reported the conversation: it joins the coordinator's queue."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    # A report never goes with an account: the reporter is only detached (empty).
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True)
     # Sealed with the conversation's key, which the coordinator's queue opens.

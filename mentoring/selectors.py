@@ -297,9 +297,10 @@ def personal_data_export(user) -> dict:
 
 def _match_export(match: Match, user) -> dict:
     as_mentor = match.mentor_id == user.pk
+    other = match.young_person if as_mentor else match.mentor
     return {
         "role": "mentor" if as_mentor else "mentee",
-        "with": (match.young_person if as_mentor else match.mentor).first_name,
+        "with": other.first_name if other is not None else "",  # empty: the account is erased
         "status": match.status,
         "proposed_at": match.proposed_at.isoformat(),
         "activated_at": match.activated_at.isoformat() if match.activated_at else None,

@@ -238,11 +238,11 @@ class MatchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MenteeSerializer)
     def get_mentee(self, match: Match):
-        person = match.young_person
+        person = match.young_person  # None once the young person erased their account
         profile = getattr(person, "profile", None)
         return MenteeSerializer(
             {
-                "first_name": person.first_name,
+                "first_name": person.first_name if person is not None else "",
                 "age_band": age_band(profile.birth_date if profile else None, timezone.localdate()),
                 "commune_code": match.request.commune_code,
                 "needs": match.request.needs,

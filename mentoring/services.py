@@ -1,10 +1,14 @@
 """Writes on mentoring. Views, admin actions, commands and tasks all call these."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,10 +16,17 @@ from accounts.models import User
 from backend.services import model_update
 from vault import services as vault_services
 
-from . import matching, selectors
+from . import conversations, matching, selectors
 from .agenda import reminders
 from .exceptions import MatchConflict, NotTheMentor
-from .models import Match, Meeting, MentoringRequest, MentorProfile
+from .models import (
+    Conversation,
+    ConversationReport,
+    Match,
+    Meeting,
+    MentoringRequest,
+    MentorProfile,
+)
 from .selectors import CURRENT_MATCH_STATUSES, honourability_valid_since
 
 Status = MentorProfile.Status
@@ -304,12 +315,114 @@ def match_feedback(*, match: Match, by, feedback: str) -> Match:
     return match
 
 
+@transaction.atomic
 def mentoring_erase(user) -> None:
-    """Before an account goes: end its current matches, so the other side is told why."""
+    """Before an account goes: end its current matches, so the other side is told why,
+    then take the person out of every match while keeping what others still need.
+
+    A match stays, detached from the erased member (``<side>_erased_at``), for the other
+    member (their own messages and history) and for any safety report on it: the report
+    and the messages it covers (those written up to the latest report) outlive the
+    erasure for ``SAFETY_REPORT_RETENTION_DAYS``, then ``safety_material_purge`` deletes
+    them. The erased member's other messages, their feedback and their request's details
+    go now, and so do the match's meetings; a match neither member nor any report needs
+    goes at once. The mentor's application goes with its whole history
+    (``MentorProfile.history``).
+    """
     for match in Match.objects.filter(
         Q(young_person=user) | Q(mentor=user), status__in=CURRENT_MATCH_STATUSES
     ):
         _end(match, reason=Match.EndReason.ACCOUNT_CLOSED)
+    now = timezone.now()
+    kept = []
+    for match in Match.objects.filter(Q(young_person=user) | Q(mentor=user)).select_for_update():
+        side = "young_person" if match.young_person_id == user.pk else "mentor"
+        other_id = match.mentor_id if side == "young_person" else match.young_person_id
+        conversation = Conversation.objects.filter(match=match).first()
+        last_report = conversation.reports.order_by("-created_at").first() if conversation else None
+        if other_id is None and last_report is None:
+            match.delete()  # nobody is left to need it
+            continue
+        if conversation is not None:
+            conversations.messages_detach_sender(
+                conversation=conversation,
+                sender=user,
+                side=side,
+                covered_until=last_report.created_at if last_report else None,
+            )
+            conversation.reports.filter(reporter=user).update(reporter=None)
+        # Meetings (and their reminders) were with the erased person: none is left to hold.
+        match.meetings.all().delete()
+        setattr(match, side, None)
+        setattr(match, f"{side}_erased_at", now)
+        setattr(match, f"{side}_feedback", "")
+        if match.paused_by_id == user.pk:
+            match.paused_by = None
+        match.save()
+        kept.append(match)
+    # A kept match still needs its request for the département (the coordinator's queue);
+    # everything the young person said in it goes.
+    MentoringRequest.objects.filter(young_person=user, matches__in=kept).update(
+        young_person=None,
+        needs=[],
+        languages=[],
+        commune_code="",
+        latitude=None,
+        longitude=None,
+        preferred_gender="",
+        availability=[],
+    )
+    _admin_log_renamed(kept)
+
+
+def _admin_log_renamed(matches: list[Match]) -> None:
+    """The admin log names a kept match, its conversation and its reports by the members'
+    first names: write them again as they read now, without the erased member."""
+    objects: list = list(matches)
+    conversations_ = list(Conversation.objects.filter(match__in=matches).select_related("match"))
+    objects += conversations_
+    objects += list(ConversationReport.objects.filter(conversation__in=conversations_))
+    for obj in objects:
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).update(object_repr=str(obj)[:200])
+
+
+def safety_material_purge(*, now=None) -> int:
+    """Delete the matches an erased member left, once ``SAFETY_REPORT_RETENTION_DAYS``
+    have passed since the erasure and since the last report on them was resolved.
+
+    A report still open keeps its match, conversation and messages until it is resolved:
+    the coordinator must be able to finish handling it. Returns how many matches went
+    (with their conversation, messages, reports and meetings).
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SAFETY_REPORT_RETENTION_DAYS)
+    erased_long_ago = (Q(young_person_erased_at__lt=cutoff) | Q(young_person_erased_at=None)) & (
+        Q(mentor_erased_at__lt=cutoff) | Q(mentor_erased_at=None)
+    )
+    still_needed = ConversationReport.objects.filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=cutoff),
+        conversation__match=OuterRef("pk"),
+    )
+    expired = (
+        Match.objects.filter(
+            Q(young_person_erased_at__isnull=False) | Q(mentor_erased_at__isnull=False)
+        )
+        .filter(erased_long_ago)
+        .exclude(Exists(still_needed))
+    )
+    purged = 0
+    for match in expired.iterator():
+        with transaction.atomic():
+            request_id = match.request_id
+            match.delete()
+            # The request an erased young person left behind served only this match.
+            MentoringRequest.objects.filter(
+                pk=request_id, young_person__isnull=True, matches__isnull=True
+            ).delete()
+            purged += 1
+    return purged
 
 
 @dataclass

@@ -1,9 +1,10 @@
-"""The catalogue's part of a young person's data export: the procedures they follow.
+"""The catalogue's part of a young person's data export and erasure.
 
-Found by its name (``backend.personal_data``). No ``erase``: procedures go with the
-account by cascade.
+Found by its name (``backend.personal_data``). Procedures go with the account by
+cascade; ``erase`` takes the person's monthly pseudonyms out of the figures' events.
 """
 
+from . import services
 from .selectors import demarches_for_user
 
 SECTION = "demarches"
@@ -23,3 +24,8 @@ def export(user) -> list[dict]:
         }
         for demarche in demarches_for_user(user=user)
     ]
+
+
+def erase(user) -> None:
+    """Replace ``user``'s pseudonyms in the searches and readings not yet forgotten."""
+    services.visitor_pseudonyms_erase(user_id=user.pk)

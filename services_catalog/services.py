@@ -3,6 +3,7 @@
 The admin, the API, management commands and Celery tasks all go through these functions.
 """
 
+import secrets
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import user_sees_all_departements
+from backend.pseudonyms import PSEUDONYM_LENGTH, pseudonym, user_subject
 from backend.services import model_update
 
 from .models import (
@@ -417,6 +419,48 @@ def search_event_record(
         found=found,
         visitor=visitor,
     )
+
+
+def visitor_pseudonyms_erase(*, user_id: int) -> int:
+    """Replace the monthly pseudonyms of account ``user_id`` in the searches and readings
+    whose month is not yet forgotten (``figures.forget`` blanks them once it is kept).
+
+    With the server's secret a pseudonym leads back to the account, so an erasure cannot
+    wait for the month to be archived. Each month's pseudonym is replaced by a random one,
+    the same for all of that month's events: the month's figures still count one person,
+    who can no longer be told. Returns how many events changed.
+    """
+    pending = [
+        moment
+        for events in (SearchEvent.objects, EntryConsultation.objects)
+        if (
+            moment := events.exclude(visitor="")
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+    ]
+    if not pending:
+        return 0
+    changed = 0
+    for month in months_between(min(pending), timezone.now()):
+        mine = pseudonym(user_subject(user_id), month)
+        stand_in = secrets.token_hex(PSEUDONYM_LENGTH // 2)
+        for events in (SearchEvent.objects, EntryConsultation.objects):
+            changed += events.filter(visitor=mine).update(visitor=stand_in)
+    return changed
+
+
+def months_between(start, end) -> list:
+    """A moment in each calendar month (Paris time) from ``start``'s to ``end``'s."""
+    paris = timezone.get_default_timezone()
+    first = timezone.localtime(start, paris).replace(day=15, hour=12, minute=0, second=0)
+    last = timezone.localtime(end, paris)
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(first.replace(year=year, month=month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def entry_main_categorie(entry: Entry) -> str:

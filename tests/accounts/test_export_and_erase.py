@@ -53,10 +53,14 @@ def test_export_has_a_section_from_each_apps_personal_data_module(client_for, yo
 
 
 def test_the_apps_that_erase_something_first_are_found_by_name():
+    import accounts.personal_data
     import mentoring.personal_data
+    import services_catalog.personal_data
     import vault.personal_data
 
     assert personal_data.erasers() == {
+        "activity_days": accounts.personal_data.erase,
+        "demarches": services_catalog.personal_data.erase,
         "vault": vault.personal_data.erase,
         "mentoring": mentoring.personal_data.erase,
     }

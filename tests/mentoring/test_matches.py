@@ -289,7 +289,12 @@ def test_anonymous_is_401(api_client):
 def test_a_closed_account_ends_its_matches(asked, approved_mentor, mentee, client_for):
     _confirm(asked, approved_mentor)
     account_services.user_erase(user=User.objects.get(pk=approved_mentor.pk))
-    assert not Match.objects.exists()
+    # The young person keeps their side, ended, the mentor detached (until the purge of
+    # SAFETY_REPORT_RETENTION_DAYS).
+    match = Match.objects.get()
+    assert (match.status, match.end_reason) == ("ended", "account_closed")
+    assert match.mentor_id is None
+    assert match.mentor_erased_at is not None
     # The young person may ask again.
     response = client_for(mentee).post(REQUEST, request_data(), format="json")
     assert response.status_code == 201
