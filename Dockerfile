@@ -46,4 +46,6 @@ USER jalon
 
 EXPOSE 8000
 
-CMD ["gunicorn", "backend.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# backend/gunicorn_conf.py: bind, workers, and an access log without query strings,
+# client addresses or referrers, through the project's redaction filter.
+CMD ["gunicorn", "--config", "python:backend.gunicorn_conf", "backend.wsgi:application"]
