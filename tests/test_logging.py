@@ -77,9 +77,12 @@ def test_a_404_on_a_url_carrying_a_token_logs_no_token(api_client, log_output):
 
 @pytest.mark.django_db
 def test_a_refused_share_code_logs_neither_token_nor_code(
-    api_client, young_person, make_document, log_output
+    api_client,
+    young_person,
+    make_document,  # noqa: F811 - the fixture imported above
+    log_output,
 ):
-    share, token, code = services.share_link_create(
+    _share, token, code = services.share_link_create(
         document=make_document(young_person), with_code=True
     )
     wrong = f"{(int(code) + 1) % 10**6:06d}"
