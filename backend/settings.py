@@ -7,6 +7,7 @@ turns on the deployment hardening and makes the secrets mandatory. Every variabl
 listed in README.md ("Configuration").
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -41,11 +42,25 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# How many reverse proxies (load balancer, TLS terminator) stand before the app. Rate
-# limits and throttles key on the client's address: with 0 they use the socket's peer
-# and ignore X-Forwarded-For, which a client could forge.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed; from any other peer they are dropped, so a client that
+# reaches gunicorn directly cannot choose the address rate limits and throttles key on.
+# backend/middleware.py puts the resolved client address in REMOTE_ADDR, which allauth
+# and DRF then read alone (their own proxy counts stay at 0).
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+if "TRUSTED_PROXY_COUNT" in env:
+    raise environ.ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is gone: list the proxies' addresses in TRUSTED_PROXY_IPS "
+        "(a count trusts whoever talks to gunicorn directly)."
+    )
+for _proxy in TRUSTED_PROXY_IPS:
+    try:
+        _proxy_network = ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _error:
+        raise environ.ImproperlyConfigured(f"TRUSTED_PROXY_IPS: {_error}") from None
+    if _proxy_network.prefixlen == 0:
+        raise environ.ImproperlyConfigured("TRUSTED_PROXY_IPS cannot trust every address.")
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
 INSTALLED_APPS = [
     "backend.apps.JalonAdminConfig",  # django.contrib.admin, with the figures
@@ -73,6 +88,7 @@ if not PRODUCTION:
     INSTALLED_APPS.append("demo")  # demo data and ``load_demo``: public password, never deployed
 
 MIDDLEWARE = [
+    "backend.middleware.TrustedProxyMiddleware",  # first: every layer sees the real client
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -88,7 +104,7 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Gunicorn serves the admin's and the API docs' static files itself.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -398,7 +414,7 @@ REST_FRAMEWORK = {
         "vault_share_link": "60/minute",
         "messages": env.str("API_THROTTLE_MESSAGES", default="30/minute"),
     },
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "NUM_PROXIES": 0,  # REMOTE_ADDR, as TrustedProxyMiddleware resolved it
     "EXCEPTION_HANDLER": "backend.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
