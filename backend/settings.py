@@ -28,13 +28,34 @@ PRODUCTION = DJANGO_ENV == "production"
 # Runtime state of the embedded default (database, uploaded files, broker queue, cache).
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
+_DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+
 if PRODUCTION:
-    # No default on purpose: production refuses to start without its own secret.
+    # No default on purpose: production refuses to start without its own secret. What
+    # check --deploy only warns of is refused here: nobody deploys a warning by mistake.
     SECRET_KEY = env.str("SECRET_KEY")
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+        or _DEVELOPMENT_SECRET_KEY in SECRET_KEY
+    ):
+        raise environ.ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 random characters of your own in production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     DEBUG = env.bool("DEBUG", default=False)
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if DEBUG:
+        raise environ.ImproperlyConfigured(
+            "DEBUG cannot be on in production: its error pages show settings and data."
+        )
+    ALLOWED_HOSTS = [host.strip() for host in env.list("ALLOWED_HOSTS") if host.strip()]
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise environ.ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the site's host names in production, without '*'."
+        )
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY)
     DEBUG = env.bool("DEBUG", default=True)
     ALLOWED_HOSTS = env.list(
         "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -126,6 +147,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
+if PRODUCTION and not env.str("DATABASE_URL", default=""):
+    # The embedded SQLite file would live and die with one container.
+    raise environ.ImproperlyConfigured("DATABASE_URL is required in production (PostgreSQL).")
 if "DATABASE_URL" not in env:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
@@ -150,6 +174,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, broker -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if PRODUCTION and not REDIS_URL:
+    # The filesystem broker and file cache hold for one machine only: tasks and rate
+    # limits would silently split between containers.
+    raise environ.ImproperlyConfigured("REDIS_URL is required in production (Redis).")
 
 
 def _next_redis_database(url: str) -> str:
@@ -321,6 +349,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jalon"
 # Staff (admin panel) must have set up TOTP before reaching the admin.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=PRODUCTION)
+if PRODUCTION and not STAFF_REQUIRE_MFA:
+    raise environ.ImproperlyConfigured(
+        "STAFF_REQUIRE_MFA cannot be off in production: the admin holds young people's data."
+    )
 
 # --- Catalogue ----------------------------------------------------------------------
 # History of catalogue changes is for reading: changes go through the publication workflow.
