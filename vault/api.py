@@ -63,17 +63,22 @@ LINK_GONE = OpenApiResponse(ErrorSerializer, description="The link has expired o
 def file_response(
     pieces, document: Document, *, inline: bool, shared: bool = False
 ) -> StreamingHttpResponse:
-    """Stream a document's plaintext, never stored by browsers or proxies."""
+    """Stream a document's plaintext, never stored by browsers or proxies, and sandboxed.
+
+    Whatever a browser does with it, the file runs nothing in the API's origin: every
+    answer carries a sandboxing ``Content-Security-Policy`` and ``nosniff``. A PDF is
+    always an attachment (its viewer runs scripts and forms, and shows a blank page under
+    a sandbox); ``inline`` applies to images only.
+    """
+    inline = inline and document.content_type != "application/pdf"
     response = StreamingHttpResponse(pieces, content_type=document.content_type)
     response["Content-Length"] = str(document.size)
     response["Content-Disposition"] = content_disposition_header(
         not inline, selectors.archive_name(document, with_file_name=not shared)
     )
     response["Cache-Control"] = "no-store"
-    if document.content_type != "application/pdf":
-        # Shown inline, an image must never run anything in the API's origin. (Browsers'
-        # PDF viewers show a blank page under a sandbox; a PDF is checked to be one.)
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -194,7 +199,8 @@ class DocumentDetailView(APIView):
 
 
 class DocumentContentView(APIView):
-    """The original file, decrypted and checked; ``?disposition=inline`` to view it."""
+    """The original file, decrypted and checked; ``?disposition=inline`` to view an image
+    (a PDF always comes as an attachment)."""
 
     permission_classes = [IsYoungPerson]
 
