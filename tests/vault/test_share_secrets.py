@@ -57,6 +57,7 @@ def test_the_page_of_a_link_opens_without_an_account(api_client, owner, document
     # The page reads the token from the fragment and sends it in a header itself.
     assert b'<script src="/static/vault/shared-link.js"' in page.content
     assert new["token"].encode() not in page.content
+    assert "Télécharger le document" in page.content.decode()  # in French by default
 
 
 def test_the_token_and_code_go_in_headers(api_client, owner, document):
