@@ -15,12 +15,16 @@ import traceback
 
 REDACTED = "[redacted]"
 
-# "X-Session-Token: abc", "'Authorization': 'Bearer abc'", "Cookie=abc"...
+# "X-Session-Token: abc", "'Authorization': 'Bearer abc'", "password=abc"; the short
+# names (code, key, pin, otp) only quoted, as in a dict or JSON: "status code: 404" stays.
 _SECRET_FIELD = re.compile(
     r"""(?ix)
-    (?P<name>["']?(?:x-share-token|x-share-code|x-session-token|authorization|
-        proxy-authorization|cookie|set-cookie|x-csrftoken|
-        [\w-]*(?:token|password|secret)|code|key|pin|otp)["']?\s*[:=]\s*["']?)
+    (?P<name>(?:
+        ["']?(?:x-share-token|x-share-code|x-session-token|authorization|
+            proxy-authorization|cookie|set-cookie|x-csrftoken|
+            [\w-]*(?:token|password|secret))["']?
+        |["'](?:code|key|pin|otp)["']
+    )\s*[:=]\s*["']?)
     (?:(?:bearer|basic|token)\s+)?
     (?P<value>[^\s,;&'"}\]]+)
     """
@@ -30,6 +34,8 @@ _SECRET_QUERY = re.compile(
     r"(?i)(?P<name>[?&;](?:[\w-]*token|code|key|password|secret|signature|sessionid|pin|otp)=)"
     r"(?P<value>[^&\s#\"']*)"
 )
+# Credentials in a URL: redis://:password@host, postgres://user:password@host.
+_URL_CREDENTIALS = re.compile(r"(?P<name>\b[a-z][\w+.-]*://[^:/\s@]*:)(?P<value>[^@\s/]+)(?=@)")
 # A share link's token in a path (the old /vault/shared/<token>/) or a fragment.
 _SHARE_PATH = re.compile(r"(?P<name>/vault/shared/)(?!content/)(?P<value>[^/\s?#\"']+)")
 _SHARE_FRAGMENT = re.compile(r"(?P<name>/partage/#)(?P<value>[^\s\"']+)")
@@ -67,6 +73,7 @@ def _network(match: re.Match) -> str:
 
 def redact(text: str) -> str:
     """``text`` without secrets, e-mail addresses or full IP addresses."""
+    text = _URL_CREDENTIALS.sub(_keep_name, text)
     text = _EMAIL.sub("[email]", text)
     for pattern in (_SHARE_PATH, _SHARE_FRAGMENT, _SECRET_QUERY, _SECRET_FIELD):
         text = pattern.sub(_keep_name, text)

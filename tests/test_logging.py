@@ -108,12 +108,15 @@ def test_what_any_code_logs_is_redacted(log_output):
         "2001:db8:85a3:8d3:1319:8a2e:370:7348",
         EMAIL,
     )
+    logging.getLogger("jalon.test").warning(
+        "readiness check %s failed: %s", "redis", "cannot reach redis://:s3cr3t-pass@redis:6379/0"
+    )
     try:
         raise ValueError(f"no account for {EMAIL} with token {token}")
     except ValueError:
         logging.getLogger("jalon.test").exception("lookup failed")
     written = log_output.getvalue()
-    for secret in (token, session, "482913", EMAIL, "203.0.113.45", "370:7348"):
+    for secret in (token, session, "482913", EMAIL, "203.0.113.45", "370:7348", "s3cr3t-pass"):
         assert secret not in written
     # What an operator needs stays: the route, the status, the network of the client.
     assert "GET /api/v1/x/" in written and "404" in written
