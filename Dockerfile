@@ -32,8 +32,11 @@ COPY manage.py ./
 COPY locale/ locale/
 
 # Static files are collected into the image (served by WhiteNoise from gunicorn). The
-# production settings demand a secret and allowed hosts: dummy values, for this step only.
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost EMAIL_URL=consolemail:// \
+# production settings refuse to load without a strong secret, allowed hosts and the
+# servers' URLs: throwaway values, for this step only (nothing connects to them).
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    ALLOWED_HOSTS=localhost EMAIL_URL=consolemail:// \
+    DATABASE_URL=postgres://build@localhost:5432/build REDIS_URL=redis://localhost:6379/0 \
     VAULT_KEYRING_FILE=/run/secrets/vault-keyring \
     python manage.py collectstatic --noinput
 
@@ -46,4 +49,6 @@ USER jalon
 
 EXPOSE 8000
 
-CMD ["gunicorn", "backend.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# backend/gunicorn_conf.py: bind, workers, and an access log without query strings,
+# client addresses or referrers, through the project's redaction filter.
+CMD ["gunicorn", "--config", "python:backend.gunicorn_conf", "backend.wsgi:application"]

@@ -7,6 +7,7 @@ turns on the deployment hardening and makes the secrets mandatory. Every variabl
 listed in README.md ("Configuration").
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -27,13 +28,34 @@ PRODUCTION = DJANGO_ENV == "production"
 # Runtime state of the embedded default (database, uploaded files, broker queue, cache).
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
+_DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+
 if PRODUCTION:
-    # No default on purpose: production refuses to start without its own secret.
+    # No default on purpose: production refuses to start without its own secret. What
+    # check --deploy only warns of is refused here: nobody deploys a warning by mistake.
     SECRET_KEY = env.str("SECRET_KEY")
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+        or _DEVELOPMENT_SECRET_KEY in SECRET_KEY
+    ):
+        raise environ.ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 random characters of your own in production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     DEBUG = env.bool("DEBUG", default=False)
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if DEBUG:
+        raise environ.ImproperlyConfigured(
+            "DEBUG cannot be on in production: its error pages show settings and data."
+        )
+    ALLOWED_HOSTS = [host.strip() for host in env.list("ALLOWED_HOSTS") if host.strip()]
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise environ.ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the site's host names in production, without '*'."
+        )
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY)
     DEBUG = env.bool("DEBUG", default=True)
     ALLOWED_HOSTS = env.list(
         "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -41,11 +63,25 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# How many reverse proxies (load balancer, TLS terminator) stand before the app. Rate
-# limits and throttles key on the client's address: with 0 they use the socket's peer
-# and ignore X-Forwarded-For, which a client could forge.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed; from any other peer they are dropped, so a client that
+# reaches gunicorn directly cannot choose the address rate limits and throttles key on.
+# backend/middleware.py puts the resolved client address in REMOTE_ADDR, which allauth
+# and DRF then read alone (their own proxy counts stay at 0).
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+if "TRUSTED_PROXY_COUNT" in env:
+    raise environ.ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is gone: list the proxies' addresses in TRUSTED_PROXY_IPS "
+        "(a count trusts whoever talks to gunicorn directly)."
+    )
+for _proxy in TRUSTED_PROXY_IPS:
+    try:
+        _proxy_network = ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _error:
+        raise environ.ImproperlyConfigured(f"TRUSTED_PROXY_IPS: {_error}") from None
+    if _proxy_network.prefixlen == 0:
+        raise environ.ImproperlyConfigured("TRUSTED_PROXY_IPS cannot trust every address.")
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
 INSTALLED_APPS = [
     "backend.apps.JalonAdminConfig",  # django.contrib.admin, with the figures
@@ -73,6 +109,7 @@ if not PRODUCTION:
     INSTALLED_APPS.append("demo")  # demo data and ``load_demo``: public password, never deployed
 
 MIDDLEWARE = [
+    "backend.middleware.TrustedProxyMiddleware",  # first: every layer sees the real client
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -88,7 +125,7 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Gunicorn serves the admin's and the API docs' static files itself.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -110,6 +147,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
+if PRODUCTION and not env.str("DATABASE_URL", default=""):
+    # The embedded SQLite file would live and die with one container.
+    raise environ.ImproperlyConfigured("DATABASE_URL is required in production (PostgreSQL).")
 if "DATABASE_URL" not in env:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
@@ -134,6 +174,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, broker -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if PRODUCTION and not REDIS_URL:
+    # The filesystem broker and file cache hold for one machine only: tasks and rate
+    # limits would silently split between containers.
+    raise environ.ImproperlyConfigured("REDIS_URL is required in production (Redis).")
 
 
 def _next_redis_database(url: str) -> str:
@@ -332,6 +376,10 @@ MFA_TOTP_ISSUER = "Jalon"
 # Staff (admin panel) reach the admin and allauth's account pages only with a session
 # that passed TOTP (accounts/middleware.py); they set it up with an enrolment code.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=PRODUCTION)
+if PRODUCTION and not STAFF_REQUIRE_MFA:
+    raise environ.ImproperlyConfigured(
+        "STAFF_REQUIRE_MFA cannot be off in production: the admin holds young people's data."
+    )
 # How long a staff enrolment code (issued by a superuser or ``issue_staff_enrolment``) lasts.
 STAFF_ENROLMENT_CODE_HOURS = env.int("STAFF_ENROLMENT_CODE_HOURS", default=24)
 
@@ -435,7 +483,7 @@ REST_FRAMEWORK = {
         "vault_share_link": "60/minute",
         "messages": env.str("API_THROTTLE_MESSAGES", default="30/minute"),
     },
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "NUM_PROXIES": 0,  # REMOTE_ADDR, as TrustedProxyMiddleware resolved it
     "EXCEPTION_HANDLER": "backend.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -492,10 +540,22 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Every handler redacts tokens, codes, e-mail addresses and client addresses
+# (backend/logging.py). Django's own handlers ("django": console and mail_admins) are
+# replaced: its records reach the root's filtered handler instead.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "backend.logging.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
+# Celery's worker keeps this configuration instead of putting its own handlers on root.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -30,6 +30,8 @@ urlpatterns = [
     path("_allauth/", include("accounts.allauth_urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
+    # What a share link opens in a browser (the token after "#", never sent).
+    path("partage/", include("vault.pages")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, even with DEBUG on and without a final

@@ -186,6 +186,7 @@ def run_case(
     users: Callable[[str], object],
     body: Callable[[], object] | None = None,
     format: str = "json",
+    headers: dict | None = None,
 ) -> tuple[list[str], bool]:
     """Ask ``method url`` as each role of ``expected``, each in a savepoint rolled back
     afterwards, so that every role meets the same world.
@@ -202,7 +203,11 @@ def run_case(
             call = getattr(clients[role], method.lower())
             payload = body() if body is not None else None
             with CaptureQueriesContext(connection) as queries:
-                response = call(url) if payload is None else call(url, payload, format=format)
+                extra = headers or {}
+                if payload is None:
+                    response = call(url, **extra)
+                else:
+                    response = call(url, payload, format=format, **extra)
             answered_a_list |= is_list_answer(response)
             if response.status_code != status:
                 problems.append(f"{role}: expected {status}, got {response.status_code}")
@@ -222,12 +227,13 @@ def run_case(
 class World:
     """The objects a matrix is asked about: ``args`` fill the routes' parameters
     (``{document_id}``), ``route_args`` override them for one route, ``query`` adds a
-    query string to a route."""
+    query string to a route, ``headers`` request headers (``HTTP_X_...``) to a route."""
 
     args: dict = field(default_factory=dict)
     route_args: dict = field(default_factory=dict)
     query: dict = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
 
     def url(self, route: str) -> str:
         url = API_PREFIX + route.format(**{**self.args, **self.route_args.get(route, {})})
@@ -276,6 +282,7 @@ def check(
         users=users.get,
         body=(lambda: make_body(world.objects)) if make_body else None,
         format=(formats or {}).get(key, "json"),
+        headers=world.headers.get(route),
     )
     assert not problems, f"{method} {world.url(route)}:\n  " + "\n  ".join(problems)
     if method == "GET" and answered_a_list:

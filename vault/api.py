@@ -5,7 +5,7 @@ mentor's shared documents, and a professional's share link.
 """
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters import rest_framework as filters
@@ -63,17 +63,22 @@ LINK_GONE = OpenApiResponse(ErrorSerializer, description="The link has expired o
 def file_response(
     pieces, document: Document, *, inline: bool, shared: bool = False
 ) -> StreamingHttpResponse:
-    """Stream a document's plaintext, never stored by browsers or proxies."""
+    """Stream a document's plaintext, never stored by browsers or proxies, and sandboxed.
+
+    Whatever a browser does with it, the file runs nothing in the API's origin: every
+    answer carries a sandboxing ``Content-Security-Policy`` and ``nosniff``. A PDF is
+    always an attachment (its viewer runs scripts and forms, and shows a blank page under
+    a sandbox); ``inline`` applies to images only.
+    """
+    inline = inline and document.content_type != "application/pdf"
     response = StreamingHttpResponse(pieces, content_type=document.content_type)
     response["Content-Length"] = str(document.size)
     response["Content-Disposition"] = content_disposition_header(
         not inline, selectors.archive_name(document, with_file_name=not shared)
     )
     response["Cache-Control"] = "no-store"
-    if document.content_type != "application/pdf":
-        # Shown inline, an image must never run anything in the API's origin. (Browsers'
-        # PDF viewers show a blank page under a sandbox; a PDF is checked to be one.)
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -199,7 +204,8 @@ class DocumentDetailView(APIView):
 
 
 class DocumentContentView(APIView):
-    """The original file, decrypted and checked; ``?disposition=inline`` to view it."""
+    """The original file, decrypted and checked; ``?disposition=inline`` to view an image
+    (a PDF always comes as an attachment)."""
 
     permission_classes = [IsYoungPerson]
 
@@ -309,13 +315,29 @@ class ExportView(APIView):
 
 # --- Ways in for others ----------------------------------------------------------------
 
-_CODE = OpenApiParameter(
-    "code", description="The link's code, if it has one (or the `X-Share-Code` header)."
-)
+# A link's secrets travel in headers only, never in the URL: servers, proxies and
+# browsers' histories log URLs (paths and query strings), not these headers.
+_SHARE_HEADERS = [
+    OpenApiParameter(
+        "X-Share-Token",
+        location=OpenApiParameter.HEADER,
+        required=True,
+        description="The link's token (after `#` in the link given to the professional).",
+    ),
+    OpenApiParameter(
+        "X-Share-Code",
+        location=OpenApiParameter.HEADER,
+        description="The link's six-digit code, if it has one.",
+    ),
+]
 
 
-def _share_code(request: Request) -> str | None:
-    return request.headers.get("X-Share-Code") or request.query_params.get("code")
+def _open_share(request: Request):
+    """The share whose token and code the request's headers carry (404 without a token)."""
+    token = request.headers.get("X-Share-Token", "").strip()
+    if not token:
+        raise Http404
+    return services.share_link_open(token=token, code=request.headers.get("X-Share-Code"))
 
 
 def _shared_view(share):
@@ -334,7 +356,7 @@ class SharedLinkView(APIView):
     throttle_classes = [*APIView.throttle_classes, ScopedRateThrottle]
 
     @extend_schema(
-        parameters=[_CODE],
+        parameters=_SHARE_HEADERS,
         responses={
             200: SharedDocumentSerializer,
             403: LINK_CODE_NEEDED,
@@ -342,8 +364,8 @@ class SharedLinkView(APIView):
             410: LINK_GONE,
         },
     )
-    def get(self, request: Request, token: str) -> Response:
-        share = services.share_link_open(token=token, code=_share_code(request))
+    def get(self, request: Request) -> Response:
+        share = _open_share(request)
         document = _shared_view(share)
         services.share_details_viewed(share=share, actor=Actor.SHARE_LINK)
         return Response(
@@ -355,7 +377,7 @@ class SharedLinkContentView(SharedLinkView):
     """The shared document's file, through its link."""
 
     @extend_schema(
-        parameters=[_CODE],
+        parameters=_SHARE_HEADERS,
         responses={
             (200, "*/*"): FILE,
             403: LINK_CODE_NEEDED,
@@ -363,8 +385,8 @@ class SharedLinkContentView(SharedLinkView):
             410: LINK_GONE,
         },
     )
-    def get(self, request: Request, token: str):
-        share = services.share_link_open(token=token, code=_share_code(request))
+    def get(self, request: Request):
+        share = _open_share(request)
         document = _shared_view(share)
         pieces = services.document_content(
             document=document, action=Action.SHARE_ACCESS, actor=Actor.SHARE_LINK, share=share

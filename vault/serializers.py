@@ -1,6 +1,7 @@
 """Thin serializers of the vault API; validation of dates and tags lives here."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -126,7 +127,10 @@ class NewShareSerializer(ShareSerializer):
         token = self.context.get("token")
         if not token:
             return None
-        return self.context["request"].build_absolute_uri(f"/api/v1/vault/shared/{token}/")
+        # The token goes after "#": browsers never send the fragment, so it reaches no
+        # server's log. The page there hands it to the API in a header.
+        page = self.context["request"].build_absolute_uri(reverse("vault-shared-page"))
+        return f"{page}#{token}"
 
     def get_token(self, share: Share) -> str | None:
         return self.context.get("token") or None

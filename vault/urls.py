@@ -26,9 +26,11 @@ urlpatterns = [
     ),
     path("vault/access-log/", api.AccessLogView.as_view(), name="vault-access-log"),
     path("vault/export/", api.ExportView.as_view(), name="vault-export"),
-    path("vault/shared/<slug:token>/", api.SharedLinkView.as_view(), name="vault-shared"),
+    # A link's token and code come in headers (X-Share-Token, X-Share-Code), never in
+    # the path or the query string, which servers log.
+    path("vault/shared/", api.SharedLinkView.as_view(), name="vault-shared"),
     path(
-        "vault/shared/<slug:token>/content/",
+        "vault/shared/content/",
         api.SharedLinkContentView.as_view(),
         name="vault-shared-content",
     ),

@@ -287,8 +287,8 @@ MATRIX = {
     ("GET", "vault/export/"):              (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
     # A share link is its own credential (the professional has no account): a session
     # token changes nothing.
-    ("GET", "vault/shared/{token}/"):      (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "vault/shared/{token}/content/"):
+    ("GET", "vault/shared/"):              (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "vault/shared/content/"):
                                            (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "vault/shared-with-me/"):      (401, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/shared-with-me/{share_id}/content/"):
@@ -316,9 +316,13 @@ def world(young_person, mentor, coordinator_93, make_document):
     link, token, _code = services.share_link_create(document=document)
     mentor_share = services.share_with_mentor(document=document)
     return World(
-        args={"document_id": document.id, "share_id": link.id, "token": token},
+        args={"document_id": document.id, "share_id": link.id},
         route_args={
             "vault/shared-with-me/{share_id}/content/": {"share_id": mentor_share.id},
+        },
+        headers={
+            "vault/shared/": {"HTTP_X_SHARE_TOKEN": token},
+            "vault/shared/content/": {"HTTP_X_SHARE_TOKEN": token},
         },
     )
 
