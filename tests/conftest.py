@@ -5,6 +5,7 @@ import ipaddress
 import json
 import socket
 import time
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,18 @@ def login_token(client: APIClient, email: str, password: str = PASSWORD) -> str:
         body = response.json()
     assert response.status_code == 200, response.content
     return body["meta"]["session_token"]
+
+
+def session_shift(token: str, seconds: float) -> None:
+    """As if the sign-ins of the session of ``token`` (and its last use) had happened
+    ``seconds`` earlier: how a test lets the reauthentication window or the session's
+    lifetime pass."""
+    session = import_module(django_settings.SESSION_ENGINE).SessionStore(token)
+    records = session["account_authentication_methods"]
+    session["account_authentication_methods"] = [{**r, "at": r["at"] - seconds} for r in records]
+    if "jalon_touched_at" in session:
+        session["jalon_touched_at"] -= seconds
+    session.save()
 
 
 @pytest.fixture
