@@ -65,6 +65,7 @@ class SessionStore(db.SessionStore):
             self._session_key = None
 
     def load(self):
+        """The session's data, or nothing (and the session deleted) once past its absolute age."""
         data = super().load()
         if _past_absolute_age(data):
             self.delete()
