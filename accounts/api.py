@@ -13,6 +13,7 @@ from backend.api.throttling import ScopedMethodThrottle
 
 from . import selectors, services
 from .models import Departement
+from .permissions import RecentlyAuthenticated
 from .serializers import (
     DepartementDetailSerializer,
     DepartementSerializer,
@@ -32,6 +33,9 @@ class MeView(APIView):
     throttle_classes = [*APIView.throttle_classes, ScopedMethodThrottle]
     throttle_scope = "erase"
     throttle_methods = ("DELETE",)
+    # Erasure cannot be undone: a fresh proof of the password (or second factor) first.
+    permission_classes = [permissions.IsAuthenticated, RecentlyAuthenticated]
+    reauthentication_methods = ("DELETE",)
 
     @extend_schema(responses={200: MeSerializer, 401: ERRORS[401]})
     def get(self, request: Request) -> Response:

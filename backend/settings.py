@@ -373,8 +373,9 @@ MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 # A staff account sets up TOTP only with a single-use enrolment code (accounts/enrolment.py).
 MFA_FORMS = {"activate_totp": "accounts.enrolment.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Jalon"
-# Staff (admin panel) reach the admin and allauth's account pages only with a session
-# that passed TOTP (accounts/middleware.py); they set it up with an enrolment code.
+# Staff reach the admin, allauth's account pages and the API only with a session that
+# passed TOTP (accounts/middleware.py, accounts/authentication.py); they set it up with an
+# enrolment code.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=PRODUCTION)
 if PRODUCTION and not STAFF_REQUIRE_MFA:
     raise environ.ImproperlyConfigured(
@@ -382,6 +383,25 @@ if PRODUCTION and not STAFF_REQUIRE_MFA:
     )
 # How long a staff enrolment code (issued by a superuser or ``issue_staff_enrolment``) lasts.
 STAFF_ENROLMENT_CODE_HOURS = env.int("STAFF_ENROLMENT_CODE_HOURS", default=24)
+
+# Sessions: the app's session token and the admin's cookie are session keys; the database
+# keeps only their SHA-256 (accounts.session_store), so a dump of it opens nothing.
+SESSION_ENGINE = "accounts.session_store"
+# Idle limit: a session unused this long ends (the API pushes it forward as it is used).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_HOURS", default=72) * 3600
+# Absolute limit: a session ends this long after its sign-in, however active.
+SESSION_ABSOLUTE_AGE = env.int("SESSION_MAX_DAYS", default=14) * 24 * 3600
+# How often, at most, an API request writes the session to push its idle limit forward.
+SESSION_TOUCH_INTERVAL = 3600
+# The admin's cookie session slides the same way, on every request.
+SESSION_SAVE_EVERY_REQUEST = True
+# Vault export, new shares and account erasure need a proof of the password (or second
+# factor) this recent, by sign-in or by allauth's /auth/reauthenticate (seconds).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_MINUTES", default=5) * 60
+if SESSION_COOKIE_AGE <= SESSION_TOUCH_INTERVAL or SESSION_ABSOLUTE_AGE < SESSION_COOKIE_AGE:
+    raise environ.ImproperlyConfigured(
+        "SESSION_IDLE_HOURS must be over 1 and SESSION_MAX_DAYS cover it."
+    )
 
 # --- Catalogue ----------------------------------------------------------------------
 # History of catalogue changes is for reading: changes go through the publication workflow.
@@ -461,7 +481,7 @@ USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.SessionTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.StaffSecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

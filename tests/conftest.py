@@ -4,16 +4,26 @@ import base64
 import ipaddress
 import json
 import socket
+import time
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import Departement
+from accounts.models import Departement, User
 from accounts.roles import Role
 
 PASSWORD = "correct-horse-battery-42"
@@ -182,13 +192,62 @@ def superuser(make_user):
     return make_user("root@example.org", Role.NATIONAL_EDITOR, is_superuser=True)
 
 
+def totp_enrol(user) -> str:
+    """Give ``user`` a TOTP authenticator (allauth's own activation); return its secret."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is not None:
+        return decrypt(authenticator.data["secret"])
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(user) -> str:
+    """The current TOTP code of ``user``'s authenticator, as their phone shows it."""
+    secret = totp_enrol(user)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    # allauth refuses a code used once within its 30 seconds; a test signing the same
+    # person in twice stands for sign-ins further apart.
+    cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+    return code
+
+
 def login_token(client: APIClient, email: str, password: str = PASSWORD) -> str:
-    """Sign in through allauth's app API, as the mobile app does; return the session token."""
+    """Sign in through allauth's app API, as the mobile app does; return the session token.
+
+    A staff account signs in with its second factor, as it must: the helper gives it a
+    TOTP authenticator if it has none, and answers allauth's ``mfa_authenticate`` stage.
+    """
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and (user.is_staff or user.is_superuser):
+        totp_enrol(user)
     response = client.post(
         f"{APP_AUTH}/auth/login", {"email": email, "password": password}, format="json"
     )
+    body = response.json()
+    pending = [f["id"] for f in body.get("data", {}).get("flows", []) if f.get("is_pending")]
+    if response.status_code == 401 and pending == ["mfa_authenticate"]:
+        response = client.post(
+            f"{APP_AUTH}/auth/2fa/authenticate",
+            {"code": totp_code(user)},
+            format="json",
+            HTTP_X_SESSION_TOKEN=body["meta"]["session_token"],
+        )
+        body = response.json()
     assert response.status_code == 200, response.content
-    return response.json()["meta"]["session_token"]
+    return body["meta"]["session_token"]
+
+
+def session_shift(token: str, seconds: float) -> None:
+    """As if the sign-ins of the session of ``token`` (and its last use) had happened
+    ``seconds`` earlier: how a test lets the reauthentication window or the session's
+    lifetime pass."""
+    session = import_module(django_settings.SESSION_ENGINE).SessionStore(token)
+    records = session["account_authentication_methods"]
+    session["account_authentication_methods"] = [{**r, "at": r["at"] - seconds} for r in records]
+    if "jalon_touched_at" in session:
+        session["jalon_touched_at"] -= seconds
+    session.save()
 
 
 @pytest.fixture

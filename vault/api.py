@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.permissions import IsMentor, IsYoungPerson
+from accounts.permissions import IsMentor, IsYoungPerson, RecentlyAuthenticated
 from backend.api.serializers import ErrorSerializer
 from backend.api.throttling import ScopedMethodThrottle
 
@@ -225,7 +225,9 @@ class DocumentContentView(APIView):
 class DocumentShareListView(APIView):
     """The shares of one document; ``POST`` shares it with the mentor or by a link."""
 
-    permission_classes = [IsYoungPerson]
+    # Sharing hands a document to someone else: a fresh proof of the password first.
+    permission_classes = [IsYoungPerson, RecentlyAuthenticated]
+    reauthentication_methods = ("POST",)
 
     @extend_schema(responses={200: ShareSerializer(many=True), **ERRORS})
     def get(self, request: Request, document_id) -> Response:
@@ -295,7 +297,8 @@ class AccessLogView(generics.ListAPIView):
 class ExportView(APIView):
     """A zip of every document in its original format, with a JSON manifest."""
 
-    permission_classes = [IsYoungPerson]
+    # Every document at once: a fresh proof of the password first.
+    permission_classes = [IsYoungPerson, RecentlyAuthenticated]
     throttle_scope = "vault_export"
     throttle_classes = [*APIView.throttle_classes, ScopedRateThrottle]
 

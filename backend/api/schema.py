@@ -7,7 +7,9 @@ forgets one and a generated client knows every answer it may get:
 
 - 400 when the operation takes a body or query parameters (they are validated);
 - 401 and 403 when the view needs a signed-in user (403: the role or the object is
-  not theirs); 403 also for writes that a session cookie may authenticate (CSRF);
+  not theirs, or ``reauthentication_required``); 403 also wherever credentials are
+  read: a staff session without its second factor (``mfa_required``), and a write with a
+  session cookie (CSRF);
 - 404 when the path names an object, or the list is paginated (a page beyond the end);
 - 413 and 415 when the operation takes a body (too large, not a media type it reads);
 - 429 when the view is throttled.
@@ -17,18 +19,20 @@ Every one of them has the body of the ``Error`` component (``backend.api.excepti
 
 from drf_spectacular import openapi
 from rest_framework import permissions
-from rest_framework.authentication import SessionAuthentication
 
 from .serializers import ErrorSerializer
 
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # A bad page or cursor is a 404 and a bad page size falls back to the default: no 400.
 PAGE_PARAMETERS = {"page", "page_size", "cursor"}
 
 DESCRIPTIONS = {
     "400": "Invalid body or parameters (see `fields`).",
     "401": "Not signed in, or the session has ended.",
-    "403": "Not allowed: the role, or the object is not theirs (or a CSRF check failed).",
+    "403": (
+        "Not allowed: the role, or the object is not theirs (or a CSRF check failed); "
+        "`mfa_required`: a staff session without its second factor; "
+        "`reauthentication_required`: confirm the password first."
+    ),
     "404": "No such object, or not visible to this account.",
     "413": "The request is too large.",
     "415": "The body is not in a media type this operation reads.",
@@ -77,7 +81,9 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("400")
         if self._needs_sign_in():
             codes += ["401", "403"]
-        elif self.method in WRITE_METHODS and self._accepts_session_cookie():
+        elif self.view.get_authenticators():
+            # Open to anyone, but a staff session without its second factor is refused
+            # (mfa_required), and a write with a session cookie may fail its CSRF check.
             codes.append("403")
         if any(p["in"] == "path" for p in parameters) or self._is_paginated_list():
             codes.append("404")
@@ -92,9 +98,6 @@ class AutoSchema(openapi.AutoSchema):
             not isinstance(permission, permissions.AllowAny)
             for permission in self.view.get_permissions()
         )
-
-    def _accepts_session_cookie(self) -> bool:
-        return any(isinstance(a, SessionAuthentication) for a in self.view.get_authenticators())
 
     def _is_paginated_list(self) -> bool:
         return self.method == "GET" and self._is_list_view() and self._get_paginator() is not None
