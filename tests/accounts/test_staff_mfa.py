@@ -190,7 +190,7 @@ def test_no_code_is_issued_for_an_app_account(client, superuser, young_person):
 
 
 def test_staff_cannot_enrol_through_the_app_api_without_a_code(api_client, staff_93, superuser):
-    token = login_token(api_client, staff_93.email)
+    token = login_token(api_client, staff_93.email, second_factor=False)
     api_client.credentials(HTTP_X_SESSION_TOKEN=token)
     app_reauthenticate(api_client)
     secret = api_client.get(TOTP).json()["meta"]["secret"]

@@ -1,17 +1,8 @@
 """The demo app, and its public password, exist in development and tests only."""
 
-import secrets
-
 from django.conf import settings
 
-from tests.test_settings import _manage, _new_keyring
-
-PRODUCTION = {
-    "DJANGO_ENV": "production",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "jalon.example.org",
-    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
-}
+from tests.test_settings import _manage, production
 
 
 def test_production_settings_do_not_install_demo():
@@ -19,13 +10,12 @@ def test_production_settings_do_not_install_demo():
         "shell",
         "-c",
         "from django.conf import settings; print(settings.INSTALLED_APPS)",
-        VAULT_KEYRING=_new_keyring(),
-        **PRODUCTION,
+        **production(),
     )
     assert apps.returncode == 0, apps.stderr
     assert "'mentoring'" in apps.stdout
     assert "'demo'" not in apps.stdout
-    command = _manage("load_demo", VAULT_KEYRING=_new_keyring(), **PRODUCTION)
+    command = _manage("load_demo", **production())
     assert command.returncode != 0
     assert "Unknown command: 'load_demo'" in command.stderr
 

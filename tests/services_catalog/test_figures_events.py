@@ -126,7 +126,7 @@ def test_a_forged_forwarded_for_is_ignored_without_trusted_proxy(api_client, mak
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(settings, api_client, make_entry):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.1"]
     make_entry("Aide au logement", thematiques=[HOUSING])
     for client_address in ("203.0.113.1", "203.0.113.2"):
         api_client.get(
