@@ -110,6 +110,7 @@ class PendingBlob(models.Model):
     """
 
     blob_name = models.CharField(max_length=255, unique=True)
+    # Index: the clean-up task's "journaled over 60 minutes ago" (created_at < cutoff).
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:
@@ -187,16 +188,20 @@ class AccessEvent(SealedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_access_events"
     )
     # Not foreign keys: the log outlives the documents and shares it tells about.
+    # Index: one document's history across owners' logs (an incident review by an
+    # operator); no request path filters by it.
     document_id = models.UUIDField(db_index=True)
     document_type = Sealed(verbose_name=_("document type"))  # the owner's key, as the document's
     document_type_sealed = models.BinaryField(default=b"", blank=True)
     share_id = models.UUIDField(null=True, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.CharField(max_length=16, choices=Actor.choices)
+    # Index: readings of the log by period (created_at ranges), as an operator reviews one.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The owner's access log, newest first (GET /vault/access-log/, the export).
         indexes = [models.Index(fields=["owner", "-created_at"])]
 
     def __str__(self) -> str:
