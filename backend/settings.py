@@ -398,6 +398,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Vault export, new shares and account erasure need a proof of the password (or second
 # factor) this recent, by sign-in or by allauth's /auth/reauthenticate (seconds).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_MINUTES", default=5) * 60
+# Adding, removing or choosing an e-mail address asks for the same fresh proof: otherwise a
+# stolen token adds its own address, resets the password and reaches the vault. The
+# account's addresses are told of every such change.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 if SESSION_COOKIE_AGE <= SESSION_TOUCH_INTERVAL or SESSION_ABSOLUTE_AGE < SESSION_COOKIE_AGE:
     raise environ.ImproperlyConfigured(
         "SESSION_IDLE_HOURS must be over 1 and SESSION_MAX_DAYS cover it."
@@ -575,6 +580,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # redis-py puts an unfiltered handler of its own on this logger unless it exists.
+        "push_response": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
 # Celery's worker keeps this configuration instead of putting its own handlers on root.

@@ -105,13 +105,6 @@ TARGET_RATE = 1_000
 CAPTURED = 100  # reminders of the in-process dispatch whose queries are counted
 IN_PROCESS = 1_000  # reminders of the timed in-process dispatch
 FLOOR = 10_000  # reminders of the set-wise floor
-PLACES = [
-    ("Mission locale", "12 rue de la République, Saint-Denis"),
-    ("CAF", "Agence de Bobigny, 1 avenue Karl Marx"),
-    ("Préfecture : titre de séjour", "Préfecture de Seine-Saint-Denis"),
-    ("Médecin", "Centre de santé, 3 place du Marché"),
-    ("France Travail", "Agence de Montreuil"),
-]
 State = Reminder.State
 
 
@@ -151,12 +144,12 @@ def populate(total: int) -> list:
     step = 5_000
     for start in range(0, total, step):
         numbers = range(start, min(start + step, total))
+        # No title or place: they are sealed with the owner's key, and the reminders'
+        # texts never read them (they are discreet).
         appointments = Appointment.objects.bulk_create(
             [
                 Appointment(
                     owner=users[number % YOUNG_PEOPLE],
-                    title=PLACES[number % len(PLACES)][0],
-                    place=PLACES[number % len(PLACES)][1],
                     starts_at=due[number] + timedelta(minutes=60),
                     reminder_offsets=[60],
                 )

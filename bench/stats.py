@@ -383,11 +383,12 @@ def populate(counts: dict[str, int], window_start: datetime, now: datetime) -> d
     meetings = sql(
         f"""
         INSERT INTO {Meeting._meta.db_table}
-            (match_id, proposed_by_id, starts_at, duration_minutes, place, video_url, status,
+            (match_id, proposed_by_id, starts_at, duration_minutes, place_sealed, video_url_sealed,
+             status,
              reminder_offsets, created_at, updated_at)
         SELECT m.id, CASE WHEN random() < 0.5 THEN m.young_person_id ELSE m.mentor_id END,
             m.activated_at + random() * (coalesce(m.ended_at, %(now)s) - m.activated_at),
-            60, 'Café du centre', '',
+            60, ''::bytea, ''::bytea,
             (array['accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'accepted',
                    'accepted', 'accepted', 'declined', 'cancelled'])
                 [1 + floor(random() * 10)::int],
@@ -451,10 +452,12 @@ def populate(counts: dict[str, int], window_start: datetime, now: datetime) -> d
         INSERT INTO {Document._meta.db_table}
             (id, owner_id, user_key_id, category, content_type, size, wrapped_data_key,
              encrypted_title, encrypted_filename, encrypted_tags, encrypted_sha256, blob_name,
+             document_type_sealed, issue_date_sealed, expiry_date_sealed,
              created_at, updated_at)
         SELECT gen_random_uuid(), k.user_id, k.id,
             (%(types)s::text[])[1 + floor(random() * %(t)s)::int], 'application/pdf', 100000,
             '\\x00', '\\x00', '\\x00', '\\x00', '\\x00', 'bench/' || gen_random_uuid(),
+            ''::bytea, ''::bytea, ''::bytea,
             %(now)s - random() * interval '730 days', %(now)s
         FROM (
             SELECT id, user_id, 1 + floor(random() * 3)::int AS n FROM {UserKey._meta.db_table}

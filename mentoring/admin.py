@@ -42,7 +42,8 @@ class MentorProfileAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
         "applied_at",
     ]
     list_filter = ["status", ("departement", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["user__first_name", "user__email", "organisation"]
+    # Not the e-mail: staff never see it, nor find a person by it.
+    search_fields = ["user__first_name", "organisation"]
     list_select_related = ["user", "departement"]
     actions = ["approve", "reject", "suspend"]
     # What the volunteer declared is theirs to change (through the app); the coordinator

@@ -161,3 +161,30 @@ def test_the_mobile_app_journey_end_to_end(api_client):
 
     app.delete(f"{APP_AUTH}/auth/session")
     assert app.get("/api/v1/me/").status_code == 401
+
+
+def test_a_stale_token_cannot_add_its_own_address_to_take_the_account_over(
+    stale_client, young_person
+):
+    # Otherwise: add an address, verify it, reset the password through it, sign in, export.
+    from allauth.account.models import EmailAddress
+
+    before = list(EmailAddress.objects.filter(user=young_person).values_list("email", flat=True))
+    response = stale_client.post(
+        f"{APP_AUTH}/account/email", {"email": "attacker@evil.example"}, format="json"
+    )
+    assert response.status_code == 401, response.content
+    flows = [flow["id"] for flow in response.json()["data"]["flows"]]
+    assert "reauthenticate" in flows
+    after = list(EmailAddress.objects.filter(user=young_person).values_list("email", flat=True))
+    assert after == before
+    assert not any("attacker@evil.example" in message.to for message in mail.outbox)
+
+    response = stale_client.post(
+        f"{APP_AUTH}/auth/reauthenticate", {"password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    response = stale_client.post(
+        f"{APP_AUTH}/account/email", {"email": "nouvelle@example.org"}, format="json"
+    )
+    assert response.status_code == 200, response.content
