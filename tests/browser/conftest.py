@@ -95,13 +95,15 @@ class Browser:
         self._thread.submit(self._stop).result()
         self._thread.shutdown()
 
-    def visit(self, url, steps, *, width, height):
-        return self._thread.submit(self._visit, url, steps, width, height).result(timeout=120)
+    def visit(self, url, steps, *, width, height, locale):
+        return self._thread.submit(self._visit, url, steps, width, height, locale).result(
+            timeout=120
+        )
 
-    def _visit(self, url, steps, width, height):
+    def _visit(self, url, steps, width, height, locale):
         # A fresh context per visit: no cookie, cache or storage from another test.
         context = self._chromium.new_context(
-            locale="fr-FR", viewport={"width": width, "height": height}, accept_downloads=True
+            locale=locale, viewport={"width": width, "height": height}, accept_downloads=True
         )
         context.set_default_timeout(10_000)
         try:
@@ -122,11 +124,14 @@ def browser(chromium_executable):
 
 @pytest.fixture
 def visit(browser, live_server):
-    """``visit(path, steps, width=1280, height=800)``: open ``path`` of the live server in
-    a French browser and run ``steps(page, log)`` there (in the browser's thread, see
-    ``Browser``); returns what ``steps`` returns, raises what it raises."""
+    """``visit(path, steps, width=1280, height=800, locale="fr-FR")``: open ``path`` of the
+    live server in a browser (French unless told) and run ``steps(page, log)`` there (in
+    the browser's thread, see ``Browser``); returns what ``steps`` returns, raises what it
+    raises."""
 
-    def _visit(path, steps, *, width=1280, height=800):
-        return browser.visit(live_server.url + path, steps, width=width, height=height)
+    def _visit(path, steps, *, width=1280, height=800, locale="fr-FR"):
+        return browser.visit(
+            live_server.url + path, steps, width=width, height=height, locale=locale
+        )
 
     return _visit

@@ -2,6 +2,7 @@
 uses it: in a real browser, against a real server, with a document uploaded through the
 API (real storage, real encryption)."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -133,6 +134,19 @@ def test_a_closed_link_says_so_in_french(
         return log.errors
 
     assert visit(f"{PAGE}#{new['token']}", steps) == []
+
+
+def test_the_expiry_is_written_the_french_way_whatever_the_browser(visit, new_link):
+    new = new_link()
+
+    def steps(page, log):
+        # A German browser gets the page in French (the site's language): its date too.
+        assert page.locator("html").get_attribute("lang") == "fr"
+        page.get_by_role("heading", name="Attestation CAF").wait_for()
+        return page.locator("#expires").inner_text()
+
+    expires = visit(f"{PAGE}#{new['token']}", steps, locale="de-DE")
+    assert re.fullmatch(r"Lien valable jusqu'au \d{1,2} \w+ \d{4} à \d{2}:\d{2}", expires), expires
 
 
 def test_the_token_and_code_travel_in_headers_never_in_a_url(visit, new_link, live_server):
