@@ -47,7 +47,11 @@
     document.getElementById("title").textContent = details.title;
     document.getElementById("kind").textContent = details.document_type_label;
     document.getElementById("expires").textContent = details.expires_at
-      ? body.dataset.expires + " " + new Date(details.expires_at).toLocaleString()
+      ? body.dataset.expires + " " + new Date(details.expires_at).toLocaleString(
+        // The page's language, not the browser's: a French page writes French dates.
+        document.documentElement.lang || undefined,
+        { dateStyle: "long", timeStyle: "short" }
+      )
       : "";
   }
 
