@@ -2,20 +2,18 @@
 and every admin page takes a session that passed the second factor."""
 
 import re
-import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import StaffEnrolment
-from tests.conftest import APP_AUTH, PASSWORD, login_token
+from tests.conftest import APP_AUTH, PASSWORD, login_token, totp_code_for_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +23,7 @@ TOTP = f"{APP_AUTH}/account/authenticators/totp"
 
 def totp_code(secret: str) -> str:
     """The code an authenticator app shows now for ``secret``."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code_for_secret(secret)
 
 
 def app_reauthenticate(api_client) -> None:
