@@ -135,35 +135,28 @@ def rewrap_all() -> int:
     return changed
 
 
-def seal_all_in_the_clear(authenticator_model) -> int:
-    """Seal the secrets still in the clear (the data migration; it passes its model)."""
+def _rewrite_secrets(authenticator_model, rewrite) -> int:
+    # Both directions of the data migration: each secret through ``rewrite``, a row saved
+    # only when it changed (so a second run changes nothing).
     changed = 0
     for authenticator in authenticator_model.objects.filter(type__in=list(_SEALED_FIELDS)):
-        fields = _SEALED_FIELDS[authenticator.type]
-        data = _transform(
-            authenticator.data,
-            fields,
-            lambda value: value if is_sealed(value) else seal_secret(value),
-        )
+        data = _transform(authenticator.data, _SEALED_FIELDS[authenticator.type], rewrite)
         if data != authenticator.data:
             authenticator.data = data
             authenticator.save(update_fields=["data"])
             changed += 1
     return changed
+
+
+def seal_all_in_the_clear(authenticator_model) -> int:
+    """Seal the secrets still in the clear (the data migration; it passes its model)."""
+    return _rewrite_secrets(
+        authenticator_model, lambda value: value if is_sealed(value) else seal_secret(value)
+    )
 
 
 def open_all_sealed(authenticator_model) -> int:
     """Put the sealed secrets back in the clear (the data migration, reversed)."""
-    changed = 0
-    for authenticator in authenticator_model.objects.filter(type__in=list(_SEALED_FIELDS)):
-        fields = _SEALED_FIELDS[authenticator.type]
-        data = _transform(
-            authenticator.data,
-            fields,
-            lambda value: open_secret(value) if is_sealed(value) else value,
-        )
-        if data != authenticator.data:
-            authenticator.data = data
-            authenticator.save(update_fields=["data"])
-            changed += 1
-    return changed
+    return _rewrite_secrets(
+        authenticator_model, lambda value: open_secret(value) if is_sealed(value) else value
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mentoring import tasks
 from mentoring.models import Conversation, ConversationReport, Match, Message
-from tests.accounts.test_erasure_everywhere import (
+from tests.accounts.erasure import (
     active_match,
     apply_as_mentor,
     approve,
@@ -26,8 +26,6 @@ from tests.accounts.test_erasure_everywhere import (
 from tests.accounts.traces import Person, traces_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-MATCHES = "/api/v1/mentoring/matches/"
 
 
 @pytest.fixture
@@ -43,6 +41,9 @@ def youth():
 @pytest.fixture
 def volunteer():
     return make_volunteer()
+
+
+MATCHES = "/api/v1/mentoring/matches/"
 
 
 @pytest.fixture
