@@ -16,6 +16,7 @@ from accounts.roles import ADMIN_ROLES, Role
 from mentoring import services as mentoring_services
 from mentoring.models import Match, MentorProfile
 from tests.conftest import PASSWORD, login_token
+from tests.mentoring.factories import request_data
 
 from .traces import Person, traces_of
 
@@ -124,19 +125,7 @@ def active_match(youth, volunteer, coordinator):
     """A young person who searched the catalogue, asked for a mentor and talks with them."""
     young = signed_in(youth)
     assert young.get("/api/v1/catalogue/entries/", {"q": "logement"}).status_code == 200
-    response = young.post(
-        REQUEST,
-        {
-            "needs": ["housing"],
-            "languages": ["fr"],
-            "commune_code": "93008",
-            "latitude": 48.9,
-            "longitude": 2.45,
-            "meeting_mode": "both",
-            "availability": ["wed_evening"],
-        },
-        format="json",
-    )
+    response = young.post(REQUEST, request_data(), format="json")
     assert response.status_code == 201, response.content
     request = youth.mentoring_requests.get()
     match = mentoring_services.match_create(request=request, mentor=volunteer, origin="coordinator")
