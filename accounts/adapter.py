@@ -14,6 +14,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # serve staff signing in to the admin; their accounts are made by an administrator.
         return request.path.startswith("/_allauth/")
 
+    def get_login_redirect_url(self, request) -> str:
+        # Référents work in the professional space, never in the admin.
+        if request.user.is_authenticated and request.user.role == Role.REFERENT:
+            return "/pro/"
+        return super().get_login_redirect_url(request)
+
     def save_user(self, request, user, form, commit=True):
         # A young person unless they signed up as a volunteer mentor (accounts.forms).
         user.role = form.cleaned_data.get("account_type") or Role.YOUNG_PERSON

@@ -21,7 +21,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 
-from .roles import ADMIN_ROLES
+from .roles import ADMIN_ROLES, ALWAYS_SECOND_FACTOR_ROLES
 from .services import activity_record
 
 # Sign-in proofs that count as "the person is here": the password, or a second factor.
@@ -33,8 +33,8 @@ TOUCHED_AT_KEY = "jalon_touched_at"
 class SecondFactorRequired(exceptions.PermissionDenied):
     default_code = "mfa_required"
     default_detail = _(
-        "Staff accounts must sign in with their second factor (TOTP) to use the API. "
-        "Set it up in the admin panel if you have not yet."
+        "This account must sign in with its second factor (TOTP) to use the API. "
+        "Set it up in the admin panel (staff) or the professional space (référents)."
     )
 
 
@@ -70,12 +70,16 @@ def session_recently_authenticated(session: SessionBase, user) -> bool:
     return bool(times) and time.time() - max(times) < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
 
 
+def second_factor_required(user) -> bool:
+    """Whether every session of ``user`` must have passed a second factor: staff with
+    ``STAFF_REQUIRE_MFA``, and référents always (they see young people's data)."""
+    if user.role in ALWAYS_SECOND_FACTOR_ROLES:
+        return True
+    return bool(settings.STAFF_REQUIRE_MFA and is_staff_account(user))
+
+
 def _check_second_factor(user, session: SessionBase) -> None:
-    if (
-        settings.STAFF_REQUIRE_MFA
-        and is_staff_account(user)
-        and not session_passed_second_factor(session, user)
-    ):
+    if second_factor_required(user) and not session_passed_second_factor(session, user):
         raise SecondFactorRequired()
 
 

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     DEPARTEMENT_STAFF = "departement_staff", _("Département staff")
     PARTNER = "partner", _("Partner organisation")
     NATIONAL_EDITOR = "national_editor", _("National editor")
+    REFERENT = "referent", _("Référent")
 
 
 # Roles that work in the admin panel (they get ``is_staff``).
@@ -42,10 +43,20 @@ _CATALOGUE_CURATION = (
     | {"services_catalog.publish_entry", "services_catalog.view_thematique"}
 )
 
+# Roles whose every session must have passed a second factor, whatever the settings:
+# référents see young people's personal data from their first day.
+ALWAYS_SECOND_FACTOR_ROLES = frozenset({Role.REFERENT})
+
+# Staff and coordinators invite their département's référents and close their accounts
+# (referents.admin): the accounts only, never what a young person shares with them.
+_REFERENT_INVITATIONS = _crud("referents", "referentprofile", "view", "add", "change")
+
 # Model permissions ("app_label.codename") granted to each admin role.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.YOUNG_PERSON: frozenset(),
     Role.MENTOR: frozenset(),
+    # Référents work in /pro/, never in the admin panel.
+    Role.REFERENT: frozenset(),
     Role.COORDINATOR: frozenset(
         {"accounts.view_departement", "accounts.view_departementcontact"}
         | _crud("mentoring", "mentorprofile", "view", "change")
@@ -53,11 +64,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("mentoring", "match", "view", "change")
         | _crud("mentoring", "departementmentoring", *_ALL)
         | _crud("mentoring", "conversationreport", "view", "change")
+        | _REFERENT_INVITATIONS
     ),
     Role.DEPARTEMENT_STAFF: frozenset(
         {"accounts.view_departement"}
         | _crud("accounts", "departementcontact", *_ALL)
         | _CATALOGUE_CURATION
+        | _REFERENT_INVITATIONS
     ),
     # Partners propose entries (drafts they submit); staff review and publish them.
     Role.PARTNER: frozenset(

@@ -95,3 +95,8 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
     for section, exporter in personal_data.exporters().items():
         export[section] = exporter(user)
     return export
+
+
+def departement_with_contacts(*, code: str) -> Departement | None:
+    """The département of INSEE ``code`` with the contacts its staff publish, or None."""
+    return Departement.objects.prefetch_related("contacts").filter(code=code.upper()).first()

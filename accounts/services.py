@@ -200,6 +200,18 @@ def staff_enrolment_issue(*, user: User, issued_by: User | None = None) -> str:
         raise EnrolmentRefused(_("Only an active staff account receives an enrolment code."))
     if issued_by is not None and not (issued_by.is_active and issued_by.is_superuser):
         raise EnrolmentRefused(_("Only a superuser issues enrolment codes."))
+    return enrolment_code_create(
+        user=user, issued_by=issued_by, hours=settings.STAFF_ENROLMENT_CODE_HOURS
+    )
+
+
+def enrolment_code_create(*, user: User, issued_by: User | None, hours: int) -> str:
+    """Issue ``user``'s single-use enrolment code, valid ``hours``; return it, shown once.
+
+    It replaces any earlier unused one. Who may issue it is the caller's check: a
+    superuser for staff (``staff_enrolment_issue``), the département's staff for a
+    référent they invite (``referents.services``).
+    """
     StaffEnrolment.objects.filter(user=user, used_at__isnull=True).delete()
     code = "".join(secrets.choice(_ENROLMENT_ALPHABET) for _ in range(_ENROLMENT_LENGTH))
     now = timezone.now()
@@ -208,15 +220,30 @@ def staff_enrolment_issue(*, user: User, issued_by: User | None = None) -> str:
         issued_by=issued_by,
         code_hash=make_password(code),
         created_at=now,
-        expires_at=now + timedelta(hours=settings.STAFF_ENROLMENT_CODE_HOURS),
+        expires_at=now + timedelta(hours=hours),
     )
     logger.info("Enrolment code issued for account %s by %s", user.pk, issued_by and issued_by.pk)
     return "-".join(code[i : i + 4] for i in range(0, _ENROLMENT_LENGTH, 4))
 
 
+def enrolment_code_check(*, user: User, code: str) -> bool:
+    """Whether ``code`` is ``user``'s latest unused, unexpired enrolment code (not spent)."""
+    enrolment = (
+        StaffEnrolment.objects.filter(
+            user=user, used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return enrolment is not None and check_password(
+        _enrolment_code_normalise(code), enrolment.code_hash
+    )
+
+
 def staff_enrolment_required(user: User) -> bool:
-    """Whether ``user`` needs an enrolment code to set up TOTP: every staff account."""
-    return bool(user.is_staff or user.is_superuser)
+    """Whether ``user`` needs an enrolment code to set up TOTP: every staff account, and
+    référents (their invitation carries the code)."""
+    return bool(user.is_staff or user.is_superuser or user.role == Role.REFERENT)
 
 
 def staff_enrolment_consume(*, user: User, code: str) -> None:

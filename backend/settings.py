@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "services_catalog",
     "vault",
     "mentoring",
+    "referents",
     "figures",  # above every app it counts (the layers in the README)
 ]
 if not PRODUCTION:
@@ -280,11 +281,29 @@ CELERY_BEAT_SCHEDULE["purge-expired-safety-material"] = {
     "schedule": crontab(minute=15, hour=3),
 }
 
+# Référents: how long an invitation to the professional space (its enrolment code) and a
+# code to link a young person last, in days. Links past their end date are written down
+# as ended every night (reads already hide them).
+REFERENT_INVITATION_DAYS = env.int("REFERENT_INVITATION_DAYS", default=7)
+REFERENT_LINK_CODE_DAYS = env.int("REFERENT_LINK_CODE_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["end-referent-links-past-end-date"] = {
+    "task": "referents.tasks.end_links_past_end_date",
+    "schedule": crontab(minute=5, hour=0),
+}
+CELERY_BEAT_SCHEDULE["ask-adult-confirmation-of-referent-links"] = {
+    "task": "referents.tasks.ask_adult_confirmation",
+    "schedule": crontab(minute=0, hour=9),  # in the morning, not at midnight
+}
+# The address people open (links in e-mails to référents).
+JALON_PUBLIC_URL = env.str("JALON_PUBLIC_URL", default="http://127.0.0.1:8000")
+
 # --- Files ------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
+# Jalon's own look (backend/static/jalon/): the sign-in pages, /pro/ and the share page.
+STATICFILES_DIRS = [BASE_DIR / "backend" / "static"]
 VAULT_STORAGE_ROOT = Path(env.str("VAULT_STORAGE_ROOT", default=str(VAR_DIR / "vault")))
 # The vault's blobs are encrypted (backend/crypto/). They go to S3-compatible object
 # storage when a bucket is set, otherwise to local files readable by this user only.
@@ -507,6 +526,8 @@ REST_FRAMEWORK = {
         "vault_export": "10/hour",
         "vault_share_link": "60/minute",
         "messages": env.str("API_THROTTLE_MESSAGES", default="30/minute"),
+        # Typing a référent's invitation code: on top of the ten wrong codes an hour.
+        "referent_codes": "30/hour",
     },
     "NUM_PROXIES": 0,  # REMOTE_ADDR, as TrustedProxyMiddleware resolved it
     "EXCEPTION_HANDLER": "backend.api.exceptions.api_exception_handler",
@@ -532,6 +553,7 @@ SPECTACULAR_SETTINGS = {
         "EntryStatusEnum": "services_catalog.models.Entry.Status",
         "DemarcheStatusEnum": "services_catalog.models.Demarche.Status",
         "ShareKindEnum": "vault.models.Share.Kind",
+        "ReferentScopeEnum": "referents.models.Scope",
         "DomainEnum": "mentoring.vocabulary.Domain",
         "GenderEnum": "mentoring.vocabulary.Gender",
         "MeetingModeEnum": "mentoring.vocabulary.MeetingMode",

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("services_catalog.urls")),
     path("", include("vault.urls")),
     path("", include("mentoring.urls")),
+    path("", include("referents.urls")),
     path("", include("figures.urls")),
 ]
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # What a share link opens in a browser (the token after "#", never sent).
     path("partage/", include("vault.pages")),
+    # The professional space of référents (server-rendered pages).
+    path("pro/", include("referents.page_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, even with DEBUG on and without a final

@@ -32,6 +32,8 @@ DEMO_ACCOUNTS = [
     ("mentor.75@demo.jalon.fr", Role.MENTOR, "Inès", ()),
     ("jeune.93@demo.jalon.fr", Role.YOUNG_PERSON, "Aminata", ()),
     ("jeune.75@demo.jalon.fr", Role.YOUNG_PERSON, "Yanis", ()),
+    ("referent.93@demo.jalon.fr", Role.REFERENT, "Léa", ()),
+    ("referent.75@demo.jalon.fr", Role.REFERENT, "Karim", ()),
 ]
 
 DEMO_PROFILES = {

@@ -10,6 +10,7 @@ from .accounts import load_demo_accounts
 from .activity import load_demo_activity
 from .catalogue import load_demo_catalogue
 from .mentoring import load_demo_mentoring
+from .referents import load_demo_referents
 from .vault import load_demo_vault
 
 
@@ -21,6 +22,7 @@ class DemoLoaded:
     catalogue: Counter
     documents: int
     mentor_applications: int
+    referents: int
     activity: Counter
 
 
@@ -35,5 +37,6 @@ def load_demo(*, today: date | None = None) -> DemoLoaded:
     catalogue = load_demo_catalogue()
     documents = load_demo_vault()
     mentor_applications = load_demo_mentoring()
+    referents = load_demo_referents()
     activity = load_demo_activity(today)
-    return DemoLoaded(accounts, catalogue, documents, mentor_applications, activity)
+    return DemoLoaded(accounts, catalogue, documents, mentor_applications, referents, activity)

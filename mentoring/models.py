@@ -441,6 +441,9 @@ class Appointment(SealedModel):
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(default=60)
     reminder_offsets = models.JSONField(default=_default_offsets, blank=True)
+    # The young person marks an appointment as shared: the référents they let see their
+    # appointments (referents.models.Scope.APPOINTMENTS) see it, the others do not.
+    shared_with_referents = models.BooleanField(_("shared with my référents"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

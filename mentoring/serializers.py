@@ -339,6 +339,7 @@ class AppointmentSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "place",
             "notes",
             "reminder_offsets",
+            "shared_with_referents",
             "created_at",
             "updated_at",
         ]

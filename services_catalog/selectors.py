@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from opening_hours import OpeningHours
 from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, YoungPersonProfile
 
-from .models import Demarche, Entry, EntryRemoval
+from .models import Demarche, Entry, EntryRemoval, Structure
 from .text import crude_stem, search_terms
 from .vocabulary import departement_of_commune, departement_of_postcode
 
@@ -406,3 +406,195 @@ def search_departement(params: dict) -> str | None:
     if params.get("postcode"):
         return departement_of_postcode(params["postcode"])
     return None
+
+
+# --- Reception places ("vers qui me tourner") --------------------------------------------
+
+# A reception place is where someone receives a young person in person to listen, inform
+# and point them on: a mission locale, a CCAS, a point d'accueil écoute jeunes, a maison
+# des adolescents, France services, a CAF or CPAM counter, a point information jeunesse...
+# The catalogue has no structure typology, so the rule reads the entry: a visible entry of
+# data·inclusion type "accompagnement" or "information", received in person
+# ("en-presentiel"), with a place to go to (an address or a position). Workshops, trainings,
+# financial and material aid are services one is sent to, not places to turn to.
+RECEPTION_TYPES = ("accompagnement", "information")
+IN_PERSON = "en-presentiel"
+# Farther than this, a place is not "near" (and the bounding box keeps the query small).
+RECEPTION_RADIUS_KM = 30.0
+
+
+# What a reception place shows (``referents.contacts``): not the body nor the search vector.
+PLACE_FIELDS = (
+    "id",
+    "title",
+    "scope",
+    "radius_km",
+    "departement_id",
+    "adresse",
+    "code_postal",
+    "commune",
+    "commune_code",
+    "latitude",
+    "longitude",
+    "telephone",
+    "courriel",
+    "horaires_accueil",
+    "structure__name",
+    "structure__adresse",
+    "structure__code_postal",
+    "structure__commune",
+    "structure__latitude",
+    "structure__longitude",
+    "structure__telephone",
+    "structure__courriel",
+    "structure__site_web",
+    "structure__horaires_accueil",
+)
+
+
+def reception_places() -> QuerySet[Entry]:
+    """Visible entries that are reception places (the rule above), with their structure."""
+    return (
+        entries_visible()
+        .filter(type__in=RECEPTION_TYPES, modes_accueil__icontains=f'"{IN_PERSON}"')
+        .filter(~Q(adresse="") | Q(latitude__isnull=False, longitude__isnull=False))
+        .select_related("structure")
+        .only(*PLACE_FIELDS)
+    )
+
+
+def commune_position(*, commune_code: str = "", postcode: str = "") -> tuple[float, float] | None:
+    """Where a commune is, estimated from the catalogue's own located places in it.
+
+    The project keeps no table of commune coordinates: the average position of the located
+    structures and visible entries of ``commune_code``, else of ``postcode``; None when
+    the catalogue knows no place there. Two queries, whatever the catalogue's size.
+    """
+    columns = {"code_postal": postcode, "commune_code": commune_code}
+    wanted = {column: value for column, value in columns.items() if value}
+    if not wanted:
+        return None
+    totals = dict.fromkeys(wanted, (0.0, 0.0, 0))
+    for queryset in (Structure.objects.all(), entries_visible()):
+        aggregates, anywhere = {}, Q(pk__in=[])
+        for column, value in wanted.items():
+            match = Q(**{column: value})
+            anywhere |= match
+            aggregates[f"{column}_lat"] = Sum("latitude", filter=match)
+            aggregates[f"{column}_lon"] = Sum("longitude", filter=match)
+            aggregates[f"{column}_count"] = Count("pk", filter=match)
+        row = queryset.filter(anywhere, latitude__isnull=False, longitude__isnull=False).aggregate(
+            **aggregates
+        )
+        for column, (lat_sum, lon_sum, count) in totals.items():
+            if row[f"{column}_count"]:
+                totals[column] = (
+                    lat_sum + row[f"{column}_lat"],
+                    lon_sum + row[f"{column}_lon"],
+                    count + row[f"{column}_count"],
+                )
+    for column in ("commune_code", "code_postal"):  # the commune first, else the postcode
+        lat_sum, lon_sum, count = totals.get(column, (0.0, 0.0, 0))
+        if count:
+            return lat_sum / count, lon_sum / count
+    return None
+
+
+def _applies_around(*, commune_code: str, departement_code: str) -> Q:
+    """Entries that serve someone of ``commune_code`` (or only ``departement_code``), once
+    the query has measured ``distance_km``: radius entries within their radius, wherever
+    they are curated (a neighbouring département's place across the street counts)."""
+    if commune_code:
+        by_zone = (
+            Q(scope=Entry.Scope.NATIONAL)
+            | _zone_includes(departement_code)
+            | Q(scope=Entry.Scope.COMMUNES, zone_communes__contains=commune_code)
+        )
+    else:
+        by_zone = (
+            Q(scope=Entry.Scope.NATIONAL)
+            | _zone_includes(departement_code)
+            | Q(scope=Entry.Scope.COMMUNES, departement_id=departement_code)
+        )
+    return by_zone | Q(scope=Entry.Scope.RADIUS, distance_km__lte=F("radius_km"))
+
+
+def reception_places_near(
+    *,
+    commune_code: str = "",
+    postcode: str = "",
+    departement_code: str = "",
+    position: tuple[float, float] | None = None,
+    limit: int = 8,
+) -> list[Entry]:
+    """The reception places that serve a young person, nearest first; one query.
+
+    With ``position`` (see ``commune_position``): located places within
+    ``RECEPTION_RADIUS_KM`` (a bounding box first, on the latitude/longitude index), each
+    with ``distance_km``. Without: the places curated in the département or in the same
+    postcode, same commune first, then same postcode, then the rest of the département,
+    each with ``distance_km`` None. Several entries of one structure are one place: the
+    nearest (or first by title) stands for it, the others are in its ``other_entries``.
+    """
+    if not departement_code:
+        departement_code = (
+            departement_of_commune(commune_code)
+            if commune_code
+            else departement_of_postcode(postcode) or ""
+        )
+    if not departement_code:
+        return []
+    places = reception_places()
+    if position is not None:
+        lat, lon = position
+        places = within_radius(places, lat, lon, RECEPTION_RADIUS_KM).filter(
+            _applies_around(commune_code=commune_code, departement_code=departement_code)
+        )
+        ordering = [F("distance_km").asc(), "title", "pk"]
+    else:
+        nearby = Q(departement_id=departement_code)
+        if postcode:
+            nearby |= Q(code_postal=postcode)
+        places = places.filter(nearby).filter(
+            applies_in_commune(commune_code)
+            if commune_code
+            else applies_in_departement(departement_code)
+        )
+        closeness = Case(
+            When(Q(commune_code=commune_code) & ~Q(commune_code=""), then=0),
+            When(Q(code_postal=postcode) & ~Q(code_postal=""), then=1),
+            default=2,
+        )
+        places = places.annotate(closeness=closeness, distance_km=Value(None, FloatField()))
+        ordering = ["closeness", "title", "pk"]
+    # A few rows more than shown, for structures that have several entries; still bounded.
+    rows = list(places.order_by(*ordering)[: limit * 4])
+    chosen: dict[tuple[str, int], Entry] = {}
+    for entry in rows:
+        key = ("structure", entry.structure_id) if entry.structure_id else ("entry", entry.pk)
+        if key in chosen:
+            chosen[key].other_entries.append(entry)
+        elif len(chosen) < limit:
+            entry.other_entries = []
+            chosen[key] = entry
+    return list(chosen.values())
+
+
+def opening_state(hours: str, moment: datetime) -> tuple[bool, datetime | None]:
+    """(open at ``moment``, when that changes next) for OpenStreetMap ``hours``.
+
+    Unknown or unreadable hours are (False, None): not known to be open. The change is
+    an aware datetime in the project's time zone, None if never within the hours.
+    """
+    if not hours:
+        return False, None
+    local = timezone.localtime(moment).replace(tzinfo=None)
+    try:
+        parsed = OpeningHours(hours)
+        is_open = parsed.is_open(local)
+        change = parsed.next_change(local)
+    except Exception:  # hours saved before validation existed: not known to be open
+        return False, None
+    if change is None:
+        return is_open, None
+    return is_open, timezone.make_aware(change)

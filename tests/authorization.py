@@ -35,6 +35,11 @@ ROLES = (
     "other_young_person",  # 75: an outsider
     "mentor",  # the young person's mentor, in 93
     "mentor_75",  # a mentor in no match with them
+    "referent",  # 93, linked by the young person with every scope
+    "referent_few_scopes",  # 93, linked with the profile scope only
+    "referent_unlinked",  # 93, linked by nobody
+    "referent_ended",  # 93, the young person ended the link
+    "referent_75",  # a référent of Paris, linked by nobody
     "coordinator_93",
     "staff_93",  # département staff (curators)
     "staff_75",

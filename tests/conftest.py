@@ -222,6 +222,11 @@ def totp_code(user) -> str:
     return code
 
 
+def second_factor_required_of(user) -> bool:
+    """Staff and référents sign in with their second factor (whatever the settings)."""
+    return bool(user.is_staff or user.is_superuser or user.role == Role.REFERENT)
+
+
 def login_token(
     client: APIClient, email: str, password: str = PASSWORD, *, second_factor: bool = True
 ) -> str:
@@ -233,7 +238,7 @@ def login_token(
     password alone (as before it enrols).
     """
     user = User.objects.filter(email__iexact=email).first()
-    if second_factor and user is not None and (user.is_staff or user.is_superuser):
+    if second_factor and user is not None and second_factor_required_of(user):
         totp_enrol(user)
     response = client.post(
         f"{APP_AUTH}/auth/login", {"email": email, "password": password}, format="json"
@@ -280,3 +285,113 @@ def client_for():
         return client
 
     return _client
+
+
+# --- Référents: linked (every scope, or fewer), not linked, link ended, of another département
+
+
+def _referent(make_user, email, *, first_name, departement, structure_name, profession):
+    """A référent's account with its profile, working at a structure of ``departement``."""
+    from referents.models import ReferentProfile
+    from services_catalog.models import Structure
+
+    user = make_user(email, Role.REFERENT, first_name=first_name)
+    structure = Structure.objects.create(departement_id=departement, name=structure_name)
+    ReferentProfile.objects.create(
+        user=user, departement_id=departement, structure=structure, profession=profession
+    )
+    return user
+
+
+def _linked(referent, young_person, scopes):
+    """The young person accepts the référent's code: the link their consent makes."""
+    from referents import services as referent_services
+
+    invitation, _code = referent_services.invitation_code_create(
+        referent=referent, label=young_person.first_name, suggested_scopes=scopes
+    )
+    return referent_services.invitation_accept(
+        young_person=young_person, invitation=invitation, scopes=scopes
+    )
+
+
+@pytest.fixture
+def referent(make_user, young_person):
+    """A référent of 93 whom the young person of 93 linked with every scope."""
+    from referents.models import Profession, Scope
+
+    user = _referent(
+        make_user,
+        "lea.referente@example.org",
+        first_name="Léa",
+        departement="93",
+        structure_name="MECS Les Tilleuls",
+        profession=Profession.ASE_EDUCATOR,
+    )
+    _linked(user, young_person, Scope.values)
+    return user
+
+
+@pytest.fixture
+def referent_few_scopes(make_user, young_person):
+    """A référent of 93 whom the young person of 93 linked with the profile scope only."""
+    from referents.models import Profession, Scope
+
+    user = _referent(
+        make_user,
+        "karim.referent@example.org",
+        first_name="Karim",
+        departement="93",
+        structure_name="Mission locale de Bondy",
+        profession=Profession.MISSION_LOCALE,
+    )
+    _linked(user, young_person, [Scope.PROFILE])
+    return user
+
+
+@pytest.fixture
+def referent_unlinked(make_user):
+    """A référent of 93 whom nobody linked."""
+    from referents.models import Profession
+
+    return _referent(
+        make_user,
+        "sophie.referente@example.org",
+        first_name="Sophie",
+        departement="93",
+        structure_name="Service social de Montreuil",
+        profession=Profession.SOCIAL_WORKER,
+    )
+
+
+@pytest.fixture
+def referent_ended(make_user, young_person):
+    """A référent of 93 whom the young person of 93 linked, then unlinked."""
+    from referents import services as referent_services
+    from referents.models import Profession, Scope
+
+    user = _referent(
+        make_user,
+        "bruno.referent@example.org",
+        first_name="Bruno",
+        departement="93",
+        structure_name="Foyer de Pantin",
+        profession=Profession.CARE_HOME_EDUCATOR,
+    )
+    referent_services.link_end(link=_linked(user, young_person, Scope.values))
+    return user
+
+
+@pytest.fixture
+def referent_75(make_user):
+    """A référent of Paris, linked with nobody."""
+    from referents.models import Profession
+
+    return _referent(
+        make_user,
+        "claire.referente@example.org",
+        first_name="Claire",
+        departement="75",
+        structure_name="Mission locale de Paris",
+        profession=Profession.MISSION_LOCALE,
+    )

@@ -14,13 +14,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Departement
+from accounts.roles import Role
 from mentoring import agenda, conversations
 from mentoring import services as mentoring
 from mentoring.models import Notification
+from referents import services as referents
+from referents.models import Profession, ReferentProfile
 from services_catalog import services as catalogue
-from services_catalog.models import Entry
+from services_catalog.models import Entry, Structure
 from tests.authorization import API_PREFIX, client_as
 from tests.mentoring.factories import mentor_application, mentoring_match
+from tests.referents import links as referent_links
 from tests.vault.conftest import make_document  # noqa: F401 - a fixture, shared
 from vault import services as vault
 
@@ -222,6 +226,58 @@ def my_notifications(request):
     return young_person, "me/notifications/", add
 
 
+def _referent(request, index: int):
+    """Référent number ``index`` of 93, at a structure of their own."""
+    user = request.getfixturevalue("make_user")(
+        f"referent.{index}@example.org", Role.REFERENT, first_name=f"Référent {index}"
+    )
+    structure = Structure.objects.create(departement_id="93", name=f"Structure {index}")
+    ReferentProfile.objects.create(
+        user=user, departement_id="93", structure=structure, profession=Profession.SCHOOL
+    )
+    return user
+
+
+def my_referents(request):
+    young_person = request.getfixturevalue("young_person")
+
+    def add(index):
+        referent_links.link(_referent(request, index), young_person, ["profile"])
+
+    return young_person, "me/referents/", add
+
+
+def my_referent_invitations(request):
+    young_person = request.getfixturevalue("young_person")
+
+    def add(index):
+        referent_links.account_invitation(_referent(request, index), young_person)
+
+    return young_person, "me/referents/invitations/", add
+
+
+def my_referent_notes(request):
+    young_person = request.getfixturevalue("young_person")
+    link = referent_links.link(_referent(request, 0), young_person, ["profile"])
+
+    def add(index):
+        referents.note_add(link=link, body=f"Note {index}")
+
+    return young_person, "me/referents/notes/", add
+
+
+def my_referent_proposals(request):
+    young_person = request.getfixturevalue("young_person")
+
+    def add(index):
+        # From a référent each, so that each row names its own.
+        link = referent_links.link(_referent(request, index), young_person, ["demarches"])
+        entry = referent_links.catalogue_entry(f"Démarche {index}")
+        referents.demarche_propose(link=link, entry_id=entry.pk)
+
+    return young_person, "me/referents/proposals/", add
+
+
 # Route (as the authorization matrices name it) -> case.
 LIST_CASES = {
     "departements/": departements,
@@ -240,6 +296,10 @@ LIST_CASES = {
     "me/appointments/": my_appointments,
     "me/devices/": my_devices,
     "me/notifications/": my_notifications,
+    "me/referents/": my_referents,
+    "me/referents/invitations/": my_referent_invitations,
+    "me/referents/notes/": my_referent_notes,
+    "me/referents/proposals/": my_referent_proposals,
 }
 # A list shorter than six rows at most.
 MOST_ROWS = {"mentoring/request/proposals/": 5}

@@ -17,13 +17,16 @@ from django.apps import apps
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "vault", "services_catalog", "mentoring", "figures")
+APPS = ("accounts", "vault", "services_catalog", "mentoring", "referents", "figures")
 ORM_READS = {"filter", "get", "exclude", "get_or_create", "first"}
 
 
 def _view_modules() -> list[Path]:
-    """Every module of views under /api/ (``api.py`` of an app or of a sub-package)."""
-    return sorted(path for app in APPS for path in (ROOT / app).rglob("api.py"))
+    """Every module of views: under /api/ (``api.py`` of an app or of a sub-package) and
+    the server-rendered pages (``pages.py``)."""
+    return sorted(
+        path for app in APPS for name in ("api.py", "pages.py") for path in (ROOT / app).rglob(name)
+    )
 
 
 def _python_files() -> list[Path]:

@@ -239,7 +239,9 @@ class DocumentShareListView(APIView):
         request=ShareCreateSerializer,
         responses={
             201: NewShareSerializer,
-            409: OpenApiResponse(ErrorSerializer, description="No active mentor."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="No active mentor, or not a linked référent."
+            ),
             **ERRORS,
         },
     )
@@ -255,6 +257,10 @@ class DocumentShareListView(APIView):
                 document=document, hours=hours, with_code=data["with_code"]
             )
             context |= {"token": token, "code": code}
+        elif data["kind"] == "referent":
+            share = services.share_with_referent(
+                document=document, referent_id=data["referent"], hours=hours
+            )
         else:
             share = services.share_with_mentor(document=document, hours=hours)
         return Response(
@@ -344,10 +350,7 @@ def _open_share(request: Request):
 
 
 def _shared_view(share):
-    document = share.document
-    selectors.decrypt_metadata(document, keys.user_secret(document.user_key))
-    document.share = share
-    return document
+    return selectors.shared_document_view(share)
 
 
 class SharedLinkView(APIView):

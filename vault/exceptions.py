@@ -41,6 +41,12 @@ class NoActiveMentor(DomainError):
     message = _("You have no mentor to share this document with.")
 
 
+class NotLinkedReferent(DomainError):
+    status = HTTPStatus.CONFLICT
+    code = "not_linked_referent"
+    message = _("This person is not one of your référents: link them first.")
+
+
 class ShareGone(DomainError):
     status = HTTPStatus.GONE
     code = "share_gone"

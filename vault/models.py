@@ -121,6 +121,7 @@ class Share(models.Model):
     class Kind(models.TextChoices):
         MENTOR = "mentor", _("Shared with my mentor")
         LINK = "link", _("Link for a professional")
+        REFERENT = "referent", _("Shared with one of my référents")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="shares")
@@ -131,6 +132,14 @@ class Share(models.Model):
         null=True,
         blank=True,
         related_name="vault_shares_received",
+    )
+    # A référent the owner linked (``vault.ports``): the share lasts while the link does.
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="vault_referent_shares_received",
     )
     # Only a hash of the link's token and of its code: the database alone opens nothing.
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
@@ -149,10 +158,26 @@ class Share(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="mentor", mentor__isnull=False, token_hash__isnull=True)
-                    | models.Q(kind="link", mentor__isnull=True, token_hash__isnull=False)
+                    models.Q(
+                        kind="mentor",
+                        mentor__isnull=False,
+                        referent__isnull=True,
+                        token_hash__isnull=True,
+                    )
+                    | models.Q(
+                        kind="link",
+                        mentor__isnull=True,
+                        referent__isnull=True,
+                        token_hash__isnull=False,
+                    )
+                    | models.Q(
+                        kind="referent",
+                        mentor__isnull=True,
+                        referent__isnull=False,
+                        token_hash__isnull=True,
+                    )
                 ),
-                name="vault_share_mentor_xor_link",
+                name="vault_share_one_recipient",
             )
         ]
 
@@ -165,7 +190,12 @@ class Share(models.Model):
 
 
 class AccessEvent(SealedModel):
-    """One line of the owner's append-only access log (décret 2018-418: traceability)."""
+    """One line of the owner's append-only access log (décret 2018-418: traceability).
+
+    One log for "who saw what of me": the operations on documents, and each reading of
+    the person's other data by someone else (a référent opening their page reads the
+    scopes it shows: ``scopes``, with no document).
+    """
 
     class Action(models.TextChoices):
         UPLOAD = "upload", _("Uploaded")
@@ -177,11 +207,13 @@ class AccessEvent(SealedModel):
         SHARE_ACCESS = "share_access", _("Opened through a share")
         DELETE = "delete", _("Deleted")
         EXPORT = "export", _("Exported")
+        READ = "read", _("Read")
 
     class Actor(models.TextChoices):
         OWNER = "owner", _("You")
         MENTOR = "mentor", _("Your mentor")
         SHARE_LINK = "share_link", _("Someone with the share link")
+        REFERENT = "referent", _("One of your référents")
         SYSTEM = "system", _("Jalon")
 
     owner = models.ForeignKey(
@@ -190,9 +222,15 @@ class AccessEvent(SealedModel):
     # Not foreign keys: the log outlives the documents and shares it tells about.
     # Index: one document's history across owners' logs (an incident review by an
     # operator); no request path filters by it.
-    document_id = models.UUIDField(db_index=True)
+    document_id = models.UUIDField(null=True, blank=True, db_index=True)
     document_type = Sealed(verbose_name=_("document type"))  # the owner's key, as the document's
     document_type_sealed = models.BinaryField(default=b"", blank=True)
+    # What a reading showed besides documents (referents.models.Scope values).
+    scopes = models.JSONField(default=list, blank=True)
+    # Who, by name, when the actor is a person the owner chose (a référent): kept as it
+    # was, sealed with the owner's key, so that the line outlives that person's account.
+    actor_name = Sealed(verbose_name=_("who"))
+    actor_name_sealed = models.BinaryField(default=b"", blank=True)
     share_id = models.UUIDField(null=True, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     actor = models.CharField(max_length=16, choices=Actor.choices)

@@ -10,10 +10,11 @@ from django.urls import path, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-# Only the page's own script, talking to its own origin; no inline code, no framing.
+# Only the page's own script, talking to its own origin; no inline code, no framing;
+# images from the page's own blob: URLs (the preview of a shared image).
 _PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
-    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "img-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
 

@@ -1,9 +1,9 @@
 """What the vault needs to know from apps above it, filled in by them at start-up.
 
-The vault sits below mentoring and never imports it: mentoring registers here, in its
-``AppConfig.ready()``, the one thing the vault asks of it (as it registers its rewrapper
-with the keyring). Unfilled (mentoring not installed), nobody is anyone's mentor, so a
-young person can share with no mentor and no mentor sees a share.
+The vault sits below mentoring and referents and never imports them: each registers
+here, in its ``AppConfig.ready()``, the one thing the vault asks of it (as mentoring
+registers its rewrapper with the keyring). Unfilled (the app not installed), nobody is
+anyone's mentor or référent, so no share reaches one.
 """
 
 from collections.abc import Callable, Collection
@@ -31,3 +31,23 @@ def active_mentors(young_person_ids: Collection[int]) -> dict[int, int]:
 def active_mentor_id(young_person_id: int) -> int | None:
     """The id of the young person's active mentor, or None."""
     return active_mentors([young_person_id]).get(young_person_id)
+
+
+# young person id -> ids of the référents they linked with an active link (referents
+# registers it). Unfilled, nobody is anyone's référent.
+LinkedReferents = Callable[[int], Collection[int]]
+
+_linked_referents: LinkedReferents | None = None
+
+
+def register_linked_referents(lookup: LinkedReferents) -> None:
+    """Say how to find the référents a young person linked (referents does, at start-up)."""
+    global _linked_referents
+    _linked_referents = lookup
+
+
+def linked_referents(young_person_id: int) -> set[int]:
+    """The ids of the référents that ``young_person_id`` linked, whose link is active."""
+    if _linked_referents is None:
+        return set()
+    return set(_linked_referents(young_person_id))

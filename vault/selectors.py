@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -167,7 +167,9 @@ def access_log_rows(owner) -> list[dict]:
             "at": event.created_at.isoformat(),
             "action": event.action,
             "actor": event.actor,
-            "document_id": str(event.document_id),
+            "document_id": str(event.document_id) if event.document_id else None,
+            "scopes": event.scopes,
+            "who": event.actor_name,
             "document_type": event.document_type,
             "share_id": str(event.share_id) if event.share_id else None,
         }
@@ -180,18 +182,57 @@ def shares_of_document(document: Document) -> QuerySet[Share]:
 
 
 def share_get_for_user(*, user, share_id) -> Share:
-    """A document shared with ``user`` as mentor, while the share is valid and the match
-    active, or Http404."""
+    """A document shared with ``user`` as mentor (while the match is active) or as
+    référent (while the link is), and while the share is valid, or Http404."""
     share = (
         Share.objects.select_related("document", "document__user_key", "document__owner")
-        .filter(pk=share_id, kind=Share.Kind.MENTOR, mentor=user)
+        .filter(Q(kind=Share.Kind.MENTOR, mentor=user) | Q(kind=Share.Kind.REFERENT, referent=user))
+        .filter(pk=share_id)
         .first()
     )
     if share is None or not share.is_usable():
         raise Http404
-    if ports.active_mentor_id(share.document.owner_id) != user.pk:
+    if (
+        share.kind == Share.Kind.MENTOR
+        and ports.active_mentor_id(share.document.owner_id) != user.pk
+    ):
+        raise Http404
+    if share.kind == Share.Kind.REFERENT and user.pk not in ports.linked_referents(
+        share.document.owner_id
+    ):
         raise Http404
     return share
+
+
+def referent_shares_from(*, referent, young_person_id: int) -> list[Share]:
+    """Valid shares of ``young_person_id``'s documents with ``referent``, if the young
+    person's link with them is active (else none), newest first."""
+    if referent.pk not in ports.linked_referents(young_person_id):
+        return []
+    now = timezone.now()
+    shares = list(
+        Share.objects.select_related("document", "document__owner")
+        .filter(
+            kind=Share.Kind.REFERENT,
+            referent=referent,
+            document__owner_id=young_person_id,
+            revoked_at__isnull=True,
+        )
+        .exclude(expires_at__lte=now)
+    )
+    if shares:  # their titles and types, with one unwrap of the owner's key
+        documents_with_metadata(
+            owner=shares[0].document.owner, documents=[share.document for share in shares]
+        )
+    return shares
+
+
+def shared_document_view(share: Share) -> Document:
+    """The document of ``share`` with its details decrypted, ready to show or to send."""
+    document = share.document
+    decrypt_metadata(document, keys.user_secret(document.user_key))
+    document.share = share
+    return document
 
 
 def shares_for_user(*, user) -> list[Share]:

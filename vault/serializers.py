@@ -80,8 +80,21 @@ class ShareCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         default=False, help_text="Links only: protect the link with a six-digit code."
     )
 
+    referent = serializers.IntegerField(
+        required=False,
+        help_text="For a share with a référent: their id, as GET /api/v1/me/referents/ gives it.",
+    )
+
     def validate(self, attrs):
-        if attrs["kind"] == Share.Kind.MENTOR and attrs.get("with_code"):
+        if attrs["kind"] == Share.Kind.REFERENT and not attrs.get("referent"):
+            raise serializers.ValidationError(
+                {"referent": [_("Say which of your référents to share with.")]}
+            )
+        if attrs["kind"] != Share.Kind.REFERENT and attrs.get("referent"):
+            raise serializers.ValidationError(
+                {"referent": [_("Only a share with a référent names one.")]}
+            )
+        if attrs["kind"] != Share.Kind.LINK and attrs.get("with_code"):
             raise serializers.ValidationError(
                 {"with_code": [_("A code only protects links for professionals.")]}
             )
@@ -155,9 +168,17 @@ class SharedDocumentSerializer(serializers.Serializer):
 
 class AccessEventSerializer(serializers.ModelSerializer):
     # Sealed on the row, opened on the instance: declared as the column it was.
-    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, allow_blank=True)
     action_label = serializers.CharField(source="get_action_display")
     actor_label = serializers.CharField(source="get_actor_display")
+    who = serializers.CharField(
+        source="actor_name", help_text="Who, by name, when it was one of your référents."
+    )
+    scopes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What a reading showed besides documents (profile, demarches, "
+        "appointments, projet); empty for an operation on a document.",
+    )
 
     class Meta:
         model = AccessEvent
@@ -170,4 +191,6 @@ class AccessEventSerializer(serializers.ModelSerializer):
             "document_id",
             "document_type",
             "share_id",
+            "who",
+            "scopes",
         ]

@@ -25,11 +25,13 @@ from .exceptions import (
     DocumentCorrupted,
     FileTooLarge,
     NoActiveMentor,
+    NotLinkedReferent,
     QuotaExceeded,
     ShareCodeRequired,
     ShareGone,
     UnsupportedFileType,
 )
+from .keys import person_secret
 from .models import AccessEvent, Document, PendingBlob, Share, UserKey
 from .selectors import (
     access_log_rows,
@@ -54,7 +56,12 @@ def vault_storage():
 
 
 def access_event_record(
-    *, document: Document, action: str, actor: str, share: Share | None = None
+    *,
+    document: Document,
+    action: str,
+    actor: str,
+    share: Share | None = None,
+    actor_name: str = "",
 ) -> AccessEvent:
     """Append one line to the owner's access log (its document type sealed, as the
     document's, with the owner's key)."""
@@ -65,8 +72,24 @@ def access_event_record(
         share_id=share.id if share else None,
         action=action,
         actor=actor,
+        actor_name=actor_name,
     )
     event.__dict__["_key"] = document.sealing_key()
+    event.save()
+    return event
+
+
+def reading_record(*, owner, actor: str, actor_name: str, scopes: list[str]) -> AccessEvent:
+    """Append one reading of ``owner``'s data other than documents to their access log:
+    who (``actor``, and by name) saw which ``scopes``. One line per reading."""
+    event = AccessEvent(
+        owner=owner,
+        action=AccessEvent.Action.READ,
+        actor=actor,
+        actor_name=actor_name,
+        scopes=sorted(scopes),
+    )
+    event.__dict__["_key"] = person_secret(owner)
     event.save()
     return event
 
@@ -271,11 +294,18 @@ def _guarded(document: Document, pieces: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def document_content(
-    *, document: Document, action: str, actor: str, share: Share | None = None
+    *,
+    document: Document,
+    action: str,
+    actor: str,
+    share: Share | None = None,
+    actor_name: str = "",
 ) -> Iterator[bytes]:
     """The verified plaintext of ``document``, logged as ``action`` by ``actor``."""
     _data_key, reader = _verified_reader(document)
-    access_event_record(document=document, action=action, actor=actor, share=share)
+    access_event_record(
+        document=document, action=action, actor=actor, share=share, actor_name=actor_name
+    )
     return reader
 
 
@@ -324,10 +354,30 @@ def share_with_mentor(*, document: Document, hours: int | None = None) -> Share:
     return share
 
 
-def share_details_viewed(*, share: Share, actor: str) -> None:
+def share_with_referent(*, document: Document, referent_id: int, hours: int | None = None) -> Share:
+    """Share ``document`` with one référent its owner linked (until revoked, or until the
+    link ends: a référent sees a share only while ``ports`` says they are linked)."""
+    if referent_id not in ports.linked_referents(document.owner_id):
+        raise NotLinkedReferent()
+    with transaction.atomic():
+        share = Share.objects.create(
+            document=document,
+            kind=Share.Kind.REFERENT,
+            referent_id=referent_id,
+            expires_at=timezone.now() + timedelta(hours=hours) if hours else None,
+        )
+        access_event_record(document=document, action=Action.SHARE, actor=Actor.OWNER, share=share)
+    return share
+
+
+def share_details_viewed(*, share: Share, actor: str, actor_name: str = "") -> None:
     """Someone opened a shared document's details (title, type, dates): logged, counted."""
     access_event_record(
-        document=share.document, action=Action.SHARE_ACCESS, actor=actor, share=share
+        document=share.document,
+        action=Action.SHARE_ACCESS,
+        actor=actor,
+        share=share,
+        actor_name=actor_name,
     )
     share_used(share)
 

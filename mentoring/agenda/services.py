@@ -16,6 +16,7 @@ APPOINTMENT_FIELDS = (
     "place",
     "notes",
     "reminder_offsets",
+    "shared_with_referents",
 )
 MEETING_FIELDS = ("starts_at", "duration_minutes", "place", "video_url", "reminder_offsets")
 

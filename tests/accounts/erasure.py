@@ -88,6 +88,63 @@ def make_volunteer():
     return make_person(7340303, "barnabe.benevole@example.org", Role.MENTOR, first_name="Barnabé")
 
 
+def make_referent():
+    """A référent of 93 at a MECS, with the ways she chose to be reached."""
+    from referents.models import Profession, ReferentProfile
+    from services_catalog.models import Structure
+
+    user = make_person(
+        7340304, "leocadie.referente@example.org", Role.REFERENT, first_name="Léocadie"
+    )
+    ReferentProfile.objects.create(
+        user=user,
+        departement_id="93",
+        structure=Structure.objects.create(departement_id="93", name="MECS Les Tilleuls"),
+        profession=Profession.ASE_EDUCATOR,
+        job_title="Éducatrice référente",
+        contact_phone="01 48 00 73 43",
+        contact_email="leocadie.pro@mecs.example.org",
+    )
+    return user
+
+
+def linked_and_followed(youth, referent):
+    """The young person links the référent with a code (labelled with her first name),
+    shares a paper with her; the référent reads the file, writes a note and proposes a
+    procedure, which the young person accepts. Returns the young person's client."""
+    from referents import selectors as referent_selectors
+    from referents import services as referent_services
+    from services_catalog import services as catalogue
+    from services_catalog.models import Entry
+
+    invitation, code = referent_services.invitation_code_create(
+        referent=referent, label=f"{youth.first_name}, foyer de Bondy", suggested_scopes=["profile"]
+    )
+    young = signed_in(youth)
+    response = young.post(
+        f"/api/v1/me/referents/invitations/{invitation.pk}/accept/",
+        {"code": code, "scopes": ["profile", "demarches"]},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    link = referent_selectors.young_person_link_get_for_user(
+        user=referent, link_id=response.json()["id"]
+    )
+    referent_services.young_person_file_read(link=link)
+    referent_services.note_add(link=link, body=f"Bravo {youth.first_name} pour ton dossier CAF.")
+    entry = catalogue.entry_create(
+        title="Ouvrir un compte bancaire",
+        publish=True,
+        kind=Entry.Kind.RIGHT,
+        summary="Résumé.",
+        body="Description.",
+        scope=Entry.Scope.NATIONAL,
+    )
+    proposal = referent_services.demarche_propose(link=link, entry_id=entry.pk)
+    assert young.post(f"/api/v1/me/referents/proposals/{proposal.pk}/accept/").status_code == 200
+    return young
+
+
 def apply_as_mentor(volunteer, client):
     response = client.post(
         APPLICATION,

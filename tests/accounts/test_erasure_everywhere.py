@@ -17,6 +17,9 @@ from accounts.models import Departement, User
 from accounts.roles import Role
 from backend.pseudonyms import pseudonym, user_subject
 from mentoring.models import MentorProfile
+from referents import selectors as referent_selectors
+from referents import services as referent_services
+from referents.models import LinkInvitation
 from services_catalog.models import SearchEvent
 from tests.vault import samples
 from vault import keys
@@ -31,8 +34,10 @@ from .erasure import (
     approve,
     assert_no_trace,
     erase,
+    linked_and_followed,
     make_coordinator,
     make_person,
+    make_referent,
     make_volunteer,
     make_youth,
     signed_in,
@@ -156,6 +161,43 @@ def test_every_staff_role_erases_their_account(role, youth):
     assert erase(staff).status_code == 204
 
     assert_no_trace(person)
+
+
+def test_a_referent_who_followed_a_young_person_erases_their_account(youth):
+    referent = make_referent()
+    young = linked_and_followed(youth, referent)
+    invitation_sent = referent_services.invitation_send(referent=referent, email="x@example.org")
+    person = Person.of(
+        referent, "leocadie.pro@mecs.example.org", "01 48 00 73 43", "Éducatrice référente"
+    )
+
+    assert erase(referent).status_code == 204
+
+    assert_no_trace(person)
+    assert not LinkInvitation.objects.filter(pk=invitation_sent.pk).exists()
+    # What is the young person's stays theirs: the note (its author's name kept, sealed
+    # with the young person's key), the procedure they accepted, their access log.
+    [note] = young.get("/api/v1/me/referents/notes/").json()["results"]
+    assert note["author"].startswith("Léocadie")
+    assert note["body"] == "Bravo Zoubida pour ton dossier CAF."
+    assert young.get("/api/v1/me/demarches/").json()["count"] == 1
+    [reading] = young.get("/api/v1/vault/access-log/").json()["results"]
+    assert reading["who"].startswith("Léocadie")
+    assert young.get("/api/v1/me/referents/").json() == []
+
+
+def test_a_young_person_linked_with_a_referent_erases_their_account(youth):
+    referent = make_referent()
+    young = linked_and_followed(youth, referent)
+    referent_services.invitation_send(referent=referent, email=youth.email)
+    person = Person.of(youth, pseudonym(user_subject(youth.pk)))
+
+    assert erase(youth, young).status_code == 204
+
+    assert traces_of(person) == []
+    # The référent keeps their account, and nobody in "Mes jeunes".
+    assert User.objects.filter(pk=referent.pk, is_active=True).exists()
+    assert not referent_selectors.young_people_links_for_user(user=referent).exists()
 
 
 def test_users_are_shown_to_staff_without_their_e_mail(youth):

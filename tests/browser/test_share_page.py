@@ -10,6 +10,7 @@ from urllib.parse import unquote
 import pytest
 from django.utils import timezone
 
+from tests.browser.axe import accessibility_violations
 from tests.vault import samples
 from tests.vault.conftest import DOCUMENTS, upload
 from vault.models import Share
@@ -76,7 +77,7 @@ def test_a_link_with_a_code_asks_for_it_and_then_gives_the_exact_file(visit, new
         status = page.get_by_role("status")
         document = page.locator("#document")
         page.get_by_label(CODE_LABEL).wait_for()
-        assert status.inner_text() == "Ce lien demande le code que la personne t'a donné."
+        assert status.inner_text() == "Ce lien demande le code que la personne vous a donné."
         assert document.is_hidden()
 
         enter_code(page, wrong)
@@ -191,3 +192,40 @@ def test_the_page_fits_a_small_phone(visit, new_link):
     widths, errors = visit(f"{PAGE}#{new['token']}", steps, width=360, height=640)
     assert max(widths) <= 360
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_shared_image_is_shown_in_the_page_and_the_page_passes_axe(
+    visit, client_for, young_person, width
+):
+    image = samples.png(size=6_000)
+    owner = client_for(young_person)
+    uploaded = upload(owner, image, name="carte.png", title="Carte Vitale")
+    assert uploaded.status_code == 201, uploaded.content
+    new = owner.post(
+        f"{DOCUMENTS}{uploaded.json()['id']}/shares/",
+        {"kind": "link", "with_code": True},
+        format="json",
+    ).json()
+
+    def steps(page, log):
+        page.get_by_label(CODE_LABEL).wait_for()
+        problems = accessibility_violations(page)  # the code form
+        enter_code(page, new["code"])
+        page.get_by_role("heading", name="Carte Vitale").wait_for()
+        page.get_by_role("button", name="Voir le document").click()
+        shown = page.get_by_role("img", name="Carte Vitale")
+        shown.wait_for()
+        assert shown.get_attribute("src").startswith("blob:")
+        problems += accessibility_violations(page)  # the document and its preview
+        return problems, log.errors
+
+    problems, errors = visit(f"{PAGE}#{new['token']}", steps, width=width, height=800)
+    assert problems == []
+    assert errors == []
+    opened = [
+        event
+        for event in owner.get("/api/v1/vault/access-log/").json()["results"]
+        if event["action"] == "share_access"
+    ]
+    assert len(opened) == 2  # the details, then the image: each opening is in the log

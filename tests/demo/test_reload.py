@@ -17,11 +17,12 @@ from demo.catalogue import DEMO_SOURCE
 from demo.services import load_demo
 from figures.periods import first_of_month
 from mentoring.models import Appointment, Match, Meeting, MentorProfile, Message
+from referents.models import DemarcheProposal, Link, Note, ReferentProfile
 from services_catalog.models import Demarche, Entry, EntryConsultation, SearchEvent, Structure
 from tests.conftest import login_token
 from tests.vault.conftest import DOCUMENTS, upload
 from tests.vault.samples import pdf
-from vault.models import Document, UserKey
+from vault.models import Document, Share, UserKey
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,11 @@ MODELS = (
     Message,
     Meeting,
     Appointment,
+    ReferentProfile,
+    Link,
+    Note,
+    DemarcheProposal,
+    Share,
 )
 
 

@@ -9,9 +9,11 @@ pytestmark = pytest.mark.django_db
 
 # fmt: off
 MATRIX = {
-    #                                       anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
-    ("GET", "departements/{code}/stats/"): (401, 403, 403, 403, 403, 403, 200, 403, 403, 200, 200),
-    ("GET", "stats/"):                     (401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200),
+    #   anon   yp yp75  mtr  m75  ref rfew runl rend  r75 co93 st93 st75 pa93  nat   su
+    ("GET", "departements/{code}/stats/"):
+        (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200, 200),
+    ("GET", "stats/"):
+        (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200),
 }
 # fmt: on
 

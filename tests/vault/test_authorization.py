@@ -252,6 +252,13 @@ def test_staff_and_admins_have_no_way_into_a_vault(owned, client, endpoint):
     assert_refused_and_unchanged(client, endpoint, owned, 403, "permission_denied")
 
 
+@pytest.mark.parametrize("role", ["referent", "referent_few_scopes", "referent_75"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_referent_has_no_way_into_a_vault_through_the_api(owned, client, endpoint):
+    """Linked or not, a référent opens only what was shared with them, in /pro/."""
+    assert_refused_and_unchanged(client, endpoint, owned, 403, "permission_denied")
+
+
 @pytest.mark.parametrize("role", ["anonymous"])
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_anonymous_requests_get_401(owned, client, endpoint):
@@ -264,35 +271,44 @@ SHARE = DOCUMENT + "shares/{share_id}/"
 
 # fmt: off
 MATRIX = {
-    #                                       anon   yp  yp75  mtr  m75 co93 st93 st75 pa93  nat   su
-    ("GET", "vault/documents/"):           (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "vault/documents/"):          (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    #   anon   yp yp75  mtr  m75  ref rfew runl rend  r75 co93 st93 st75 pa93  nat   su
+    ("GET", "vault/documents/"):
+        (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "vault/documents/"):
+        (401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/documents/{document_id}/"):
-                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("PATCH", "vault/documents/{document_id}/"):
-                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("DELETE", "vault/documents/{document_id}/"):
-                                           (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/documents/{document_id}/content/"):
-                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/documents/{document_id}/shares/"):
-                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("POST", "vault/documents/{document_id}/shares/"):
-                                           (401, 201, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 201, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/documents/{document_id}/shares/{share_id}/"):
-                                           (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("DELETE", "vault/documents/{document_id}/shares/{share_id}/"):
-                                           (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "vault/access-log/"):          (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "vault/export/"):              (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403),
+        (401, 204, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/access-log/"):
+        (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "vault/export/"):
+        (401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     # A share link is its own credential (the professional has no account): a session
     # token changes nothing.
-    ("GET", "vault/shared/"):              (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "vault/shared/"):
+        (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "vault/shared/content/"):
-                                           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "vault/shared-with-me/"):      (401, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403),
+        (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # The mentors' side of shares, in the app. A référent opens what a young person shared
+    # with them in the /pro/ web space (behind its second factor), never through this API:
+    # 403 for every référent, linked or not, like staff.
+    ("GET", "vault/shared-with-me/"):
+        (401, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "vault/shared-with-me/{share_id}/content/"):
-                                           (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403),
+        (401, 403, 403, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 BODIES = {

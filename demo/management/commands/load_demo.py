@@ -29,6 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{count:6d} catalogue {what}")
         self.stdout.write(f"{loaded.documents:6d} demo document(s) added to the vault")
         self.stdout.write(f"{loaded.mentor_applications:6d} demo mentor application(s) ready")
+        self.stdout.write(
+            f"{loaded.referents:6d} demo référents linked to jeune.93 (second factor: README)"
+        )
         if not loaded.activity:
             self.stdout.write("Demo activity already loaded for this month: nothing to do.")
         for what, count in loaded.activity.items():

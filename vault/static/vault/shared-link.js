@@ -40,10 +40,16 @@
     say(response.status === 404 ? "notFound" : response.status === 410 ? "gone" : "failed");
   }
 
+  // Images are shown in the page (a blob: URL, nothing runs); other files, PDFs above
+  // all (their viewer runs scripts), are downloaded.
+  var PREVIEWED = ["image/jpeg", "image/png", "image/webp"];
+
   function show(details) {
     form.hidden = true;
     status.hidden = true;
     section.hidden = false;
+    document.getElementById("view").hidden = PREVIEWED.indexOf(details.content_type) < 0;
+    document.getElementById("preview-image").alt = details.title;
     document.getElementById("title").textContent = details.title;
     document.getElementById("kind").textContent = details.document_type_label;
     document.getElementById("expires").textContent = details.expires_at
@@ -76,6 +82,22 @@
     return plain ? plain[1] : "document";
   }
 
+  function view() {
+    ask(body.dataset.content).then(function (response) {
+      if (!response.ok) {
+        return refused(response);
+      }
+      return response.blob().then(function (blob) {
+        var image = document.getElementById("preview-image");
+        if (image.src) {
+          URL.revokeObjectURL(image.src);
+        }
+        image.src = URL.createObjectURL(blob);
+        document.getElementById("preview").hidden = false;
+      });
+    }, function () { say("failed"); });
+  }
+
   function download() {
     ask(body.dataset.content).then(function (response) {
       if (!response.ok) {
@@ -99,6 +121,7 @@
     open();
   });
   document.getElementById("download").addEventListener("click", download);
+  document.getElementById("view").addEventListener("click", view);
   window.addEventListener("hashchange", function () {
     token = decodeURIComponent(window.location.hash.slice(1));
     code = "";
