@@ -15,7 +15,8 @@ from mentoring.models import Appointment
 from referents import selectors, services
 from referents.models import DemarcheProposal, Note, Profession, ReferentProfile, Scope
 from services_catalog import selectors as catalogue_selectors
-from services_catalog.models import Structure
+from services_catalog import services as catalogue_services
+from services_catalog.models import Demarche, Structure
 from vault import services as vault_services
 from vault.models import Document, Share
 
@@ -86,9 +87,10 @@ def load_demo_referents() -> int:
 
 
 def _demo_activity(young_person: User, educator: User) -> None:
-    """What Léa and Aminata did together: a shared appointment, a note, a proposed
-    procedure and a document shared with her (each once)."""
+    """What Léa and Aminata did together: a procedure under way, a shared appointment, a
+    note, a proposed procedure and a document shared with her (each once)."""
     Appointment.objects.filter(owner=young_person).update(shared_with_referents=True)
+    _demo_procedure(young_person)
     link = selectors.open_links().get(young_person=young_person, referent=educator)
     if not Note.objects.filter(young_person=young_person, author=educator).exists():
         services.note_add(link=link, body=DEMO_NOTE)
@@ -105,3 +107,21 @@ def _demo_activity(young_person: User, educator: User) -> None:
         document = Document.objects.filter(owner=young_person).order_by("created_at").first()
         if document is not None:
             vault_services.share_with_referent(document=document, referent_id=educator.pk)
+
+
+def _demo_procedure(young_person: User) -> None:
+    """A procedure Aminata follows with its first step ticked, so that Léa's page shows
+    progress; only when she follows none (what she did with the demo stays hers)."""
+    if Demarche.objects.filter(user=young_person).exists():
+        return
+    entry = (
+        catalogue_selectors.entries_visible()
+        .filter(title__startswith="Demande de logement social")
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        return
+    demarche = catalogue_services.demarche_start(user=young_person, entry=entry)
+    first_step = entry.steps.order_by("pk").first()
+    catalogue_services.demarche_update(demarche=demarche, completed_step_ids=[first_step.pk])

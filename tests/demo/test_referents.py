@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from accounts.models import User
 from demo.accounts import DEMO_PASSWORD
 from demo.referents import DEMO_REFERENTS
 from referents import selectors
@@ -36,19 +37,17 @@ def test_a_demo_referent_signs_in_with_the_documented_key_and_sees_jeune_93(demo
     email, _departement, _structure, _profession, _title, secret, scopes = referent
     page = _sign_in(email, secret).get("/pro/").content.decode()
     assert "Aminata" in page
-    from accounts.models import User
-
     (link,) = selectors.young_people_links_for_user(user=User.objects.get(email=email))
     assert link.scopes == sorted(scopes)
 
 
 def test_the_ase_educator_has_a_shared_paper_appointment_note_and_proposal(demo):
-    from accounts.models import User
-
     educator = User.objects.get(email="referent.93@demo.jalon.fr")
     (link,) = selectors.young_people_links_for_user(user=educator)
     file = selectors.young_person_file(link)
-    assert file.appointments and file.documents and file.demarches is not None
+    assert file.appointments and file.documents
+    (procedure,) = file.demarches
+    assert procedure["done_count"] == 1 and procedure["step_count"] > 1
     assert Note.objects.filter(author=educator).count() == 1
     assert DemarcheProposal.objects.filter(referent=educator).count() == 1
     call_command("load_demo", stdout=io.StringIO())
