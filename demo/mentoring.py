@@ -81,13 +81,14 @@ def _demo_pair(mentor: User) -> None:
         for appointment in Appointment.objects.filter(owner=young, starts_at__gte=now)
     }
     if APPOINTMENT_TITLE not in upcoming_titles:
+        office_day = now + timedelta(days=3)
+        while office_day.weekday() >= 5:  # a mission locale receives on weekdays
+            office_day += timedelta(days=1)
         agenda.appointment_save(
             owner=young,
             data={
                 "title": APPOINTMENT_TITLE,
-                "starts_at": (now + timedelta(days=3)).replace(
-                    hour=10, minute=0, second=0, microsecond=0
-                ),
+                "starts_at": office_day.replace(hour=10, minute=0, second=0, microsecond=0),
                 "place": "Mission locale, Bobigny",
                 "notes": "Apporter le titre de séjour et le RIB.",
             },

@@ -179,6 +179,7 @@ def test_the_young_persons_page_shows_only_what_they_share_and_a_change_applies_
     assert young.patch(f"{API}{link.pk}/", {"scopes": ["demarches"]}, format="json")
     page = client.get(f"/pro/jeunes/{link.pk}/").content.decode()
     assert "Demander la CSS" in page
+    assert re.search(r"0 étape sur \d+", page)  # progress, with French agreement
     young.delete(f"{API}{link.pk}/")
     assert client.get(f"/pro/jeunes/{link.pk}/").status_code == 404
 
