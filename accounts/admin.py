@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .exceptions import EnrolmentRefused
 from .models import Departement, DepartementContact, User
-from .roles import ADMIN_ROLES
+from .roles import ADMIN_ROLES, ALWAYS_SECOND_FACTOR_ROLES
 from .scoping import DepartementScopedModelAdmin
 
 
@@ -186,12 +186,19 @@ admin.site.unregister(EmailAddress)
 admin.site.unregister(Authenticator)
 
 
+# Whose second factors a superuser sees and may remove: staff, and the roles that always
+# sign in with one (référents).
+_SECOND_FACTOR_ACCOUNTS = models.Q(user__is_staff=True) | models.Q(
+    user__role__in=ALWAYS_SECOND_FACTOR_ROLES
+)
+
+
 @admin.register(Authenticator)
 class AuthenticatorAdmin(admin.ModelAdmin):
-    """Staff accounts' second factors: their kind and dates only, never their secret.
+    """Staff and référents' second factors: their kind and dates only, never their secret.
 
-    A superuser may remove one (a lost phone), after which the staff member sets up a
-    new one with an enrolment code. Young people's and mentors' are not shown.
+    A superuser may remove one (a lost phone), after which the person sets up a new one
+    with an enrolment code. Young people's and mentors' are not shown.
     """
 
     list_display = ["user", "type", "created_at", "last_used_at"]
@@ -202,7 +209,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(user__is_staff=True)
+        return super().get_queryset(request).filter(_SECOND_FACTOR_ACCOUNTS)
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -217,4 +224,6 @@ class AuthenticatorAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and (obj is None or obj.user.is_staff)
+        return request.user.is_superuser and (
+            obj is None or obj.user.is_staff or obj.user.role in ALWAYS_SECOND_FACTOR_ROLES
+        )

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,7 +35,14 @@ class ReferentInviteForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account already uses this e-mail address."))
+            # Neither whose nor which kind of account: a young person's address must not
+            # tell staff that they use Jalon.
+            raise forms.ValidationError(
+                _(
+                    "This address cannot be invited. Use the person's professional address, "
+                    "or ask an administrator."
+                )
+            )
         return email
 
     def clean(self):
@@ -131,16 +139,29 @@ class ReferentProfileAdmin(DepartementScopedModelAdmin):
             job_title=data.get("job_title", ""),
             invited_by=request.user,
         )
-        # The admin goes on with the saved row (its log line, its redirect).
+        # The admin goes on with the saved row (its log line), then shows the code once.
         obj.pk, obj.user = profile.pk, profile.user
         obj._state.adding = False
-        messages.success(
-            request,
-            _(
-                "Invitation sent to %(email)s. Its code, valid %(days)s days, was e-mailed; "
-                "here it is once, to give by phone if the e-mail does not arrive: %(code)s"
-            )
-            % {"email": data["email"], "days": settings.REFERENT_INVITATION_DAYS, "code": code},
+        request.referent_invitation_codes = [(profile, code)]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        issued = getattr(request, "referent_invitation_codes", None)
+        if issued:
+            return self._codes_page(request, issued)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _codes_page(self, request, issued):
+        # A page of its own, not a message: messages may be stored in a cookie or the
+        # session, and the code must not be kept anywhere (the admin's pages are no-store).
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Invitation codes"),
+            "issued": issued,
+            "days": settings.REFERENT_INVITATION_DAYS,
+        }
+        return TemplateResponse(
+            request, "admin/referents/referentprofile/invitation_codes.html", context
         )
 
     @admin.display(boolean=True, description=_("account open"))
@@ -158,6 +179,7 @@ class ReferentProfileAdmin(DepartementScopedModelAdmin):
 
     @admin.action(description=_("Send a new invitation code"))
     def send_new_invitation_code(self, request, queryset):
+        issued = []
         for profile in queryset.select_related("user"):
             try:
                 code = services.referent_enrolment_issue(
@@ -166,11 +188,8 @@ class ReferentProfileAdmin(DepartementScopedModelAdmin):
             except DomainError as error:
                 messages.error(request, f"{profile}: {error}")
                 continue
-            messages.success(
-                request,
-                _("New code for %(name)s (e-mailed too): %(code)s")
-                % {"name": profile, "code": code},
-            )
+            issued.append((profile, code))
+        return self._codes_page(request, issued) if issued else None
 
     @admin.action(description=_("Close the account (ends every link)"))
     def close_accounts(self, request, queryset):
@@ -189,5 +208,7 @@ class ReferentProfileAdmin(DepartementScopedModelAdmin):
         )
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Closing keeps the account's history; erasing it is a superuser's decision.
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
+        # Deleting the profile alone would leave the account signed in and linked: a
+        # référent is closed here ("Close the account"), and erased as an account by a
+        # superuser in Users, which ends links and keeps the young people's data.
+        return False

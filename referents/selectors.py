@@ -72,11 +72,13 @@ def active_links(today: date | None = None) -> QuerySet[Link]:
     )
 
 
-def linked_referent_ids(young_person_id: int) -> list[int]:
-    """Ids of the référents ``young_person_id`` linked whose link is active (the vault's
-    question before it shows a share to a référent)."""
-    return list(
-        active_links().filter(young_person_id=young_person_id).values_list("referent_id", flat=True)
+def linked_referent_ids(young_person_id: int) -> dict[int, datetime]:
+    """The référents ``young_person_id`` linked whose link is active, each with when the
+    link was accepted (the vault's question before it shows a share to a référent)."""
+    return dict(
+        active_links()
+        .filter(young_person_id=young_person_id)
+        .values_list("referent_id", "accepted_at")
     )
 
 

@@ -100,9 +100,22 @@ def referent_invite(
 
 
 def referent_enrolment_issue(*, referent: User, issued_by: User | None) -> str:
-    """A new enrolment code for ``referent`` (an invitation again), e-mailed and returned."""
+    """A new enrolment code for ``referent`` (an invitation again), e-mailed and returned.
+
+    Only for an open account that has not set up its second factor yet: an e-mailed code
+    must never replace a second factor (the mailbox alone would then be the account).
+    """
     if referent.role != Role.REFERENT:
         raise InvitationRefused()
+    if not referent.is_active:
+        raise InvitationRefused(_("This account is closed."))
+    if _has_totp(referent):
+        raise InvitationRefused(
+            _(
+                "This référent has already set up their account. If they lost their phone, "
+                "a superuser first removes their second factor (Authenticators)."
+            )
+        )
     profile = ReferentProfile.objects.get(user=referent)
     if issued_by is not None and not may_invite_referents(issued_by, profile.departement):
         raise InvitationRefused()
@@ -111,6 +124,12 @@ def referent_enrolment_issue(*, referent: User, issued_by: User | None) -> str:
     )
     transaction.on_commit(lambda: _send_welcome(referent, code))
     return code
+
+
+def _has_totp(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def _send_welcome(referent: User, code: str) -> None:
@@ -143,7 +162,7 @@ def referent_account_activate(
     factor, all at once. Nothing changes unless all three are right."""
     from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 
-    if referent.role != Role.REFERENT or not referent.is_active:
+    if referent.role != Role.REFERENT or not referent.is_active or _has_totp(referent):
         raise InvitationInvalid()
     if not validate_totp_code(totp_secret, totp_code):
         raise InvitationInvalid(_("This code from your authenticator app is not right."))
@@ -159,11 +178,28 @@ def referent_deactivate(*, referent: User) -> int:
     their list), and they see nothing more. Returns how many links ended."""
     referent.is_active = False
     referent.save(update_fields=["is_active"])
-    return (
-        selectors.open_links()
-        .filter(referent=referent)
-        .update(ended_at=timezone.now(), end_reason=Link.EndReason.REFERENT_DEACTIVATED)
+    return _links_end(
+        selectors.open_links().filter(referent=referent), Link.EndReason.REFERENT_DEACTIVATED
     )
+
+
+def _links_end(links, reason: str) -> int:
+    """End these open links and revoke the documents shared through them: consent given
+    to a link does not carry over to a later one with the same référent."""
+    ending = list(links.select_for_update().values_list("pk", "young_person_id", "referent_id"))
+    if not ending:
+        return 0
+    Link.objects.filter(
+        pk__in=[pk for pk, _young, _referent in ending], ended_at__isnull=True
+    ).update(ended_at=timezone.now(), end_reason=reason)
+    by_referent: dict[int, set[int]] = {}
+    for _pk, young_person_id, referent_id in ending:
+        by_referent.setdefault(referent_id, set()).add(young_person_id)
+    for referent in User.objects.filter(pk__in=by_referent):
+        vault_services.shares_revoke_for_referent(
+            young_person_ids=by_referent[referent.pk], referent=referent
+        )
+    return len(ending)
 
 
 def referent_profile_update(*, profile: ReferentProfile, data: dict) -> ReferentProfile:
@@ -334,24 +370,21 @@ def link_confirm_as_adult(*, link: Link, today: date | None = None) -> Link:
     return link
 
 
+@transaction.atomic
 def link_end(*, link: Link, reason: str = Link.EndReason.BY_YOUNG_PERSON) -> Link:
     """End a link at once: the référent sees nothing more, and the documents shared with
-    them close with it (the vault asks whether the link is active)."""
-    Link.objects.filter(pk=link.pk, ended_at__isnull=True).update(
-        ended_at=timezone.now(), end_reason=reason
-    )
+    them are revoked (a later link needs them shared anew)."""
+    _links_end(selectors.open_links().filter(pk=link.pk), reason)
     link.refresh_from_db()
     return link
 
 
+@transaction.atomic
 def links_end_past_end_date(today: date | None = None) -> int:
-    """Write down the end of links whose end date has passed (the reads already hide them)."""
+    """Write down the end of links whose end date has passed (the reads already hide them),
+    and revoke what was shared through them."""
     today = today or timezone.localdate()
-    return (
-        selectors.open_links()
-        .filter(ends_on__lt=today)
-        .update(ended_at=timezone.now(), end_reason=Link.EndReason.END_DATE)
-    )
+    return _links_end(selectors.open_links().filter(ends_on__lt=today), Link.EndReason.END_DATE)
 
 
 def links_ask_adult_confirmation(today: date | None = None) -> int:

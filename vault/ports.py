@@ -6,7 +6,8 @@ registers its rewrapper with the keyring). Unfilled (the app not installed), nob
 anyone's mentor or référent, so no share reaches one.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from datetime import datetime
 
 # young person ids -> {young person id: id of their active mentor}, in one query; a young
 # person without an active match (none, proposed, paused or ended) is left out.
@@ -33,9 +34,10 @@ def active_mentor_id(young_person_id: int) -> int | None:
     return active_mentors([young_person_id]).get(young_person_id)
 
 
-# young person id -> ids of the référents they linked with an active link (referents
-# registers it). Unfilled, nobody is anyone's référent.
-LinkedReferents = Callable[[int], Collection[int]]
+# young person id -> {référent id: when their active link began} (referents registers
+# it). A share made before the link began belongs to an earlier consent and shows no
+# more. Unfilled, nobody is anyone's référent.
+LinkedReferents = Callable[[int], Mapping[int, datetime]]
 
 _linked_referents: LinkedReferents | None = None
 
@@ -46,8 +48,9 @@ def register_linked_referents(lookup: LinkedReferents) -> None:
     _linked_referents = lookup
 
 
-def linked_referents(young_person_id: int) -> set[int]:
-    """The ids of the référents that ``young_person_id`` linked, whose link is active."""
+def linked_referents(young_person_id: int) -> dict[int, datetime]:
+    """The référents that ``young_person_id`` linked whose link is active, each with
+    the time their link began."""
     if _linked_referents is None:
-        return set()
-    return set(_linked_referents(young_person_id))
+        return {}
+    return dict(_linked_referents(young_person_id))

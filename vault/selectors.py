@@ -197,17 +197,20 @@ def share_get_for_user(*, user, share_id) -> Share:
         and ports.active_mentor_id(share.document.owner_id) != user.pk
     ):
         raise Http404
-    if share.kind == Share.Kind.REFERENT and user.pk not in ports.linked_referents(
-        share.document.owner_id
-    ):
-        raise Http404
+    if share.kind == Share.Kind.REFERENT:
+        link_began = ports.linked_referents(share.document.owner_id).get(user.pk)
+        # A share from an earlier link (ended, then a new one accepted) is not consented
+        # to again by the new link: the young person shares anew.
+        if link_began is None or share.created_at < link_began:
+            raise Http404
     return share
 
 
 def referent_shares_from(*, referent, young_person_id: int) -> list[Share]:
     """Valid shares of ``young_person_id``'s documents with ``referent``, if the young
     person's link with them is active (else none), newest first."""
-    if referent.pk not in ports.linked_referents(young_person_id):
+    link_began = ports.linked_referents(young_person_id).get(referent.pk)
+    if link_began is None:
         return []
     now = timezone.now()
     shares = list(
@@ -217,6 +220,7 @@ def referent_shares_from(*, referent, young_person_id: int) -> list[Share]:
             referent=referent,
             document__owner_id=young_person_id,
             revoked_at__isnull=True,
+            created_at__gte=link_began,
         )
         .exclude(expires_at__lte=now)
     )

@@ -110,6 +110,8 @@ class ShareSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
+            "mentor",
+            "referent",
             "has_code",
             "is_active",
             "expires_at",

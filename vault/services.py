@@ -408,6 +408,21 @@ def shares_revoke_for_mentor(*, young_person, mentor) -> int:
     return count
 
 
+def shares_revoke_for_referent(*, young_person_ids, referent) -> int:
+    """Revoke every share of these young people with ``referent`` (when links end)."""
+    shares = Share.objects.filter(
+        document__owner_id__in=list(young_person_ids),
+        kind=Share.Kind.REFERENT,
+        referent=referent,
+        revoked_at__isnull=True,
+    ).select_related("document")
+    count = 0
+    for share in shares:
+        share_revoke(share=share, actor=Actor.SYSTEM)
+        count += 1
+    return count
+
+
 def share_link_open(*, token: str, code: str | None) -> Share:
     """The share behind ``token``, if it is still valid and ``code`` is right.
 

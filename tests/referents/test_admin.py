@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from referents.models import Link, ReferentProfile
 from services_catalog.models import Structure
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,11 @@ def test_staff_and_coordinators_invite_a_referent_of_their_departement(
     )
     assert shown and shown[1] in mailoutbox[0].body
     assert mailoutbox[0].to == ["lea@ase93.fr"]
+    # Shown on a page of its own, kept nowhere: not in the messages' cookie.
+    assert shown[1] not in str(client.cookies)
+    assert "Invitation codes" in response.content.decode() or "Codes d" in (
+        response.content.decode()
+    )
 
 
 def test_staff_cannot_invite_for_another_departement(client, staff_93, structures):
@@ -124,3 +129,37 @@ def test_a_new_invitation_code_replaces_the_old_one(
         )
     assert re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", response.content.decode())
     assert len(mailoutbox) == 1
+
+
+def test_no_new_code_for_a_referent_who_set_up_their_second_factor(
+    client, staff_93, referent, mailoutbox, django_capture_on_commit_callbacks
+):
+    totp_enrol(referent)
+    client.force_login(staff_93)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            LIST,
+            {
+                "action": "send_new_invitation_code",
+                "_selected_action": [referent.referent_profile.pk],
+            },
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "superuser" in page or "superutilisateur" in page
+    assert not re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page)
+    assert mailoutbox == []
+
+
+def test_a_superuser_removes_a_referents_lost_second_factor_but_deletes_no_profile(
+    client, superuser, referent
+):
+    totp_enrol(referent)
+    client.force_login(superuser)
+    authenticators = client.get(reverse("admin:mfa_authenticator_changelist")).content.decode()
+    assert str(referent) in authenticators
+    change = reverse("admin:referents_referentprofile_change", args=[referent.referent_profile.pk])
+    delete = reverse("admin:referents_referentprofile_delete", args=[referent.referent_profile.pk])
+    assert delete not in client.get(change).content.decode()
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert ReferentProfile.objects.filter(user=referent).exists()

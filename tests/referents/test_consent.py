@@ -69,6 +69,26 @@ def share_with(client, document, referent):
     )
 
 
+def test_documents_shared_through_an_ended_link_do_not_come_back_with_a_new_one(
+    client_for, young_person, referent_unlinked, make_document
+):
+    client = client_for(young_person)
+    document = make_document(young_person, title="Carte Vitale")
+    first = link(referent_unlinked, young_person, ["profile"])
+    shared = share_with(client, document, referent_unlinked).json()
+    assert shared["referent"] == referent_unlinked.pk and shared["is_active"]
+
+    assert client.delete(f"{REFERENTS}{first.pk}/").status_code == 204
+    (listed,) = client.get(SHARES.format(document.id)).json()
+    assert listed["is_active"] is False  # the young person sees it closed
+    second = link(referent_unlinked, young_person, ["profile"])
+
+    # A new consent: nothing of the old link's shares shows or opens.
+    assert referents_file(referent_unlinked, second.pk).documents == []
+    with pytest.raises(Http404):
+        vault_selectors.share_get_for_user(user=referent_unlinked, share_id=shared["id"])
+
+
 # --- Nothing before acceptance --------------------------------------------------------------
 
 
