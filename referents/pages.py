@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.authentication import session_passed_second_factor
-from accounts.exceptions import EnrolmentRefused
 from accounts.models import User
 from accounts.roles import Role
 from services_catalog import selectors as catalog_selectors
@@ -32,7 +31,7 @@ from vault.api import file_response
 from vault.models import AccessEvent
 
 from . import selectors, services
-from .exceptions import InvitationInvalid, LinkConflict
+from .exceptions import InvitationInvalid, LinkConflict, TooManyCodeAttempts
 from .forms import (
     CatalogueSearchForm,
     InviteByCodeForm,
@@ -56,7 +55,8 @@ ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 def _harden(response):
-    response["Content-Security-Policy"] = PAGE_POLICY
+    # A served document keeps its own, stricter policy (the vault's sandbox).
+    response.setdefault("Content-Security-Policy", PAGE_POLICY)
     response["Cache-Control"] = "no-store"
     # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with
     # a form's POST, and Django's CSRF check refuses it. Nothing leaves for another site.
@@ -67,6 +67,10 @@ def _harden(response):
 
 def _forbidden(request):
     return _harden(render(request, "referents/forbidden.html", status=403))
+
+
+def _not_found(request):
+    return _harden(render(request, "referents/not_found.html", status=404))
 
 
 def referent_page(view):
@@ -95,7 +99,12 @@ def referent_page(view):
             logout(request)
             messages.warning(request, _("Sign in again with your second factor."))
             return redirect_to_login(request.get_full_path())
-        return _harden(view(request, *args, **kwargs))
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            # Not theirs, ended, or no such thing: the same French page for all three.
+            return _not_found(request)
+        return _harden(response)
 
     return wrapper
 
@@ -118,26 +127,20 @@ def welcome(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            referent = User.objects.filter(
-                email__iexact=form.cleaned_data["email"], role=Role.REFERENT, is_active=True
-            ).first()
             try:
-                if referent is None:
-                    raise InvitationInvalid()
-                services.referent_account_activate(
-                    referent=referent,
+                referent = services.referent_welcome(
+                    email=form.cleaned_data["email"],
                     code=form.cleaned_data["invitation_code"],
                     password=form.cleaned_data["password1"],
                     totp_secret=secret,
                     totp_code=form.cleaned_data["totp_code"].strip(),
+                    client_address=request.META.get("REMOTE_ADDR", ""),
                 )
-            except (InvitationInvalid, EnrolmentRefused) as error:
-                message = (
-                    str(error)
-                    if isinstance(error, InvitationInvalid) and referent is not None
-                    else _("This e-mail address and invitation code match no valid invitation.")
-                )
-                form.add_error(None, message)
+            except TooManyCodeAttempts as error:
+                form.add_error(None, str(error))
+                status = 429
+            except InvitationInvalid as error:
+                form.add_error(None, str(error))
             else:
                 del request.session[WELCOME_SECRET_KEY]
                 login(request, referent, backend=ALLAUTH_BACKEND)

@@ -26,6 +26,8 @@ from .models import DemarcheProposal, Link, LinkInvitation, Note, ReferentProfil
 
 # A procedure in progress that has not moved for this long is shown as stalled.
 STALLED_AFTER = timedelta(days=30)
+# How the access log names the list of documents shared with a référent, beside the scopes.
+SHARED_DOCUMENTS = "documents"
 # Birthdays that matter by law, and how long before them "Mes jeunes" shows them.
 AGE_MILESTONES = (
     (17, 90, "interview_17"),  # the interview at 17 (CASF L.222-5-1)
@@ -261,6 +263,9 @@ class YoungPersonFile:
 
     @property
     def scopes_read(self) -> list[str]:
+        """What of the young person this file shows, as their log names it: the scopes
+        read, and ``documents`` when the titles of documents shared with the référent
+        are listed (their answers to the référent's own proposals are not their data)."""
         read = []
         if self.profile is not None:
             read.append(Scope.PROFILE)
@@ -268,6 +273,8 @@ class YoungPersonFile:
             read.append(Scope.DEMARCHES)
         if self.appointments is not None:
             read.append(Scope.APPOINTMENTS)
+        if self.documents:
+            read.append(SHARED_DOCUMENTS)
         return read
 
 

@@ -16,9 +16,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import services as accounts_services
 from accounts.dates import age_on
+from accounts.exceptions import EnrolmentRefused
 from accounts.models import Departement, User
 from accounts.roles import Role
 from backend.services import model_update
@@ -45,6 +47,9 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 # Wrong codes a young person may type in an hour before being asked to wait.
 CODE_ATTEMPTS_PER_HOUR = 10
+# Failed welcome forms per client address and per e-mail address, an hour.
+WELCOME_ATTEMPTS_PER_HOUR = 10
+NO_SUCH_INVITATION = _lazy("This e-mail address and invitation code match no valid invitation.")
 
 
 # --- Référent accounts ------------------------------------------------------------------
@@ -152,6 +157,56 @@ def _send_welcome(referent: User, code: str) -> None:
         None,
         [referent.email],
     )
+
+
+def referent_welcome(
+    *,
+    email: str,
+    code: str,
+    password: str,
+    totp_secret: str,
+    totp_code: str,
+    client_address: str,
+) -> User:
+    """The welcome page's form: find the invited référent and activate their account.
+
+    The TOTP code is checked first, against the secret the page showed (it depends on no
+    account); every other failure gives one message, so the page never tells whether an
+    address belongs to a référent. ``WELCOME_ATTEMPTS_PER_HOUR`` failures per client
+    address and per e-mail address, then ``TooManyCodeAttempts``.
+    """
+    from allauth.mfa.totp.internal.auth import validate_totp_code
+
+    keys = [
+        f"referents:welcome-attempts:address:{client_address}",
+        f"referents:welcome-attempts:email:{selectors.email_hash(email)}",
+    ]
+    if any(cache.get(key, 0) >= WELCOME_ATTEMPTS_PER_HOUR for key in keys):
+        raise TooManyCodeAttempts(_("Too many attempts. Try again in an hour."))
+    try:
+        if not validate_totp_code(totp_secret, totp_code):
+            raise InvitationInvalid(_("This code from your authenticator app is not right."))
+        referent = User.objects.filter(
+            email__iexact=email, role=Role.REFERENT, is_active=True
+        ).first()
+        if referent is None:
+            raise InvitationInvalid(NO_SUCH_INVITATION)
+        try:
+            referent_account_activate(
+                referent=referent,
+                code=code,
+                password=password,
+                totp_secret=totp_secret,
+                totp_code=totp_code,
+            )
+        except (InvitationInvalid, EnrolmentRefused):
+            raise InvitationInvalid(NO_SUCH_INVITATION) from None
+    except InvitationInvalid:
+        for key in keys:
+            cache.add(key, 0, timeout=3600)
+            cache.incr(key)
+        raise
+    return referent
 
 
 @transaction.atomic

@@ -178,8 +178,9 @@ class AccessEventSerializer(serializers.ModelSerializer):
     )
     scopes = serializers.ListField(
         child=serializers.CharField(),
-        help_text="What a reading showed besides documents (profile, demarches, "
-        "appointments, projet); empty for an operation on a document.",
+        help_text="What a référent's reading showed: scopes (profile, demarches, "
+        "appointments, projet) and documents (the titles of documents shared with them); "
+        "empty for an operation on a document.",
     )
 
     class Meta:

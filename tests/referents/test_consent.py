@@ -434,6 +434,20 @@ def test_each_reading_is_one_line_of_the_young_persons_access_log(
     assert lines[1]["scopes"] == ["profile"]
 
 
+def test_a_link_without_scope_that_lists_shared_documents_is_one_line_too(
+    client_for, young_person, referent_unlinked, make_document
+):
+    client = client_for(young_person)
+    bare = link(referent_unlinked, young_person, [])
+    services.young_person_file_read(link=bare)
+    assert client.get(ACCESS_LOG).json()["results"] == []  # nothing of them was shown
+
+    share_with(client, make_document(young_person, title="RIB"), referent_unlinked)
+    services.young_person_file_read(link=bare)
+    reads = [line for line in client.get(ACCESS_LOG).json()["results"] if line["action"] == "read"]
+    assert [line["scopes"] for line in reads] == [["documents"]]
+
+
 # --- Export and erasure ---------------------------------------------------------------------
 
 

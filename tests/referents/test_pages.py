@@ -139,6 +139,36 @@ def test_a_wrong_welcome_form_says_why_and_changes_nothing(invited, wrong):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_welcome_page_never_tells_whether_an_address_is_a_referents(invited, referent):
+    """A known référent's address with a wrong code reads as an unknown address; ten
+    failures an hour from one address, then 429 (even with the right answers)."""
+    user, code = invited
+    client = Client()
+    secret = _welcome_secret(client)
+
+    def attempt(email, invitation_code):
+        data = {
+            "email": email,
+            "invitation_code": invitation_code,
+            "password1": "une phrase de passe solide",
+            "password2": "une phrase de passe solide",
+            "totp_code": totp_code_for_secret(secret),
+        }
+        response = client.post("/pro/bienvenue/", data)
+        alert = re.search(r'role="alert">(.*?)</div>', response.content.decode(), re.S)
+        return response.status_code, re.sub(r"<[^>]+>", "", alert[1]).strip()
+
+    known = attempt(referent.email, "AAAA-BBBB")  # an active référent, a wrong code
+    unknown = attempt("personne@example.org", "AAAA-BBBB")
+    assert known == unknown and known[0] == 400
+    for _ in range(8):
+        attempt("personne@example.org", "AAAA-BBBB")
+    status, errors = attempt(user.email, code)  # right, but too late this hour
+    assert status == 429 and errors.startswith("Trop")
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
 def test_mes_jeunes_shows_what_needs_attention_and_logs_one_reading_each(referent, young_person):
     today = timezone.localdate()
     profile = young_person.profile
@@ -311,6 +341,7 @@ def test_a_shared_document_opens_inline_or_downloads_and_its_owner_sees_each_ope
     shown = client.get(url)
     assert b"".join(shown.streaming_content) == content
     assert shown["Content-Disposition"].startswith("inline")
+    assert "sandbox" in shown["Content-Security-Policy"]  # the file runs nothing here
     downloaded = client.get(url + "?download=1")
     assert downloaded["Content-Disposition"].startswith("attachment")
     b"".join(downloaded.streaming_content)
@@ -333,6 +364,16 @@ def test_the_profile_page_changes_how_young_people_reach_me_and_refuses_bad_inpu
     assert good.status_code == 302
     profile.refresh_from_db()
     assert (profile.contact_way, profile.contact_phone) == ("sms", "06 12 34 56 78")
+
+
+def test_a_page_not_theirs_is_a_french_page_not_cached(referent, referent_75):
+    link = _link_of(referent)
+    for path in (f"/pro/jeunes/{link.pk}/", "/pro/jeunes/999999/"):
+        response = browser_client(referent_75).get(path)
+        assert response.status_code == 404
+        assert "Rien à afficher ici" in response.content.decode()
+        assert response["Cache-Control"] == "no-store"
+        assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
 def test_pages_are_not_cached_and_run_no_script(referent):
