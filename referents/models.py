@@ -176,6 +176,9 @@ class Link(models.Model):
     accepted_at = models.DateTimeField(default=timezone.now)
     # At acceptance, the young person was under 18: at 18 they decide anew.
     made_while_minor = models.BooleanField(default=False)
+    # Their 18th birthday as the profile gave it at acceptance, kept on the link: a birth
+    # date changed or removed later must not spare the link the adult's decision.
+    adult_on = models.DateField(null=True, blank=True)
     confirmed_as_adult_at = models.DateTimeField(null=True, blank=True)
     # When the young person was asked, at 18, to confirm it (asked once: the nightly task).
     adult_confirmation_asked_at = models.DateTimeField(null=True, blank=True)

@@ -352,8 +352,12 @@ def invitation_withdraw(request, invitation_id: int):
     invitation = selectors.invitation_sent_get_for_user(
         user=request.user, invitation_id=invitation_id
     )
-    services.invitation_withdraw(invitation=invitation)
-    messages.success(request, _("The invitation was withdrawn."))
+    try:
+        services.invitation_withdraw(invitation=invitation)
+    except LinkConflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The invitation was withdrawn."))
     return redirect("pro-invite")
 
 

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.dates import age_on, birthday, latest_birth_date
+from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, User
 from accounts.roles import Role
 from mentoring.models import Appointment
@@ -51,12 +51,9 @@ def code_hash(code: str) -> str:
 
 
 def awaiting_adult_confirmation(today: date) -> Q:
-    """Links made while a minor, not yet confirmed, of young people now 18 or more."""
-    return Q(
-        made_while_minor=True,
-        confirmed_as_adult_at__isnull=True,
-        young_person__profile__birth_date__lte=latest_birth_date(18, today),
-    )
+    """Links made while a minor, not yet confirmed, whose young person is now 18 (by the
+    birthday kept on the link at acceptance)."""
+    return Q(made_while_minor=True, confirmed_as_adult_at__isnull=True, adult_on__lte=today)
 
 
 def open_links() -> QuerySet[Link]:
@@ -93,10 +90,13 @@ def link_status(link: Link, today: date | None = None) -> str:
         return "expired"
     if not link.referent.is_active:
         return "ended"
-    if link.made_while_minor and link.confirmed_as_adult_at is None:
-        birth_date = birth_date_of(link.young_person)
-        if birth_date is not None and age_on(birth_date, today) >= 18:
-            return "awaiting_confirmation"
+    if (
+        link.made_while_minor
+        and link.confirmed_as_adult_at is None
+        and link.adult_on is not None
+        and link.adult_on <= today
+    ):
+        return "awaiting_confirmation"
     return "active"
 
 

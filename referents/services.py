@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import services as accounts_services
-from accounts.dates import age_on
+from accounts.dates import age_on, birthday
 from accounts.exceptions import EnrolmentRefused
 from accounts.models import Departement, User
 from accounts.roles import Role
@@ -315,11 +315,21 @@ def invitation_send(
 
 
 def invitation_withdraw(*, invitation: LinkInvitation) -> LinkInvitation:
-    """The référent withdraws an invitation not yet answered (twice changes nothing)."""
-    LinkInvitation.objects.filter(
-        pk=invitation.pk, accepted_at__isnull=True, declined_at__isnull=True
+    """The référent withdraws an invitation not yet answered (twice changes nothing).
+
+    One the young person already answered stays as it is: ``LinkConflict``.
+    """
+    withdrawn = LinkInvitation.objects.filter(
+        pk=invitation.pk,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        withdrawn_at__isnull=True,
     ).update(withdrawn_at=timezone.now())
     invitation.refresh_from_db()
+    if not withdrawn and invitation.withdrawn_at is None:
+        raise LinkConflict(
+            _("The young person already answered this invitation."), code="already_answered"
+        )
     return invitation
 
 
@@ -368,13 +378,17 @@ def invitation_accept(
         raise AlreadyLinked()
     profile = getattr(young_person, "profile", None)
     birth_date = profile.birth_date if profile is not None else None
+    # Without a birth date the young person is taken at their word as an adult: the app
+    # asks for it at sign-up, and a minor's link is the department's to follow up.
+    minor = birth_date is not None and age_on(birth_date, today) < 18
     link = Link.objects.create(
         young_person=young_person,
         referent=locked.referent,
         invitation=locked,
         scopes=_clean_scopes(scopes),
         label=locked.label,
-        made_while_minor=birth_date is not None and age_on(birth_date, today) < 18,
+        made_while_minor=minor,
+        adult_on=birthday(birth_date, 18) if minor else None,
         ends_on=ends_on,
     )
     locked.accepted_at = timezone.now()
@@ -414,8 +428,7 @@ def link_confirm_as_adult(*, link: Link, today: date | None = None) -> Link:
     if not link.made_while_minor:
         return link
     today = today or timezone.localdate()
-    birth_date = selectors.birth_date_of(link.young_person)
-    if birth_date is None or age_on(birth_date, today) < 18:
+    if link.adult_on is None or link.adult_on > today:
         raise LinkConflict(
             _("You can confirm this link from your 18th birthday."), code="not_yet_adult"
         )

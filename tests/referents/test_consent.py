@@ -312,6 +312,21 @@ def test_a_link_made_at_17_shows_nothing_from_the_18th_birthday_until_confirmed(
         assert referents_file(referent_unlinked, the_link.pk).profile["age"] == 18
 
 
+@pytest.mark.parametrize("new_birth_date", [None, date(2012, 1, 1)], ids=["removed", "moved"])
+def test_changing_the_birth_date_after_18_does_not_spare_the_adults_decision(
+    client_for, young_person, referent_unlinked, new_birth_date
+):
+    the_link = _linked_at_17(young_person, referent_unlinked, date(2009, 6, 10), date(2027, 3, 1))
+    with time_machine.travel(noon(date(2027, 6, 10)), tick=False):
+        client = client_for(young_person)
+        response = client.patch(
+            "/api/v1/me/", {"profile": {"birth_date": new_birth_date}}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        assert not sees(referent_unlinked, young_person)
+        assert selectors.link_status(the_link) == "awaiting_confirmation"
+
+
 @pytest.mark.parametrize(
     ("birth_date", "still_17"),
     [(date(2010, 3, 1), True), (date(2010, 2, 28), False)],

@@ -8,6 +8,7 @@ mentoring's own services.
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -440,10 +441,8 @@ def test_a_link_waiting_for_confirmation_at_18_is_not_shown(young_person, staff_
     link(young_person, lea)
     assert names(contacts_for_user(user=young_person), "referents") == ["Léa"]
 
-    profile.birth_date = timezone.localdate() - timedelta(days=365 * 18 + 10)  # now 18
-    profile.save()
-
-    assert contacts_for_user(user=young_person)["referents"] == []
+    with time_machine.travel(timezone.now() + timedelta(days=70), tick=False):  # now 18
+        assert contacts_for_user(user=young_person)["referents"] == []
 
 
 @pytest.mark.parametrize(

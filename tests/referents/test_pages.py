@@ -315,6 +315,16 @@ def test_a_referent_withdraws_an_invitation(referent_unlinked):
     assert invitation.withdrawn_at is not None and not invitation.is_open()
 
 
+def test_an_invitation_already_accepted_is_not_withdrawn(referent_unlinked, young_person):
+    invitation, _code = services.invitation_code_create(referent=referent_unlinked)
+    services.invitation_accept(young_person=young_person, invitation=invitation, scopes=[])
+    client = browser_client(referent_unlinked)
+    response = client.post(f"/pro/invitations/{invitation.pk}/retirer/", follow=True)
+    assert "a déjà répondu" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is None and invitation.accepted_at is not None
+
+
 def test_a_referent_ends_a_link_after_confirming(referent, young_person, client_for):
     link = _link_of(referent)
     client = browser_client(referent)
