@@ -108,7 +108,8 @@ class LinkInvitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link_invitations_sent"
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    # Only the code's hash: the database alone links no one.
+    # Only the code's keyed hash (HMAC with the server's secret): the database alone
+    # links no one.
     code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # An invitation to an account is addressed by the hash of an e-mail address: whether
     # an account has that address is never told to the référent, and a young person who

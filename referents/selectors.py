@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 
 from accounts.dates import age_on, birthday
@@ -26,6 +27,8 @@ from .models import DemarcheProposal, Link, LinkInvitation, Note, ReferentProfil
 
 # A procedure in progress that has not moved for this long is shown as stalled.
 STALLED_AFTER = timedelta(days=30)
+# The HMAC salt of invitation codes and addresses (``keyed_hash``).
+INVITATION_HASH_SALT = "jalon.referents.invitation"
 # How the access log names the list of documents shared with a référent, beside the scopes.
 SHARED_DOCUMENTS = "documents"
 # Birthdays that matter by law, and how long before them "Mes jeunes" shows them.
@@ -36,15 +39,23 @@ AGE_MILESTONES = (
 )
 
 
+def keyed_hash(digest: str) -> str:
+    """A SHA-256 digest keyed with the server's secret (HMAC): an invitation code has
+    about 40 bits and an e-mail address is guessable, so a plain hash in a copy of the
+    database would give them back in minutes. Keyed, the copy alone gives nothing.
+    (Rotating ``SECRET_KEY`` voids the open invitations, which last a week at most.)"""
+    return salted_hmac(INVITATION_HASH_SALT, digest, algorithm="sha256").hexdigest()
+
+
 def email_hash(email: str) -> str:
     """The hash that addresses an invitation to an account (``LinkInvitation.email_hash``)."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return keyed_hash(hashlib.sha256(email.strip().lower().encode()).hexdigest())
 
 
 def code_hash(code: str) -> str:
     """The hash of an invitation code, with spaces, dashes and case ignored."""
     normalised = "".join(code.split()).replace("-", "").upper()
-    return hashlib.sha256(normalised.encode()).hexdigest()
+    return keyed_hash(hashlib.sha256(normalised.encode()).hexdigest())
 
 
 # --- Which links are active ---------------------------------------------------------------
