@@ -226,20 +226,6 @@ def enrolment_code_create(*, user: User, issued_by: User | None, hours: int) -> 
     return "-".join(code[i : i + 4] for i in range(0, _ENROLMENT_LENGTH, 4))
 
 
-def enrolment_code_check(*, user: User, code: str) -> bool:
-    """Whether ``code`` is ``user``'s latest unused, unexpired enrolment code (not spent)."""
-    enrolment = (
-        StaffEnrolment.objects.filter(
-            user=user, used_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    return enrolment is not None and check_password(
-        _enrolment_code_normalise(code), enrolment.code_hash
-    )
-
-
 def staff_enrolment_required(user: User) -> bool:
     """Whether ``user`` needs an enrolment code to set up TOTP: every staff account, and
     référents (their invitation carries the code)."""

@@ -42,3 +42,11 @@ class LinkConflict(DomainError):
     status = HTTPStatus.CONFLICT
     code = "link_conflict"
     message = _("This is not possible now.")
+
+
+class EntryNotFound(DomainError):
+    """The procedure proposed is not (or no longer) in the catalogue."""
+
+    status = HTTPStatus.NOT_FOUND
+    code = "entry_not_found"
+    message = _("This procedure is no longer in the catalogue.")

@@ -31,7 +31,7 @@ from vault.api import file_response
 from vault.models import AccessEvent
 
 from . import selectors, services
-from .exceptions import InvitationInvalid, LinkConflict, TooManyCodeAttempts
+from .exceptions import EntryNotFound, InvitationInvalid, LinkConflict, TooManyCodeAttempts
 from .forms import (
     CatalogueSearchForm,
     InviteByCodeForm,
@@ -221,9 +221,7 @@ def propose(request, link_id: int):
         if form.is_valid():
             try:
                 services.demarche_propose(link=link, entry_id=form.cleaned_data["entry"])
-            except Http404:
-                form.add_error(None, _("This procedure is no longer in the catalogue."))
-            except LinkConflict as error:
+            except (EntryNotFound, LinkConflict) as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(

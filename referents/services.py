@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -33,6 +32,7 @@ from vault.models import AccessEvent
 from . import selectors
 from .exceptions import (
     AlreadyLinked,
+    EntryNotFound,
     InvitationInvalid,
     InvitationRefused,
     LinkConflict,
@@ -522,7 +522,7 @@ def demarche_propose(*, link: Link, entry_id: int) -> DemarcheProposal:
     try:
         entry = catalog_selectors.entry_get_visible(entry_id=entry_id)
     except Entry.DoesNotExist:
-        raise Http404 from None
+        raise EntryNotFound() from None
     try:
         with transaction.atomic():
             return DemarcheProposal.objects.create(
