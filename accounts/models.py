@@ -216,6 +216,10 @@ class YoungPersonProfile(models.Model):
     unaccompanied_minor = models.BooleanField(
         _("unaccompanied minor (MNA) or formerly one"), default=False
     )
+    # The dates the law's milestones count from (CASF L.222-5-1 and L.222-5-2-1): entering
+    # care after 17 brings the interview forward; leaving care starts the six months.
+    care_started_on = models.DateField(_("in care since"), null=True, blank=True)
+    care_ended_on = models.DateField(_("care ended on"), null=True, blank=True)
 
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
 

@@ -78,7 +78,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("services_catalog", "entry", "view", "add", "change")
         | _crud("services_catalog", "entrystep", *_ALL)
     ),
+    # National editors also choose the catalogue's procedures of each legal milestone
+    # (the same for every département: the law's path).
     Role.NATIONAL_EDITOR: frozenset(
-        {"accounts.view_departement", "accounts.view_departementcontact"} | _CATALOGUE_CURATION
+        {"accounts.view_departement", "accounts.view_departementcontact"}
+        | _CATALOGUE_CURATION
+        | _crud("autonomy", "milestoneentry", *_ALL)
     ),
 }

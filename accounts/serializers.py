@@ -81,6 +81,8 @@ class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "parent",
             "disability_recognition",
             "unaccompanied_minor",
+            "care_started_on",
+            "care_ended_on",
             "languages",
             "notify_by_push",
             "notify_by_email",
@@ -108,6 +110,30 @@ class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 code="implausible_date",
             )
         return value
+
+    def validate_care_started_on(self, value: date | None) -> date | None:
+        return self._not_in_the_future(value)
+
+    def validate_care_ended_on(self, value: date | None) -> date | None:
+        return self._not_in_the_future(value)
+
+    @staticmethod
+    def _not_in_the_future(value: date | None) -> date | None:
+        if value is not None and value > timezone.localdate():
+            raise serializers.ValidationError(
+                _("This date cannot be in the future."), code="future_date"
+            )
+        return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        started = attrs.get("care_started_on", getattr(self.instance, "care_started_on", None))
+        ended = attrs.get("care_ended_on", getattr(self.instance, "care_ended_on", None))
+        if started and ended and ended < started:
+            raise serializers.ValidationError(
+                {"care_ended_on": _("Care cannot end before it started.")}, code="invalid_order"
+            )
+        return attrs
 
     def validate_languages(self, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))  # drop repeats, keep the user's order

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "vault",
     "mentoring",
     "referents",
+    "autonomy",
     "figures",  # above every app it counts (the layers in the README)
 ]
 if not PRODUCTION:

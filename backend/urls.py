@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("vault.urls")),
     path("", include("mentoring.urls")),
     path("", include("referents.urls")),
+    path("", include("autonomy.urls")),
     path("", include("figures.urls")),
 ]
 

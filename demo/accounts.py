@@ -42,6 +42,8 @@ DEMO_PROFILES = {
         "departement_id": "93",
         "postcode": "93200",
         "care_leaver": True,
+        "care_started_on": date(2019, 9, 1),
+        "care_ended_on": date(2026, 6, 30),
         "jeune_majeur_contract": True,
         "apprentice": True,
         "languages": ["fr", "bm"],

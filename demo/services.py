@@ -8,6 +8,7 @@ from accounts.models import User
 
 from .accounts import load_demo_accounts
 from .activity import load_demo_activity
+from .autonomy import load_demo_autonomy
 from .catalogue import load_demo_catalogue
 from .mentoring import load_demo_mentoring
 from .referents import load_demo_referents
@@ -23,6 +24,7 @@ class DemoLoaded:
     documents: int
     mentor_applications: int
     referents: int
+    milestone_entries: int
     activity: Counter
 
 
@@ -38,5 +40,8 @@ def load_demo(*, today: date | None = None) -> DemoLoaded:
     documents = load_demo_vault()
     mentor_applications = load_demo_mentoring()
     referents = load_demo_referents()
+    milestone_entries = load_demo_autonomy()
     activity = load_demo_activity(today)
-    return DemoLoaded(accounts, catalogue, documents, mentor_applications, referents, activity)
+    return DemoLoaded(
+        accounts, catalogue, documents, mentor_applications, referents, milestone_entries, activity
+    )

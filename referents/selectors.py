@@ -407,6 +407,8 @@ def young_person_file(link: Link, *, today: date | None = None, full: bool = Tru
             ).select_related("entry")[:20]
         )
     file.attention = attention_of(file, today)
+    for provider in _attention_providers:  # the apps above: the legal milestones
+        file.attention.extend(provider([link], today).get(link.pk, []))
     return file
 
 

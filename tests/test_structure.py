@@ -17,7 +17,7 @@ from django.apps import apps
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "vault", "services_catalog", "mentoring", "referents", "figures")
+APPS = ("accounts", "vault", "services_catalog", "mentoring", "referents", "autonomy", "figures")
 ORM_READS = {"filter", "get", "exclude", "get_or_create", "first"}
 
 

@@ -49,6 +49,7 @@ def test_export_has_a_section_from_each_apps_personal_data_module(client_for, yo
         "vault",
         "mentoring",
         "referents",
+        "autonomy",
     ]
     assert export["demarches"] == []
 

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{loaded.referents:6d} demo référents linked to jeune.93 (second factor: README)"
         )
+        self.stdout.write(f"{loaded.milestone_entries:6d} procedures of the legal milestones")
         if not loaded.activity:
             self.stdout.write("Demo activity already loaded for this month: nothing to do.")
         for what, count in loaded.activity.items():

@@ -1,0 +1,21 @@
+"""The path to autonomy's refusals, in the project's one error format."""
+
+from http import HTTPStatus
+
+from django.utils.translation import gettext_lazy as _
+
+from backend.errors import DomainError
+
+
+class NotLeftCare(DomainError):
+    """The six-month interview follows the end of care: the profile must say when."""
+
+    status = HTTPStatus.CONFLICT
+    code = "care_not_ended"
+    message = _("Tell us in your profile when your care ended first.")
+
+
+class InterviewAlreadyHeld(DomainError):
+    status = HTTPStatus.CONFLICT
+    code = "interview_already_held"
+    message = _("This interview has already taken place.")

@@ -1,0 +1,1 @@
+"""Periodic jobs of the path to autonomy: none yet (the milestones are computed on read)."""
