@@ -19,3 +19,9 @@ class InterviewAlreadyHeld(DomainError):
     status = HTTPStatus.CONFLICT
     code = "interview_already_held"
     message = _("This interview has already taken place.")
+
+
+class InterviewRefused(DomainError):
+    status = HTTPStatus.BAD_REQUEST
+    code = "interview_refused"
+    message = _("This interview cannot be recorded.")

@@ -37,6 +37,15 @@ class Interview(models.Model):
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     held_on = models.DateField(_("held on"), null=True, blank=True)
+    # The young person's appointment for it (with its reminders), when a référent set it.
+    appointment = models.ForeignKey(
+        "mentoring.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointment"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

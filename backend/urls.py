@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -12,6 +14,13 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 # Before the apps' URLs are included: they use <id:...> and <departement:...>.
 register_converters()
+
+
+def patterns_of(*modules: str) -> list:
+    """The URL patterns of several modules, named by dotted path as ``include()`` names
+    one: one prefix served by apps of several layers (``/pro/``)."""
+    return [pattern for module in modules for pattern in import_module(module).urlpatterns]
+
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -35,7 +44,8 @@ urlpatterns = [
     # What a share link opens in a browser (the token after "#", never sent).
     path("partage/", include("vault.pages")),
     # The professional space of référents (server-rendered pages).
-    path("pro/", include("referents.page_urls")),
+    # One /pro/ space: the référents' pages, and the path to autonomy's (an app above).
+    path("pro/", include(patterns_of("referents.page_urls", "autonomy.page_urls"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, even with DEBUG on and without a final

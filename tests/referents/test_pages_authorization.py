@@ -54,6 +54,14 @@ MATRIX = {
         (302, 403, 403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
     ("GET", LINK + "documents/{share_id}/"):
         (302, 403, 403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
+    # The path to autonomy's steps (their own link needs the profile scope: see
+    # tests/autonomy/test_interviews.py).
+    ("GET", LINK + "etapes/"):
+        (302, 403, 403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
+    ("POST", LINK + "etapes/planifier/"):
+        (302, 403, 403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
+    ("POST", LINK + "etapes/tenu/"):
+        (302, 403, 403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
     ("GET", "inviter/"):
         (302, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403),
     ("POST", "inviter/"):
@@ -73,6 +81,15 @@ BODIES = {
     ("POST", LINK + "notes/"): lambda world: {"body": "Pense au rendez-vous de jeudi."},
     ("POST", LINK + "proposer/"): lambda world: {"entry": world["entry"].pk},
     ("POST", "inviter/"): lambda world: {"kind": "code", "code-label": "Nour"},
+    ("POST", LINK + "etapes/planifier/"): lambda world: {
+        "kind": "interview_17",
+        "starts_at": "2099-01-15T10:00",
+        "place": "Service ASE",
+    },
+    ("POST", LINK + "etapes/tenu/"): lambda world: {
+        "kind": "interview_17",
+        "held_on": "2026-01-15",
+    },
     ("POST", "profil/"): lambda world: {"contact_way": "email", "contact_email": "pro@ex.org"},
 }
 
