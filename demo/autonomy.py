@@ -1,12 +1,15 @@
 """The demo's path to autonomy: which demo entries say what to do before each milestone,
-and jeune.93's interviews (the one at 17 held, the six-month one scheduled)."""
+and jeune.93's interviews, recorded by Léa through the services as a référent would (the
+one at 17 held; the six-month one asked for by Aminata and scheduled, an appointment)."""
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
 from accounts.models import User
+from autonomy import services
 from autonomy.models import Interview, Milestone, MilestoneEntry
+from referents import selectors as referents_selectors
 from services_catalog.models import Entry
 
 from .catalogue import DEMO_SOURCE
@@ -47,21 +50,26 @@ def load_demo_autonomy() -> int:
                 count += 1
     aminata = User.objects.filter(email="jeune.93@demo.jalon.fr").first()
     educator = User.objects.filter(email="referent.93@demo.jalon.fr").first()
-    if aminata is not None:
-        Interview.objects.get_or_create(
-            young_person=aminata,
-            kind=Interview.Kind.AT_17,
-            defaults={"held_on": date(2024, 3, 5), "recorded_by": educator},
-        )
-        Interview.objects.get_or_create(
-            young_person=aminata,
-            kind=Interview.Kind.SIX_MONTHS,
-            defaults={
-                "requested_at": timezone.now() - timedelta(days=20),
-                "scheduled_for": (timezone.localtime() + timedelta(days=10)).replace(
-                    hour=14, minute=0, second=0, microsecond=0
-                ),
-                "recorded_by": educator,
-            },
-        )
+    link = (
+        referents_selectors.active_links().filter(young_person=aminata, referent=educator).first()
+        if aminata and educator
+        else None
+    )
+    if link is not None:
+        interviews = {interview.kind: interview for interview in aminata.interviews.all()}
+        if Interview.Kind.AT_17 not in interviews:
+            services.interview_record_held(
+                link=link, kind=Interview.Kind.AT_17, held_on=date(2024, 3, 5)
+            )
+        if Interview.Kind.SIX_MONTHS not in interviews:
+            services.six_months_interview_request(user=aminata)
+            day = timezone.localtime() + timedelta(days=10)
+            while day.weekday() >= 5:  # the ASE service receives on weekdays
+                day += timedelta(days=1)
+            services.interview_schedule(
+                link=link,
+                kind=Interview.Kind.SIX_MONTHS,
+                starts_at=day.replace(hour=14, minute=0, second=0, microsecond=0),
+                place="Service de l'ASE, Bobigny",
+            )
     return count
