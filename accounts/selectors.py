@@ -51,6 +51,8 @@ def _profile_as_dict(profile: YoungPersonProfile | None) -> dict[str, Any] | Non
         "postcode": profile.postcode,
         "commune_code": profile.commune_code,
         "situation": {flag: getattr(profile, flag) for flag in SITUATION_FLAGS},
+        "care_started_on": profile.care_started_on.isoformat() if profile.care_started_on else None,
+        "care_ended_on": profile.care_ended_on.isoformat() if profile.care_ended_on else None,
         "languages": list(profile.languages),
         "notifications": {
             "push": profile.notify_by_push,

@@ -65,12 +65,17 @@ def _dated_status(on: date, today: date) -> str:
     return "soon" if on - today <= SOON else "upcoming"
 
 
-def _interview_status(due_on: date, interview: Interview | None, today: date) -> str:
+def _interview_status(
+    due_on: date, interview: Interview | None, today: date, closes_on: date | None = None
+) -> str:
     if interview is not None and interview.held_on is not None:
         return "held"
-    if interview is not None and interview.scheduled_for is not None:
+    if closes_on is not None and today >= closes_on:
+        return "missed"  # the interview at 17 is for a minor: at 18 it can no longer be held
+    scheduled = interview.scheduled_for if interview is not None else None
+    if scheduled is not None and timezone.localdate(scheduled) >= today:
         return "scheduled"
-    if today > due_on:
+    if today > due_on or scheduled is not None:  # a date that passed, not recorded as held
         return "late"
     if interview is not None and interview.requested_at is not None:
         return "requested"
@@ -109,7 +114,7 @@ def steps_of(profile, interviews: dict[str, Interview], today: date) -> list[Ste
                     "l'autonomie. Your personne de confiance may come with you."
                 ),
                 on=due_on,
-                status=_interview_status(due_on, interview, today),
+                status=_interview_status(due_on, interview, today, closes_on=eighteen),
                 interview=interview,
             )
         )
@@ -127,7 +132,14 @@ def steps_of(profile, interviews: dict[str, Interview], today: date) -> list[Ste
             )
         )
     if born and profile.unaccompanied_minor:
-        until = birthday(born, 19)
+        # CESEDA art. R.431-5: within the year after 18 for those placed with the ASE by
+        # their 16th birthday; placed later, within two months (and safer: before 18).
+        placed = profile.care_started_on
+        until = (
+            add_months(eighteen, 2)
+            if placed is not None and placed >= birthday(born, 16)
+            else birthday(born, 19)
+        )
         status = "due" if eighteen <= today < until else _dated_status(eighteen, today)
         if today >= until:
             status = "past"
@@ -136,15 +148,16 @@ def steps_of(profile, interviews: dict[str, Interview], today: date) -> list[Ste
                 kind=Milestone.RESIDENCE_PERMIT,
                 title=_("Your residence permit"),
                 what_to_do=_(
-                    "If you arrived in France as a minor, apply for your residence permit in the "
-                    "year after your 18th birthday; the ASE service helps you with the file."
+                    "If you arrived in France as a minor, apply for your residence permit before "
+                    "the deadline shown; the ASE service helps you with the file."
                 ),
                 on=eighteen,
                 until=until,
                 status=status,
             )
         )
-    if ended:
+    # Both are for someone who left care as an adult (L.222-5-2-1: "tout majeur").
+    if ended and (eighteen is None or ended >= eighteen):
         due_on = add_months(ended, 6)
         interview = interviews.get(Milestone.SIX_MONTHS)
         steps.append(

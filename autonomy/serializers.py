@@ -33,11 +33,13 @@ class StepSerializer(serializers.Serializer):
             "scheduled",
             "held",
             "late",
+            "missed",
             "open",
             "past",
         ],
         help_text="upcoming, soon (within 90 days), past for a date; due, requested, "
-        "scheduled, held, late for an interview; open for the droit au retour's window.",
+        "scheduled, held, late (its date passed, not held), missed (the interview at 17, "
+        "not held by 18) for an interview; open for the droit au retour's window.",
     )
     interview = InterviewSerializer(allow_null=True)
     entries = TimelineEntrySerializer(

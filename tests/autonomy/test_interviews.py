@@ -83,8 +83,19 @@ def test_a_referent_schedules_the_interview_at_17_as_an_appointment_then_records
         ("planifier", {"kind": "six_months", "starts_at": _in(3)}, "fin de la prise en charge"),
         ("tenu", {"kind": "interview_17", "held_on": "2099-01-01"}, "futur"),
         ("tenu", {"kind": "interview_17"}, "obligatoire"),
+        ("planifier", {"kind": "interview_17", "starts_at": _in(900)}, "deux ans"),
+        ("tenu", {"kind": "interview_17", "held_on": "1990-01-01"}, "trop ancienne"),
     ],
-    ids=["past", "not-a-date", "unknown-kind", "care-not-ended", "held-in-future", "no-date"],
+    ids=[
+        "past",
+        "not-a-date",
+        "unknown-kind",
+        "care-not-ended",
+        "held-in-future",
+        "no-date",
+        "too-far",
+        "too-early",
+    ],
 )
 def test_bad_input_says_why_in_french_and_changes_nothing(aminata, referent, route, body, says):
     link = _link(referent)
@@ -107,3 +118,17 @@ def test_without_the_profile_scope_the_steps_are_not_the_referents_to_see(
     )
     assert refused.status_code == 404
     assert not Interview.objects.exists()
+
+
+def test_no_interview_at_17_for_someone_never_in_care(young_person, referent):
+    profile = young_person.profile
+    profile.birth_date, profile.in_care, profile.care_leaver = date(2009, 1, 1), False, False
+    profile.care_started_on = profile.care_ended_on = None
+    profile.save()
+    response = browser_client(referent).post(
+        f"/pro/jeunes/{_link(referent).pk}/etapes/planifier/",
+        {"kind": "interview_17", "starts_at": _in(5)},
+    )
+    assert response.status_code == 400
+    assert "n&#x27;a pas droit à cet entretien" in response.content.decode()
+    assert not Interview.objects.exists() and not Appointment.objects.exists()

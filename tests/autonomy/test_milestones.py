@@ -200,3 +200,41 @@ def test_national_editors_choose_the_procedures_of_each_milestone(
     assert client.get(url).status_code == 403
     client.force_login(national_editor)
     assert client.get(url).status_code == 200
+
+
+def test_placed_after_16_the_residence_permit_is_due_two_months_after_18(client_for, young_person):
+    _profile(
+        young_person,
+        birth_date=date(2008, 3, 15),
+        in_care=True,
+        unaccompanied_minor=True,
+        care_started_on=date(2024, 6, 1),  # at 16 and a quarter
+    )
+    with on(date(2026, 4, 1)):
+        assert steps(client_for, young_person)["residence_permit"]["until"] == "2026-05-15"
+
+
+def test_a_date_that_passed_without_the_interview_makes_it_late_and_at_18_missed(
+    client_for, young_person
+):
+    _profile(young_person, birth_date=date(2009, 1, 1), in_care=True)
+    Interview.objects.create(
+        young_person=young_person,
+        kind="interview_17",
+        scheduled_for=datetime(2026, 2, 1, 10, tzinfo=PARIS),
+    )
+    with on(date(2026, 1, 20)):
+        assert steps(client_for, young_person)["interview_17"]["status"] == "scheduled"
+    with on(date(2026, 2, 2)):
+        assert steps(client_for, young_person)["interview_17"]["status"] == "late"
+    with on(date(2027, 1, 1)):
+        assert steps(client_for, young_person)["interview_17"]["status"] == "missed"
+
+
+def test_the_six_months_and_the_right_to_come_back_are_for_those_who_left_care_as_adults(
+    client_for, young_person
+):
+    _profile(young_person, birth_date=date(2009, 1, 1), care_ended_on=date(2021, 9, 1))
+    with on(date(2026, 6, 1)):
+        shown = steps(client_for, young_person)
+    assert "six_months" not in shown and "return_right" not in shown

@@ -56,4 +56,5 @@ def test_a_referent_schedules_and_records_the_interview_at_17(visit, referent, y
     assert problems == [] and errors == []
     assert "Tenu le 20 novembre 2026." in shown
     interview = Interview.objects.get(young_person=young_person, kind="interview_17")
-    assert interview.held_on == date(2026, 11, 20) and interview.appointment is not None
+    # Held before its date: the appointment and its reminders are gone.
+    assert interview.held_on == date(2026, 11, 20) and interview.appointment is None

@@ -8,11 +8,14 @@ the French 403 page; anonymous people are sent to sign in (302). A refused reque
 nothing. A ``/pro/`` URL pattern without a case here fails the walker test.
 """
 
+from datetime import date, timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from referents import services
 from tests.authorization import ROLES, writes_to_project_tables
@@ -83,7 +86,7 @@ BODIES = {
     ("POST", "inviter/"): lambda world: {"kind": "code", "code-label": "Nour"},
     ("POST", LINK + "etapes/planifier/"): lambda world: {
         "kind": "interview_17",
-        "starts_at": "2099-01-15T10:00",
+        "starts_at": (timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%dT10:00"),
         "place": "Service ASE",
     },
     ("POST", LINK + "etapes/tenu/"): lambda world: {
@@ -123,6 +126,10 @@ def world(referent, young_person, make_document):
     from referents import selectors
 
     link = selectors.young_people_links_for_user(user=referent).get()
+    # In care at 17: the interview at 17 is one of their steps (the path to autonomy's pages).
+    profile = young_person.profile
+    profile.birth_date, profile.in_care = date(2009, 1, 1), True
+    profile.save()
     invitation, _code = services.invitation_code_create(referent=referent, label="Nour")
     document = make_document(young_person, samples.png(), name="carte.png", title="Carte")
     share = vault_services.share_with_referent(document=document, referent_id=referent.pk)
