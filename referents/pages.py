@@ -168,12 +168,7 @@ def welcome(request):
 def home(request):
     """The young people linked to me, what needs attention first."""
     files = services.young_people_overview_read(referent=request.user)
-    others = [
-        (link, selectors.link_status(link))
-        for link in selectors.ended_links_for_user(user=request.user).select_related(
-            "referent", "young_person__profile"
-        )[:50]
-    ]
+    others = selectors.ended_links_with_status(user=request.user, limit=50)
     return render(
         request,
         "referents/home.html",
@@ -364,12 +359,7 @@ def invitation_withdraw(request, invitation_id: int):
 def links(request):
     """My links: active ones (to end) and those that ended or wait for confirmation."""
     active = selectors.young_people_links_for_user(user=request.user)
-    others = [
-        (link, selectors.link_status(link))
-        for link in selectors.ended_links_for_user(user=request.user).select_related(
-            "referent", "young_person__profile"
-        )[:100]
-    ]
+    others = selectors.ended_links_with_status(user=request.user, limit=100)
     return render(
         request,
         "referents/links.html",

@@ -244,6 +244,13 @@ def ended_links_for_user(*, user) -> QuerySet[Link]:
     )
 
 
+def ended_links_with_status(*, user, limit: int) -> list[tuple[Link, str]]:
+    """The référent's links that show nothing now, newest first, each with why
+    (``link_status``): for "Mes jeunes" and "Mes liens"."""
+    links = ended_links_for_user(user=user).select_related("referent", "young_person__profile")
+    return [(link, link_status(link)) for link in links[:limit]]
+
+
 def invitations_sent_by_user(*, user) -> QuerySet[LinkInvitation]:
     """The référent's invitations, newest first."""
     return LinkInvitation.objects.filter(referent=user).order_by("-created_at")
