@@ -226,6 +226,8 @@ class YoungPersonProfile(models.Model):
     notify_by_push = models.BooleanField(_("notifications on the phone"), default=True)
     notify_by_email = models.BooleanField(_("notifications by e-mail"), default=True)
     notify_by_sms = models.BooleanField(_("notifications by SMS"), default=False)
+    # The monthly "Où en es-tu ?": at most one reminder a month, and none if switched off.
+    notify_check_in = models.BooleanField(_("monthly check-in reminder"), default=True)
 
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -66,11 +66,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("mentoring", "conversationreport", "view", "change")
         | _REFERENT_INVITATIONS
     ),
+    # Staff also adapt the assessment's référentiel to their département (autonomy.admin).
     Role.DEPARTEMENT_STAFF: frozenset(
         {"accounts.view_departement"}
         | _crud("accounts", "departementcontact", *_ALL)
         | _CATALOGUE_CURATION
         | _REFERENT_INVITATIONS
+        | _crud("autonomy", "assessmentitem", *_ALL)
+        | _crud("autonomy", "departementitemchoice", *_ALL)
     ),
     # Partners propose entries (drafts they submit); staff review and publish them.
     Role.PARTNER: frozenset(
@@ -84,5 +87,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"accounts.view_departement", "accounts.view_departementcontact"}
         | _CATALOGUE_CURATION
         | _crud("autonomy", "milestoneentry", *_ALL)
+        | _crud("autonomy", "assessmentitem", *_ALL)
     ),
 }

@@ -58,6 +58,7 @@ def _profile_as_dict(profile: YoungPersonProfile | None) -> dict[str, Any] | Non
             "push": profile.notify_by_push,
             "email": profile.notify_by_email,
             "sms": profile.notify_by_sms,
+            "check_in": profile.notify_check_in,
         },
         "updated_at": profile.updated_at.isoformat(),
     }

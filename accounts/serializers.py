@@ -87,6 +87,7 @@ class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "notify_by_push",
             "notify_by_email",
             "notify_by_sms",
+            "notify_check_in",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]

@@ -1,12 +1,27 @@
-"""Staff choose which catalogue entries say what to do before each milestone.
+"""Staff choose which catalogue entries say what to do before each milestone, and adapt
+the assessment's référentiel.
 
-Interviews have no admin page: they are the young person's, and the référents who
-accompany them record them (the département sees counts in the figures).
+Interviews, projets, assessments and check-ins have no admin page: they are the young
+person's, and the référents they linked read them in /pro/ (the département sees counts
+in the figures).
+
+The référentiel: national editors write the national items; a département's staff hide a
+national item there or validate it (*Départements' choices for the items*), and write
+their own items, asked only in their département. An answered item is never rewritten
+(its wording and domain are read-only, it cannot be deleted): retire it in a version and
+write a new one that replaces it, so that past answers keep their meaning.
 """
 
 from django.contrib import admin
+from django.db.models import Q
 
-from .models import MilestoneEntry
+from accounts.scoping import (
+    DepartementScopedModelAdmin,
+    departements_for_user,
+    user_sees_all_departements,
+)
+
+from .models import AssessmentItem, DepartementItemChoice, MilestoneEntry
 
 
 @admin.register(MilestoneEntry)
@@ -15,3 +30,76 @@ class MilestoneEntryAdmin(admin.ModelAdmin):
     list_filter = ["milestone"]
     autocomplete_fields = ["entry"]
     ordering = ["milestone", "position"]
+
+
+@admin.register(AssessmentItem)
+class AssessmentItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "domain", "departement", "version", "retired_in", "to_validate"]
+    list_filter = ["domain", "to_validate", ("departement", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["text", "key"]
+    ordering = ["domain", "position", "id"]
+    fields = [
+        "key",
+        "domain",
+        "text",
+        "position",
+        "departement",
+        "version",
+        "retired_in",
+        "replaces",
+        "to_validate",
+    ]
+    raw_id_fields = ["replaces"]
+
+    def get_queryset(self, request):
+        items = super().get_queryset(request).select_related("departement")
+        if user_sees_all_departements(request.user):
+            return items
+        return items.filter(
+            Q(departement__isnull=True) | Q(departement__in=departements_for_user(request.user))
+        )
+
+    def _writable(self, request, obj) -> bool:
+        """National items are the national editors'; a département's, its staff's."""
+        if obj is None or user_sees_all_departements(request.user):
+            return True
+        return obj.departement_id is not None and (
+            departements_for_user(request.user).filter(pk=obj.departement_id).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._writable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.answers.exists():
+            return False  # answered: retire it instead
+        return super().has_delete_permission(request, obj) and self._writable(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.answers.exists():
+            return ["key", "domain", "text", "departement", "version"]
+        return []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "departement" and not user_sees_all_departements(request.user):
+            kwargs["queryset"] = departements_for_user(request.user)
+            kwargs["required"] = True  # a département's staff write their own items only
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if obj.departement_id is not None and not change:
+            obj.to_validate = False  # written by the département itself
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DepartementItemChoice)
+class DepartementItemChoiceAdmin(DepartementScopedModelAdmin):
+    list_display = ["item", "departement", "hidden", "validated"]
+    list_filter = ["hidden", "validated", ("departement", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["item", "departement"]
+    search_fields = ["item__text"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            kwargs["queryset"] = AssessmentItem.objects.filter(departement__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AutonomyConfig(AppConfig):
-    """The path to autonomy: the legal milestones (and, next, the projet and assessments)."""
+    """The path to autonomy: the legal milestones, the projet, the assessment, the check-ins."""
 
     name = "autonomy"
     verbose_name = _("Path to autonomy")
@@ -15,3 +15,4 @@ class AutonomyConfig(AppConfig):
         from . import selectors
 
         referents_selectors.register_attention_provider(selectors.attention_for_links)
+        referents_selectors.register_attention_provider(selectors.help_calls_for_links)

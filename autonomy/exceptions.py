@@ -25,3 +25,23 @@ class InterviewRefused(DomainError):
     status = HTTPStatus.BAD_REQUEST
     code = "interview_refused"
     message = _("This interview cannot be recorded.")
+
+
+class ProjetRefused(DomainError):
+    """A write of the projet that does not hold (an entry not in the catalogue...)."""
+
+    status = HTTPStatus.BAD_REQUEST
+    code = "projet_refused"
+    message = _("This change of the projet cannot be made.")
+
+
+class AssessmentRefused(DomainError):
+    status = HTTPStatus.BAD_REQUEST
+    code = "assessment_refused"
+    message = _("These answers cannot be recorded.")
+
+
+class CheckInRefused(DomainError):
+    status = HTTPStatus.BAD_REQUEST
+    code = "check_in_refused"
+    message = _("This check-in cannot be recorded.")

@@ -1,12 +1,15 @@
-"""The référent's "Étapes" page of a young person, in the professional space ``/pro/``:
-the legal milestones, and the interviews to schedule and to record as held.
+"""The référent's pages of a young person in the professional space ``/pro/``: the legal
+milestones and interviews ("Étapes"); the projet, written with them; the assessment side by
+side.
 
-It needs the profile scope (the milestones come from the birth date and the care dates);
-without it the page does not exist for the référent (404, as for a link not theirs).
+"Étapes" needs the profile scope (the milestones come from the birth date and the care
+dates), the projet and the assessment the ``projet`` scope; without it the page does not
+exist for the référent (404, as for a link not theirs). Each reading is one line in the
+young person's access log.
 """
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,8 +21,19 @@ from vault import services as vault_services
 from vault.models import AccessEvent
 
 from . import selectors, services
-from .exceptions import InterviewAlreadyHeld, InterviewRefused, NotLeftCare
-from .forms import InterviewHeldForm, InterviewScheduleForm
+from .exceptions import AssessmentRefused, InterviewAlreadyHeld, InterviewRefused, NotLeftCare
+from .forms import (
+    ActionForm,
+    ActionStatusForm,
+    AssessmentForm,
+    GoalForm,
+    GoalStatusForm,
+    InterviewHeldForm,
+    InterviewScheduleForm,
+    ReviewForm,
+    WishesForm,
+)
+from .models import Action, Domain, Goal, Level
 
 REFUSALS = (InterviewAlreadyHeld, InterviewRefused, NotLeftCare)
 
@@ -97,3 +111,225 @@ def interview_held(request, link_id: int):
             messages.success(request, _("Recorded: the interview took place."))
             return redirect("pro-steps", link_id=link.pk)
     return _page(request, link, held_form=form, status=400)
+
+
+# --- The projet, with the ``projet`` scope -----------------------------------------------------
+
+
+def _link_with_projet(request, link_id: int):
+    link = referents_selectors.young_person_link_get_for_user(user=request.user, link_id=link_id)
+    if not link.allows(Scope.PROJET):
+        raise Http404
+    return link
+
+
+def _record_reading(link) -> None:
+    vault_services.reading_record(
+        owner=link.young_person,
+        actor=AccessEvent.Actor.REFERENT,
+        actor_name=referents_selectors.referent_display_name(link.referent),
+        scopes=[Scope.PROJET],
+    )
+
+
+def _projet_page(request, link, *, errors=None, bound=None, status=200):
+    """The projet page; after a refused form, the form comes back filled, with its errors."""
+    _record_reading(link)
+    bound = bound or {}
+    view = selectors.projet_view(link.young_person)
+    for domain in view["domains"]:
+        domain["wishes_form"] = bound.get(("wishes", domain["domain"])) or WishesForm(
+            initial={"domain": domain["domain"], "text": domain["wishes"]},
+            prefix=f"wishes-{domain['domain']}",
+        )
+    context = {
+        "link": link,
+        "first_name": link.young_person.first_name,
+        "view": view,
+        "history": selectors.history_lines(selectors.projet_history(link.young_person)[:50]),
+        "goal_form": bound.get("goal") or GoalForm(),
+        "action_form": ActionForm(),
+        "action_form_bound": bound.get("action"),
+        "action_goal_id": bound.get("action_goal_id"),
+        "review_form": bound.get("review") or ReviewForm(initial={"review_on": view["review_on"]}),
+        "goal_statuses": Goal.Status.choices,
+        "action_statuses": Action.Status.choices,
+        "errors": errors or [],
+        "nav_current": "home",
+    }
+    return render(request, "autonomy/projet.html", context, status=status)
+
+
+def _refused(request, link, form, key, **extra):
+    return _projet_page(
+        request,
+        link,
+        errors=[error for errors in form.errors.values() for error in errors],
+        bound={key: form, **extra},
+        status=400,
+    )
+
+
+@require_GET
+@referent_page
+def projet(request, link_id: int):
+    """The young person's projet, to read and write with them (one line in their log)."""
+    return _projet_page(request, _link_with_projet(request, link_id))
+
+
+@require_GET
+@referent_page
+def projet_print(request, link_id: int):
+    """The printable projet (for the interview, for a move)."""
+    link = _link_with_projet(request, link_id)
+    _record_reading(link)
+    return HttpResponse(selectors.projet_printable(link.young_person))
+
+
+def _done(request, link, message: str):
+    messages.success(request, message)
+    return redirect("pro-projet", link_id=link.pk)
+
+
+@require_POST
+@referent_page
+def goal_add(request, link_id: int):
+    link = _link_with_projet(request, link_id)
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, link, form, "goal")
+    services.goal_add(
+        young_person=link.young_person,
+        author=services.author_referent(link),
+        data=form.cleaned_data,
+    )
+    return _done(request, link, _("Goal added. The young person sees it in their projet."))
+
+
+@require_POST
+@referent_page
+def goal_status(request, link_id: int, goal_id: int):
+    link = _link_with_projet(request, link_id)
+    goal = selectors.goal_of_young_person(young_person=link.young_person, goal_id=goal_id)
+    form = GoalStatusForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, link, form, "goal_status")
+    services.goal_update(goal=goal, author=services.author_referent(link), data=form.cleaned_data)
+    return _done(request, link, _("Saved."))
+
+
+@require_POST
+@referent_page
+def action_add(request, link_id: int, goal_id: int):
+    link = _link_with_projet(request, link_id)
+    goal = selectors.goal_of_young_person(young_person=link.young_person, goal_id=goal_id)
+    form = ActionForm(request.POST, prefix=f"action-{goal.pk}")
+    if not form.is_valid():
+        return _refused(request, link, form, "action", action_goal_id=goal.pk)
+    services.action_add(goal=goal, author=services.author_referent(link), data=form.cleaned_data)
+    return _done(request, link, _("Action added."))
+
+
+@require_POST
+@referent_page
+def action_status(request, link_id: int, action_id: int):
+    link = _link_with_projet(request, link_id)
+    action = selectors.action_of_young_person(young_person=link.young_person, action_id=action_id)
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, link, form, "action_status")
+    services.action_update(
+        action=action, author=services.author_referent(link), data=form.cleaned_data
+    )
+    return _done(request, link, _("Saved."))
+
+
+@require_POST
+@referent_page
+def wishes_save(request, link_id: int, domain: str):
+    link = _link_with_projet(request, link_id)
+    if domain not in Domain.values:
+        raise Http404
+    form = WishesForm(request.POST, prefix=f"wishes-{domain}")
+    if not form.is_valid() or form.cleaned_data["domain"] != domain:
+        return _refused(request, link, form, ("wishes", domain))
+    services.wishes_set(
+        young_person=link.young_person,
+        author=services.author_referent(link),
+        domain=domain,
+        text=form.cleaned_data["text"],
+    )
+    return _done(request, link, _("Saved."))
+
+
+@require_POST
+@referent_page
+def review_save(request, link_id: int):
+    link = _link_with_projet(request, link_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, link, form, "review")
+    services.projet_update(
+        young_person=link.young_person,
+        author=services.author_referent(link),
+        data={"review_on": form.cleaned_data["review_on"]},
+    )
+    return _done(request, link, _("Saved."))
+
+
+# --- The assessment, side by side -------------------------------------------------------------
+
+
+def _assessment_page(request, link, *, form=None, status=200):
+    _record_reading(link)
+    items = selectors.referentiel_for_user(link.young_person)
+    overview = selectors.assessment_overview(link.young_person)
+    domains = list(Domain)
+    progress = [
+        {
+            "created_at": row["created_at"],
+            "by_role": row["by_role"],
+            "scores": [row["scores"].get(domain.value) for domain in domains],
+        }
+        for row in overview["progress"]
+    ]
+    context = {
+        "link": link,
+        "first_name": link.young_person.first_name,
+        "rows": overview["rows"],
+        "levels": dict(Level.choices),
+        "domains": domains,
+        "progress": progress,
+        "form": form or AssessmentForm(items=items),
+        "nav_current": "home",
+    }
+    return render(request, "autonomy/assessment.html", context, status=status)
+
+
+@require_GET
+@referent_page
+def assessment(request, link_id: int):
+    """The young person's assessment next to the référent's, and the progress per domain."""
+    return _assessment_page(request, _link_with_projet(request, link_id))
+
+
+@require_POST
+@referent_page
+def assessment_submit(request, link_id: int):
+    """The référent's own assessment of the young person."""
+    link = _link_with_projet(request, link_id)
+    items = selectors.referentiel_for_user(link.young_person)
+    form = AssessmentForm(request.POST, items=items)
+    if form.is_valid():
+        try:
+            services.assessment_submit(
+                young_person=link.young_person,
+                author=services.author_referent(link),
+                answers=form.answers(),
+            )
+        except AssessmentRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your assessment is recorded, next to theirs."))
+            return redirect("pro-assessment", link_id=link.pk)
+    return _assessment_page(request, link, form=form, status=400)

@@ -17,6 +17,9 @@ The law behind each step:
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Case, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +28,23 @@ from accounts.dates import birthday
 from referents.models import Scope
 from services_catalog import selectors as catalogue_selectors
 
-from .models import Interview, Milestone, MilestoneEntry
+from .models import (
+    Action,
+    Actor,
+    Assessment,
+    AssessmentAnswer,
+    AssessmentItem,
+    CheckIn,
+    DepartementItemChoice,
+    Domain,
+    Goal,
+    Interview,
+    Level,
+    Milestone,
+    MilestoneEntry,
+    Projet,
+    ProjetChange,
+)
 
 # How long before its date a step shows as coming ("soon", or "due" for an interview).
 SOON = timedelta(days=90)
@@ -293,3 +312,392 @@ def _attention_label(step: Step) -> str:
     if step.status == "requested":
         return _("%(step)s: asked for by the young person") % {"step": title}
     return _("%(step)s: due by %(day)s") % {"step": title, "day": day}
+
+
+# --- Mon projet -------------------------------------------------------------------------------
+
+# The catalogue's data·inclusion categories behind each domain: what "a catalogue entry of
+# that domain" means for the suggestions.
+DOMAIN_CATEGORIES = {
+    Domain.SCHOOLING: ["se-former", "lecture-ecriture-calcul"],
+    Domain.EMPLOYMENT: [
+        "trouver-un-emploi",
+        "choisir-un-metier",
+        "preparer-sa-candidature",
+        "creer-une-entreprise",
+    ],
+    Domain.HOUSING: ["logement-hebergement"],
+    Domain.RESOURCES: ["difficultes-financieres", "equipement-et-alimentation"],
+    Domain.HEALTH: ["sante"],
+    Domain.RIGHTS: ["difficultes-administratives-ou-juridiques"],
+    Domain.MOBILITY: ["mobilite"],
+    Domain.SOCIAL: ["famille", "remobilisation", "numerique"],
+}
+
+
+def projet_of(young_person) -> Projet | None:
+    """The young person's projet, if anything was ever written in it."""
+    return Projet.objects.filter(young_person=young_person).first()
+
+
+def projet_view(young_person, *, shared_with_mentor_only: bool = False) -> dict:
+    """The projet as the app and the pages show it: every domain in the law's order, with
+    the young person's words, the goals and their actions. Three queries."""
+    projet = projet_of(young_person)
+    wishes, goals = {}, {}
+    if projet is not None:
+        wishes = {row.domain: row.text for row in projet.wishes.all()}
+        found = projet.goals.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("entry"))
+        )
+        if shared_with_mentor_only:
+            found = found.filter(shared_with_mentor=True)
+        for goal in found:
+            goals.setdefault(goal.domain, []).append(goal)
+    return {
+        "projet": projet,
+        "review_on": projet.review_on if projet else None,
+        "trusted_person": {
+            "name": projet.trusted_person_name if projet else "",
+            "relation": projet.trusted_person_relation if projet else "",
+            "phone": projet.trusted_person_phone if projet else "",
+        },
+        "domains": [
+            {
+                "domain": domain.value,
+                "label": domain.label,
+                "wishes": wishes.get(domain.value, ""),
+                "goals": goals.get(domain.value, []),
+            }
+            for domain in Domain
+        ],
+        "updated_at": projet.updated_at if projet else None,
+    }
+
+
+def projet_history(young_person) -> QuerySet[ProjetChange]:
+    """Every change of the projet, newest first."""
+    return ProjetChange.objects.filter(projet__young_person=young_person).order_by("-at", "-id")
+
+
+def projet_printable(young_person) -> str:
+    """The printable page of a projet (the app's and the professional space's), with the
+    timeline: what the young person takes to an interview or to a new service."""
+    return render_to_string(
+        "autonomy/projet_print.html",
+        {
+            "first_name": young_person.first_name,
+            "view": projet_view(young_person),
+            "timeline": timeline_for_user(user=young_person),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _history_words() -> tuple[dict, dict, dict]:
+    what = {
+        "projet.changed": _("Projet changed"),
+        "wishes.changed": _("Wishes changed"),
+        "goal.added": _("Goal added"),
+        "goal.changed": _("Goal changed"),
+        "goal.removed": _("Goal removed"),
+        "action.added": _("Action added"),
+        "action.changed": _("Action changed"),
+        "action.removed": _("Action removed"),
+    }
+    fields = {
+        "review_on": _("review date"),
+        "trusted_person_name": _("personne de confiance"),
+        "trusted_person_relation": _("who they are"),
+        "trusted_person_phone": _("their phone number"),
+        "text": _("words"),
+        "domain": _("domain"),
+        "title": _("title"),
+        "status": _("status"),
+        "shared_with_mentor": _("shared with the mentor"),
+        "due_on": _("date"),
+        "actor": _("who does it"),
+        "entry": _("catalogue entry"),
+    }
+    values = {
+        **dict(Domain.choices),
+        **dict(Actor.choices),
+        **dict(Goal.Status.choices),
+        **dict(Action.Status.choices),
+        True: _("yes"),
+        False: _("no"),
+    }
+    return what, fields, values
+
+
+def history_lines(changes) -> list[dict]:
+    """The history in words, for a page: "Goal changed: status Not started → Reached"."""
+    what, fields, values = _history_words()
+    lines = []
+    for change in changes:
+        details = [
+            {
+                "field": fields.get(name, name),
+                "before": values.get(before, before) if before not in (None, "") else "—",
+                "after": values.get(after, after) if after not in (None, "") else "—",
+            }
+            for name, (before, after) in change.fields.items()
+        ]
+        lines.append(
+            {
+                "at": change.at,
+                "by": change.by_name or Actor(change.by_role).label,
+                "by_role": change.by_role,
+                "what": what.get(change.what, change.what),
+                "subject": change.subject,
+                "details": details,
+            }
+        )
+    return lines
+
+
+def goal_get_for_user(*, user, goal_id: int) -> Goal:
+    """One of the young person's own goals, or 404."""
+    return get_object_or_404(
+        Goal.objects.select_related("projet"), pk=goal_id, projet__young_person=user
+    )
+
+
+def action_get_for_user(*, user, action_id: int) -> Action:
+    """One of the actions of the young person's own goals, or 404."""
+    return get_object_or_404(
+        Action.objects.select_related("goal", "goal__projet"),
+        pk=action_id,
+        goal__projet__young_person=user,
+    )
+
+
+def goal_of_young_person(*, young_person, goal_id: int) -> Goal:
+    """A goal of ``young_person``'s projet (a référent reaches it through a link), or 404."""
+    return goal_get_for_user(user=young_person, goal_id=goal_id)
+
+
+def action_of_young_person(*, young_person, action_id: int) -> Action:
+    return action_get_for_user(user=young_person, action_id=action_id)
+
+
+def shared_goals_of_match(match) -> QuerySet[Goal]:
+    """The goals the mentee shares with their mentor: all the mentor sees of the projet."""
+    return (
+        Goal.objects.filter(projet__young_person_id=match.young_person_id, shared_with_mentor=True)
+        .exclude(status=Goal.Status.DROPPED)
+        .order_by("domain", "position", "id")
+    )
+
+
+def shared_goal_get(*, match, goal_id: int) -> Goal:
+    """One of the goals shared in ``match``, or 404."""
+    return get_object_or_404(shared_goals_of_match(match), pk=goal_id)
+
+
+# --- Mon autonomie ----------------------------------------------------------------------------
+
+# Below this share of the best answers, a domain is "low": it drives the suggestions.
+LOW_DOMAIN = 0.5
+
+
+def referentiel_version() -> int:
+    """The référentiel's current version: the latest one an item entered or left."""
+    versions = AssessmentItem.objects.aggregate(entered=Max("version"), left=Max("retired_in"))
+    return max(versions["entered"] or 1, versions["left"] or 1)
+
+
+def referentiel_for(departement_code: str | None) -> list[AssessmentItem]:
+    """The items asked today of a young person of ``departement_code``: the national
+    items still in use that the département did not hide, and its own."""
+    items = AssessmentItem.objects.filter(retired_in__isnull=True)
+    if departement_code:
+        hidden = DepartementItemChoice.objects.filter(
+            departement_id=departement_code, hidden=True
+        ).values("item_id")
+        items = items.filter(
+            Q(departement__isnull=True) | Q(departement_id=departement_code)
+        ).exclude(pk__in=hidden)
+    else:
+        items = items.filter(departement__isnull=True)
+    return sorted(items, key=_in_domain_order)
+
+
+def _in_domain_order(item: AssessmentItem) -> tuple:
+    """The law's order of the domains (as the projet shows them), then the items'."""
+    return (list(Domain.values).index(item.domain), item.position, item.pk)
+
+
+def referentiel_for_user(young_person) -> list[AssessmentItem]:
+    profile = accounts_selectors.profile_for(young_person)
+    return referentiel_for(profile.departement_id if profile else None)
+
+
+def assessments_of(young_person) -> QuerySet[Assessment]:
+    """Every assessment of the young person, newest first, with their answers' items."""
+    return Assessment.objects.filter(young_person=young_person).prefetch_related(
+        Prefetch("answers", queryset=AssessmentAnswer.objects.select_related("item"))
+    )
+
+
+def domain_scores(assessment: Assessment) -> dict[str, float]:
+    """Per domain, the share of the best answer (1.0: "je sais faire seul·e" to every item
+    answered), over the items answered in that domain."""
+    totals: dict[str, list[int]] = {}
+    for answer in assessment.answers.all():
+        totals.setdefault(answer.item.domain, []).append(answer.level)
+    return {
+        domain: round(sum(levels) / (Level.ALONE * len(levels)), 2)
+        for domain, levels in totals.items()
+    }
+
+
+def assessment_overview(young_person) -> dict:
+    """The latest self-assessment and the latest référent's side by side, item by item,
+    and the progress per domain over time (oldest first)."""
+    assessments = list(assessments_of(young_person))
+    latest_self = next((a for a in assessments if a.by_role == Actor.YOUNG_PERSON), None)
+    latest_referent = next((a for a in assessments if a.by_role == Actor.REFERENT), None)
+    self_levels = {a.item_id: a.level for a in latest_self.answers.all()} if latest_self else {}
+    referent_levels = (
+        {a.item_id: a.level for a in latest_referent.answers.all()} if latest_referent else {}
+    )
+    items = {item.pk: item for item in referentiel_for_user(young_person)}
+    for assessment in (latest_self, latest_referent):
+        for answer in assessment.answers.all() if assessment else []:
+            items.setdefault(answer.item_id, answer.item)  # an item since hidden or retired
+    rows = [
+        {
+            "item": item,
+            "self": self_levels.get(item.pk),
+            "referent": referent_levels.get(item.pk),
+        }
+        for item in sorted(items.values(), key=_in_domain_order)
+    ]
+    progress = [
+        {
+            "id": assessment.pk,
+            "by_role": assessment.by_role,
+            "created_at": assessment.created_at,
+            "scores": domain_scores(assessment),
+        }
+        for assessment in reversed(assessments)
+    ]
+    return {
+        "latest_self": latest_self,
+        "latest_referent": latest_referent,
+        "rows": rows,
+        "progress": progress,
+    }
+
+
+def low_domains(young_person) -> list[str]:
+    """The domains of the latest self-assessment (else the référent's) under ``LOW_DOMAIN``,
+    lowest first."""
+    latest = (
+        Assessment.objects.filter(young_person=young_person)
+        .order_by(Case(When(by_role=Actor.YOUNG_PERSON, then=0), default=1), "-created_at", "-id")
+        .prefetch_related("answers__item")
+        .first()
+    )
+    if latest is None:
+        return []
+    scores = domain_scores(latest)
+    low = [domain for domain, score in scores.items() if score < LOW_DOMAIN]
+    return sorted(low, key=lambda domain: (scores[domain], domain))
+
+
+def goal_suggestions(domain: str) -> list[str]:
+    """Goals to add to the projet for a low domain, in plain words."""
+    return {
+        Domain.SCHOOLING: [
+            _("Choose a training that leads to the job I want"),
+            _("Apply for a study grant"),
+        ],
+        Domain.EMPLOYMENT: [_("Write my CV"), _("Register with the mission locale")],
+        Domain.HOUSING: [_("Find my next housing"), _("Apply for the CAF housing benefit")],
+        Domain.RESOURCES: [_("Make my monthly budget"), _("Open a bank account")],
+        Domain.HEALTH: [_("Find a general practitioner"), _("Get my Carte Vitale and the C2S")],
+        Domain.RIGHTS: [_("Renew my identity papers"), _("Create my online accounts")],
+        Domain.MOBILITY: [_("Get a transport pass"), _("Start the driving licence")],
+        Domain.SOCIAL: [_("Find an activity I enjoy"), _("Know who to call when things go wrong")],
+    }.get(domain, [])
+
+
+def suggestions_for(young_person, *, per_domain: int = 3) -> list[dict]:
+    """For each low domain: catalogue entries the young person is eligible for in that
+    domain, and goals to add that their projet does not have yet."""
+    domains = low_domains(young_person)
+    if not domains:
+        return []
+    profile = accounts_selectors.profile_for(young_person)
+    rights = catalogue_selectors.rights_for(profile=profile) if profile is not None else []
+    projet = projet_of(young_person)
+    existing = (
+        {title.casefold() for title in projet.goals.values_list("title", flat=True)}
+        if projet
+        else set()
+    )
+    found = []
+    for domain in domains:
+        categories = set(DOMAIN_CATEGORIES.get(domain, []))
+        entries = [right.entry for right in rights if categories & set(right.entry.categories)][
+            :per_domain
+        ]
+        found.append(
+            {
+                "domain": domain,
+                "label": Domain(domain).label,
+                "entries": entries,
+                "goals": [g for g in goal_suggestions(domain) if g.casefold() not in existing],
+            }
+        )
+    return found
+
+
+# --- Où en es-tu ? --------------------------------------------------------------------------
+
+# A call for help stays on the référent's list this long, unless a later check-in says
+# help is no longer needed.
+HELP_SHOWN_FOR = timedelta(days=30)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def check_ins_of(young_person) -> QuerySet[CheckIn]:
+    """The young person's check-ins, newest month first."""
+    return CheckIn.objects.filter(young_person=young_person).order_by("-month")
+
+
+def check_in_of_month(young_person, today: date | None = None) -> CheckIn | None:
+    today = today or timezone.localdate()
+    return CheckIn.objects.filter(young_person=young_person, month=month_of(today)).first()
+
+
+def help_calls_for_links(links, today: date) -> dict[int, list[dict]]:
+    """For "Mes jeunes": the young people who asked for help in the last 30 days (their
+    latest check-in still says so), in one query. Every link sees it, whatever its
+    scopes: asking for help is the young person's message to all their référents."""
+    by_person = {link.young_person_id: link for link in links}
+    if not by_person:
+        return {}
+    latest = CheckIn.objects.filter(young_person_id=OuterRef("young_person_id")).order_by("-month")
+    found = {}
+    for check_in in CheckIn.objects.filter(
+        young_person_id__in=by_person,
+        needs_help=True,
+        help_asked_at__date__gte=today - HELP_SHOWN_FOR,
+        pk=Subquery(latest.values("pk")[:1]),
+    ):
+        link = by_person[check_in.young_person_id]
+        found.setdefault(link.pk, []).append(
+            {
+                "kind": "help_request",
+                "on": timezone.localdate(check_in.help_asked_at),
+                "label": _("Asked for help on %(day)s")
+                % {"day": timezone.localdate(check_in.help_asked_at).strftime("%d/%m/%Y")},
+            }
+        )
+    return found

@@ -28,11 +28,28 @@ class DepartementCodeConverter:
         return value
 
 
-CONVERTERS = {"id": DatabaseIdConverter, "departement": DepartementCodeConverter}
+class WordConverter:
+    """A short code of lowercase words (``housing``, ``job_training``): a number or a long
+    string is a plain 404 before the view."""
+
+    regex = "[a-z][a-z_]{0,31}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+CONVERTERS = {
+    "id": DatabaseIdConverter,
+    "departement": DepartementCodeConverter,
+    "word": WordConverter,
+}
 
 
 def register_converters() -> None:
-    """Register ``<id:...>`` and ``<departement:...>`` for every app's URLs, once.
+    """Register ``<id:...>``, ``<departement:...>`` and ``<word:...>`` for every app's URLs, once.
 
     The root URLconf calls it before it includes the apps' URLs; calling it again is
     harmless (Django refuses to register a converter's name twice).

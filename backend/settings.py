@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE["ask-adult-confirmation-of-referent-links"] = {
     "task": "referents.tasks.ask_adult_confirmation",
     "schedule": crontab(minute=0, hour=9),  # in the morning, not at midnight
 }
+# The monthly "Où en es-tu ?" reminder of the path to autonomy, planned in the morning.
+CELERY_BEAT_SCHEDULE["plan-check-in-reminders"] = {
+    "task": "autonomy.tasks.plan_check_in_reminders",
+    "schedule": crontab(minute=30, hour=10),
+}
 # The address people open (links in e-mails to référents).
 JALON_PUBLIC_URL = env.str("JALON_PUBLIC_URL", default="http://127.0.0.1:8000")
 
@@ -556,6 +561,11 @@ SPECTACULAR_SETTINGS = {
         "ShareKindEnum": "vault.models.Share.Kind",
         "ReferentScopeEnum": "referents.models.Scope",
         "DomainEnum": "mentoring.vocabulary.Domain",
+        "ProjetDomainEnum": "autonomy.models.Domain",
+        "ProjetActorEnum": "autonomy.models.Actor",
+        "AssessmentAuthorEnum": "autonomy.models.AssessmentAuthor",
+        "GoalStatusEnum": "autonomy.models.Goal.Status",
+        "ActionStatusEnum": "autonomy.models.Action.Status",
         "GenderEnum": "mentoring.vocabulary.Gender",
         "MeetingModeEnum": "mentoring.vocabulary.MeetingMode",
         "MatchStatusEnum": "mentoring.models.Match.Status",

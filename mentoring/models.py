@@ -467,6 +467,10 @@ class Reminder(models.Model):
         MEETING = "meeting", _("Meeting")
         APPOINTMENT = "appointment", _("Appointment")
         DOCUMENT_EXPIRY = "document_expiry", _("Document expiring")
+        # The path to autonomy's: the monthly check-in, and a young person's call for help
+        # to their référents and mentor. About no object: the words say nothing of it.
+        CHECK_IN = "check_in", _("Monthly check-in")
+        HELP_REQUEST = "help_request", _("A young person asks for help")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -502,7 +506,8 @@ class Reminder(models.Model):
         ]
         ordering = ["due_at", "id"]
         constraints = [
-            # A reminder is about one thing: a meeting, an appointment or a document.
+            # A reminder is about one thing: a meeting, an appointment or a document; only
+            # the check-in and a call for help are about nothing stored.
             models.CheckConstraint(
                 condition=(
                     models.Q(meeting__isnull=False, appointment__isnull=True, document__isnull=True)
@@ -511,6 +516,12 @@ class Reminder(models.Model):
                     )
                     | models.Q(
                         meeting__isnull=True, appointment__isnull=True, document__isnull=False
+                    )
+                    | models.Q(
+                        kind__in=["check_in", "help_request"],
+                        meeting__isnull=True,
+                        appointment__isnull=True,
+                        document__isnull=True,
                     )
                 ),
                 name="reminder_exactly_one_target",

@@ -6,7 +6,7 @@ matrices of ``tests/<app>/test_authorization.py`` fail for a GET route that answ
 list and has no case here.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Departement
 from accounts.roles import Role
+from autonomy import services as autonomy
+from autonomy.models import AssessmentItem, Domain
 from mentoring import agenda, conversations
 from mentoring import services as mentoring
 from mentoring.models import Notification
@@ -279,6 +281,66 @@ def my_referent_proposals(request):
 
 
 # Route (as the authorization matrices name it) -> case.
+def projet_history(request):
+    young_person = request.getfixturevalue("young_person")
+    me = autonomy.author_young_person(young_person)
+
+    def add(index):
+        autonomy.goal_add(
+            young_person=young_person,
+            author=me,
+            data={"domain": "housing", "title": f"But {index}"},
+        )
+
+    return young_person, "me/projet/history/", add
+
+
+def assessment_suggestions(request):
+    """One low domain more at each new self-assessment: one suggestion row more."""
+    young_person = request.getfixturevalue("young_person")
+    domains = list(Domain.values)
+    keys = {
+        domain: AssessmentItem.objects.filter(domain=domain).values_list("key", flat=True)[0]
+        for domain in domains
+    }
+
+    def add(index):
+        autonomy.assessment_submit(
+            young_person=young_person,
+            author=autonomy.author_young_person(young_person),
+            answers={keys[domain]: 0 for domain in domains[:index]},
+        )
+
+    return young_person, "me/assessments/suggestions/", add
+
+
+def my_check_ins(request):
+    young_person = request.getfixturevalue("young_person")
+
+    def add(index):
+        autonomy.check_in_submit(
+            young_person=young_person,
+            data={"housing": "stable", "needs_help": index == 1},
+            today=date(2026, index, 15),
+        )
+
+    return young_person, "me/check-ins/", add
+
+
+def mentoring_match_goals(request):
+    _request, match = _pair(request)
+    me = autonomy.author_young_person(match.young_person)
+
+    def add(index):
+        autonomy.goal_add(
+            young_person=match.young_person,
+            author=me,
+            data={"domain": "housing", "title": f"But {index}", "shared_with_mentor": True},
+        )
+
+    return match.mentor, f"mentoring/matches/{match.pk}/goals/", add
+
+
 LIST_CASES = {
     "departements/": departements,
     "catalogue/entries/": catalogue_entries,
@@ -300,6 +362,10 @@ LIST_CASES = {
     "me/referents/invitations/": my_referent_invitations,
     "me/referents/notes/": my_referent_notes,
     "me/referents/proposals/": my_referent_proposals,
+    "me/projet/history/": projet_history,
+    "me/assessments/suggestions/": assessment_suggestions,
+    "me/check-ins/": my_check_ins,
+    "mentoring/matches/{match_id}/goals/": mentoring_match_goals,
 }
 # A list shorter than six rows at most.
 MOST_ROWS = {"mentoring/request/proposals/": 5}

@@ -171,11 +171,26 @@ def _compose(reminder: Reminder) -> channels.Outgoing | None:
             return channels.Outgoing(
                 _("A document in your vault expires soon"), _("Open Jalon to see which one."), key
             )
+        if reminder.kind == Reminder.Kind.CHECK_IN:
+            return channels.Outgoing(
+                _("Où en es-tu ?"), _("Your monthly check-in is open, if you want."), key
+            )
+        if reminder.kind == Reminder.Kind.HELP_REQUEST:
+            # To a référent or a mentor: the young person is not named on a lock screen.
+            return channels.Outgoing(
+                _("A young person you accompany asks for help"),
+                _("Open Jalon to see who."),
+                key,
+            )
     return None
 
 
-def _channel_names(user) -> list[str]:
+def _channel_names(user, kind: str = "") -> list[str]:
     profile = getattr(user, "profile", None)
+    if profile is None and kind == Reminder.Kind.HELP_REQUEST:
+        # A référent or a mentor has no preferences: a call for help reaches their phone
+        # and their mailbox, where a professional works.
+        return ["push", "email"]
     wanted = []
     if profile is None or profile.notify_by_push:
         wanted.append("push")
@@ -283,7 +298,7 @@ def _deliver(batch: list[Reminder], now: datetime, claim: str, backends, stats) 
     live = [reminder for reminder in batch if composed[reminder.pk] is not None]
     if not live:
         return
-    wanted = {reminder.pk: _channel_names(reminder.user) for reminder in live}
+    wanted = {reminder.pk: _channel_names(reminder.user, reminder.kind) for reminder in live}
     _insert_ignoring_vanished(
         ReminderDelivery,
         [

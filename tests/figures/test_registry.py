@@ -1,6 +1,7 @@
 """Providers are found by name: each app's ``figures.py``, in the order of INSTALLED_APPS."""
 
 from accounts import figures as people
+from autonomy import figures as autonomy
 from figures.registry import forgetters, providers, table_keys
 from mentoring import figures as mentoring
 from services_catalog import figures as catalogue
@@ -13,6 +14,7 @@ def test_each_apps_figures_module_is_a_provider_in_the_order_of_the_apps():
         "services_catalog": catalogue.provider,
         "vault": vault.provider,
         "mentoring": mentoring.provider,
+        "autonomy": autonomy.provider,
     }
 
 
@@ -22,6 +24,7 @@ def test_tables_are_shown_in_the_order_of_the_apps_then_of_their_tables():
         *catalogue.TABLES,
         *vault.TABLES,
         *mentoring.TABLES,
+        *autonomy.TABLES,
     ]
 
 

@@ -8,6 +8,7 @@ the French 403 page; anonymous people are sent to sign in (302). A refused reque
 nothing. A ``/pro/`` URL pattern without a case here fails the walker test.
 """
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from autonomy import services as autonomy
 from referents import services
 from tests.authorization import ROLES, writes_to_project_tables
 from tests.vault import conftest as vault_fixtures
@@ -33,6 +35,8 @@ pytestmark = pytest.mark.django_db
 LINK = "jeunes/{link_id}/"
 
 # fmt: off
+READ = (302, 403, 403, 403, 403, 200, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403)
+WRITE = (302, 403, 403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403)
 MATRIX = {
     #   anon   yp yp75  mtr  m75  ref rfew runl rend  r75 co93 st93 st75 pa93  nat   su
     ("GET", ""):
@@ -65,6 +69,18 @@ MATRIX = {
         (302, 403, 403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
     ("POST", LINK + "etapes/tenu/"):
         (302, 403, 403, 403, 403, 302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
+    # The projet and the assessment (their own link needs the projet scope: see
+    # tests/autonomy/test_pro_projet.py).
+    ("GET", LINK + "projet/"): READ,
+    ("GET", LINK + "projet/imprimer/"): READ,
+    ("POST", LINK + "projet/objectifs/"): WRITE,
+    ("POST", LINK + "projet/objectifs/{goal_id}/statut/"): WRITE,
+    ("POST", LINK + "projet/objectifs/{goal_id}/actions/"): WRITE,
+    ("POST", LINK + "projet/actions/{action_id}/statut/"): WRITE,
+    ("POST", LINK + "projet/souhaits/{domain}/"): WRITE,
+    ("POST", LINK + "projet/revue/"): WRITE,
+    ("GET", LINK + "autonomie/"): READ,
+    ("POST", LINK + "autonomie/evaluer/"): WRITE,
     ("GET", "inviter/"):
         (302, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403),
     ("POST", "inviter/"):
@@ -94,6 +110,19 @@ BODIES = {
         "held_on": "2026-01-15",
     },
     ("POST", "profil/"): lambda world: {"contact_way": "email", "contact_email": "pro@ex.org"},
+    ("POST", LINK + "projet/objectifs/"): lambda world: {"domain": "housing", "title": "Un FJT"},
+    ("POST", LINK + "projet/objectifs/{goal_id}/statut/"): lambda world: {"status": "reached"},
+    ("POST", LINK + "projet/objectifs/{goal_id}/actions/"): lambda world: {
+        f"action-{world['goal_id']}-title": "Dossier FJT",
+        f"action-{world['goal_id']}-actor": "referent",
+    },
+    ("POST", LINK + "projet/actions/{action_id}/statut/"): lambda world: {"status": "done"},
+    ("POST", LINK + "projet/souhaits/{domain}/"): lambda world: {
+        "wishes-housing-domain": "housing",
+        "wishes-housing-text": "Un studio près du lycée",
+    },
+    ("POST", LINK + "projet/revue/"): lambda world: {"review_on": "2027-01-15"},
+    ("POST", LINK + "autonomie/evaluer/"): lambda world: {"housing-apl": "2"},
 }
 
 
@@ -108,10 +137,7 @@ def pro_routes() -> list[str]:
     for pattern in pro.url_patterns:
         assert isinstance(pattern, URLPattern)
         route = str(pattern.pattern)
-        for name in ("link_id", "share_id", "invitation_id"):
-            route = route.replace(f"<id:{name}>", "{" + name + "}")
-            route = route.replace(f"<uuid:{name}>", "{" + name + "}")
-        routes.append(route)
+        routes.append(re.sub(r"<\w+:(\w+)>", r"{\1}", route))
     return routes
 
 
@@ -133,8 +159,16 @@ def world(referent, young_person, make_document):
     invitation, _code = services.invitation_code_create(referent=referent, label="Nour")
     document = make_document(young_person, samples.png(), name="carte.png", title="Carte")
     share = vault_services.share_with_referent(document=document, referent_id=referent.pk)
+    me = autonomy.author_young_person(young_person)
+    goal = autonomy.goal_add(
+        young_person=young_person, author=me, data={"domain": "housing", "title": "Un studio"}
+    )
+    action = autonomy.action_add(goal=goal, author=me, data={"title": "Demande de logement"})
     return {
         "link_id": link.pk,
+        "goal_id": goal.pk,
+        "action_id": action.pk,
+        "domain": "housing",
         "invitation_id": invitation.pk,
         "share_id": share.pk,
         "entry": catalogue_entry(),
