@@ -134,6 +134,12 @@ class ProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"care_ended_on": _("Care cannot end before it started.")}, code="invalid_order"
             )
+        born = attrs.get("birth_date", getattr(self.instance, "birth_date", None))
+        for name, day in (("care_started_on", started), ("care_ended_on", ended)):
+            if born and day and day < born:
+                raise serializers.ValidationError(
+                    {name: _("This date comes before your birth date.")}, code="before_birth"
+                )
         return attrs
 
     def validate_languages(self, value: list[str]) -> list[str]:

@@ -12,20 +12,41 @@ their own items, asked only in their département. An answered item is never rew
 write a new one that replaces it, so that past answers keep their meaning.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import (
     DepartementScopedModelAdmin,
     departements_for_user,
     user_sees_all_departements,
 )
+from services_catalog.models import Entry
 
+from . import selectors
 from .models import AssessmentItem, DepartementItemChoice, MilestoneEntry
+
+
+class MilestoneEntryForm(forms.ModelForm):
+    class Meta:
+        model = MilestoneEntry
+        fields = ["milestone", "entry", "position"]
+
+    def clean_entry(self):
+        entry = self.cleaned_data["entry"]
+        # The law's path is the same everywhere: a local offer would show to young people
+        # of every département.
+        if entry is not None and entry.scope != Entry.Scope.NATIONAL:
+            raise forms.ValidationError(
+                _("Choose an entry that applies everywhere: the milestones are national.")
+            )
+        return entry
 
 
 @admin.register(MilestoneEntry)
 class MilestoneEntryAdmin(admin.ModelAdmin):
+    form = MilestoneEntryForm
     list_display = ["milestone", "entry", "position"]
     list_filter = ["milestone"]
     autocomplete_fields = ["entry"]
@@ -76,9 +97,14 @@ class AssessmentItemAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self._writable(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = []
+        if not user_sees_all_departements(request.user):
+            # The versions are the national référentiel's; a département's own item takes
+            # the current one, and is hidden there rather than retired.
+            readonly += ["version", "retired_in", "replaces", "to_validate"]
         if obj is not None and obj.answers.exists():
-            return ["key", "domain", "text", "departement", "version"]
-        return []
+            readonly += ["key", "domain", "text", "departement", "version"]
+        return list(dict.fromkeys(readonly))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "departement" and not user_sees_all_departements(request.user):
@@ -87,6 +113,8 @@ class AssessmentItemAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        if not user_sees_all_departements(request.user) and not change:
+            obj.version = selectors.referentiel_version()
         if obj.departement_id is not None and not change:
             obj.to_validate = False  # written by the département itself
         super().save_model(request, obj, form, change)
@@ -101,5 +129,8 @@ class DepartementItemChoiceAdmin(DepartementScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "item":
-            kwargs["queryset"] = AssessmentItem.objects.filter(departement__isnull=True)
+            # National items, and the département's own (hidden there when no longer asked).
+            kwargs["queryset"] = AssessmentItem.objects.filter(
+                Q(departement__isnull=True) | Q(departement__in=departements_for_user(request.user))
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -26,6 +26,7 @@ from .serializers import (
     GoalProgressSerializer,
     GoalSerializer,
     GoalWriteSerializer,
+    HelpCallSerializer,
     InterviewSerializer,
     ProjetChangeSerializer,
     ProjetSerializer,
@@ -257,6 +258,7 @@ def assessment_overview_data(young_person) -> dict:
         "scale": [{"level": level.value, "label": level.label} for level in Level],
         "items": selectors.referentiel_for_user(young_person),
         "side_by_side": overview["rows"],
+        "referent_name": overview["referent_name"],
         "progress": overview["progress"],
     }
 
@@ -338,8 +340,23 @@ class MatchGoalsView(APIView):
     @extend_schema(responses={200: SharedGoalSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, match_id: int) -> Response:
         match = _active_match(request.user, match_id)
+        if request.user.pk == match.mentor_id:
+            # The mentor reads part of the young person's projet: a line in their log.
+            services.shared_goals_reading_record(match=match)
         return Response(
             SharedGoalSerializer(selectors.shared_goals_of_match(match), many=True).data
+        )
+
+
+class MatchHelpCallView(APIView):
+    """Whether the mentee asked for help this month and chose to tell their mentor (the
+    push the mentor got names no one: this says which match)."""
+
+    @extend_schema(responses={200: HelpCallSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, match_id: int) -> Response:
+        match = _active_match(request.user, match_id)
+        return Response(
+            HelpCallSerializer({"help_asked_at": selectors.help_call_for_match(match)}).data
         )
 
 

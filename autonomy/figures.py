@@ -8,13 +8,13 @@ keeps it, with their age and the months since care ended).
 """
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import birthday
-from accounts.models import User
+from accounts.models import User, YoungPersonProfile
 from backend.aggregates import (
     ALL,
     END,
@@ -39,6 +39,7 @@ from .models import (
     Interview,
     Projet,
 )
+from .selectors import steps_of
 
 SECTION = _("Path to autonomy")
 PROFILE_DEPARTEMENT = "young_person__profile__departement"
@@ -108,6 +109,19 @@ TABLES = {
         combine=SUM,
         cells=INTERVIEW_17_CELLS,
     ),
+    # What the référents have to organise, as the département's staff see it: counts
+    # only (each référent sees their own young people on "Mes jeunes").
+    "autonomy.interviews_17_to_organise": TableInfo(
+        title=_("Interviews at 17 to organise at the end of the period"),
+        unit=_("young people"),
+        section=SECTION,
+        combine=END,
+        cells={
+            "due": _("due within 90 days, no date set"),
+            "scheduled": _("scheduled"),
+            "late": _("late (the date passed, not held)"),
+        },
+    ),
     "autonomy.six_months_interviews": TableInfo(
         title=_("Interviews six months after leaving care held in the period"),
         unit=_("interviews"),
@@ -155,6 +169,7 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
             "autonomy.interviews_17",
             _interviews_17(interviews.filter(kind=Interview.Kind.AT_17), codes),
         ),
+        tables("autonomy.interviews_17_to_organise", _to_organise(codes, end)),
         tables(
             "autonomy.six_months_interviews",
             count_cells(
@@ -210,6 +225,42 @@ def _interviews_17(held: QuerySet, codes: list[str] | None) -> dict[str, dict[st
     for code, born, care_started_on, held_on in rows:
         cell = "on_time" if held_on <= interview_17_due_on(born, care_started_on) else "late"
         counts[code if codes is not None else NATIONAL][cell] += 1
+    return {code: {cell: Cell(n, n) for cell, n in cells.items()} for code, cells in counts.items()}
+
+
+def _to_organise(codes: list[str] | None, end: datetime) -> dict[str, dict[str, Cell]]:
+    """The young people whose interview at 17 is due, scheduled or late on the window's
+    last day, by the rule of ``selectors.steps_of`` (over one query of the profiles of
+    those aged 16 to 18 then, and one of their interviews)."""
+    day = (end - timedelta(microseconds=1)).date()
+    profiles = list(
+        in_departements(
+            YoungPersonProfile.objects.filter(
+                birth_date__gt=date(day.year - 19, 1, 1),
+                birth_date__lte=date(day.year - 15, 12, 31),
+            ),
+            "departement",
+            codes,
+        ).select_related("user")
+    )
+    interviews = {
+        interview.young_person_id: interview
+        for interview in Interview.objects.filter(
+            kind=Interview.Kind.AT_17, young_person_id__in=[p.user_id for p in profiles]
+        )
+    }
+    wanted = {"due": "due", "requested": "due", "scheduled": "scheduled", "late": "late"}
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for profile in profiles:
+        mine = (
+            {Interview.Kind.AT_17.value: interviews[profile.user_id]}
+            if profile.user_id in interviews
+            else {}
+        )
+        for step in steps_of(profile, mine, day):
+            if step.kind == Interview.Kind.AT_17 and step.status in wanted:
+                code = profile.departement_id if codes is not None else NATIONAL
+                counts[code][wanted[step.status]] += 1
     return {code: {cell: Cell(n, n) for cell, n in cells.items()} for code, cells in counts.items()}
 
 

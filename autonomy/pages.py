@@ -21,7 +21,13 @@ from vault import services as vault_services
 from vault.models import AccessEvent
 
 from . import selectors, services
-from .exceptions import AssessmentRefused, InterviewAlreadyHeld, InterviewRefused, NotLeftCare
+from .exceptions import (
+    AssessmentRefused,
+    InterviewAlreadyHeld,
+    InterviewRefused,
+    NotLeftCare,
+    ProjetRefused,
+)
 from .forms import (
     ActionForm,
     ActionStatusForm,
@@ -33,7 +39,7 @@ from .forms import (
     ReviewForm,
     WishesForm,
 )
-from .models import Action, Domain, Goal, Level
+from .models import Action, Domain, Goal, Level, Milestone
 
 REFUSALS = (InterviewAlreadyHeld, InterviewRefused, NotLeftCare)
 
@@ -47,6 +53,10 @@ def _link_with_profile(request, link_id: int):
 
 def _page(request, link, *, schedule_form=None, held_form=None, status=200):
     timeline = selectors.timeline_for_user(user=link.young_person)
+    for step in timeline["steps"]:
+        # The steps' own titles speak to the young person ("tes 18 ans"): the
+        # professional's page names the milestone.
+        step.pro_title = Milestone(step.kind).label
     vault_services.reading_record(
         owner=link.young_person,
         actor=AccessEvent.Actor.REFERENT,
@@ -123,13 +133,21 @@ def _link_with_projet(request, link_id: int):
     return link
 
 
-def _record_reading(link) -> None:
+def _record_reading(link, *, with_profile: bool = False) -> None:
     vault_services.reading_record(
         owner=link.young_person,
         actor=AccessEvent.Actor.REFERENT,
         actor_name=referents_selectors.referent_display_name(link.referent),
-        scopes=[Scope.PROJET],
+        scopes=[Scope.PROJET, Scope.PROFILE] if with_profile else [Scope.PROJET],
     )
+
+
+def _name(link) -> str:
+    """The young person's first name is the profile scope's; without it, the référent's
+    own label for them (as on their other pages)."""
+    if link.allows(Scope.PROFILE):
+        return link.young_person.first_name
+    return link.label or _("Young person")
 
 
 def _projet_page(request, link, *, errors=None, bound=None, status=200):
@@ -144,7 +162,7 @@ def _projet_page(request, link, *, errors=None, bound=None, status=200):
         )
     context = {
         "link": link,
-        "first_name": link.young_person.first_name,
+        "first_name": _name(link),
         "view": view,
         "history": selectors.history_lines(selectors.projet_history(link.young_person)[:50]),
         "goal_form": bound.get("goal") or GoalForm(),
@@ -170,6 +188,20 @@ def _refused(request, link, form, key, **extra):
     )
 
 
+def _write(request, link, form, key, write, message: str, **extra):
+    """Run ``write`` for a valid form; a refusal of the services comes back on the page,
+    the form filled as it was sent."""
+    if not form.is_valid():
+        return _refused(request, link, form, key, **extra)
+    try:
+        write(form.cleaned_data)
+    except ProjetRefused as error:
+        form.add_error(None, str(error))
+        return _refused(request, link, form, key, **extra)
+    messages.success(request, message)
+    return redirect("pro-projet", link_id=link.pk)
+
+
 @require_GET
 @referent_page
 def projet(request, link_id: int):
@@ -182,28 +214,28 @@ def projet(request, link_id: int):
 def projet_print(request, link_id: int):
     """The printable projet (for the interview, for a move)."""
     link = _link_with_projet(request, link_id)
-    _record_reading(link)
-    return HttpResponse(selectors.projet_printable(link.young_person))
-
-
-def _done(request, link, message: str):
-    messages.success(request, message)
-    return redirect("pro-projet", link_id=link.pk)
+    # The steps come from the birth date and the care dates: printed with the profile
+    # scope only.
+    with_steps = link.allows(Scope.PROFILE)
+    _record_reading(link, with_profile=with_steps)
+    return HttpResponse(
+        selectors.projet_printable(link.young_person, name=_name(link), with_steps=with_steps)
+    )
 
 
 @require_POST
 @referent_page
 def goal_add(request, link_id: int):
     link = _link_with_projet(request, link_id)
-    form = GoalForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, link, form, "goal")
-    services.goal_add(
-        young_person=link.young_person,
-        author=services.author_referent(link),
-        data=form.cleaned_data,
+    author = services.author_referent(link)
+    return _write(
+        request,
+        link,
+        GoalForm(request.POST),
+        "goal",
+        lambda data: services.goal_add(young_person=link.young_person, author=author, data=data),
+        _("Goal added. The young person sees it in their projet."),
     )
-    return _done(request, link, _("Goal added. The young person sees it in their projet."))
 
 
 @require_POST
@@ -211,11 +243,15 @@ def goal_add(request, link_id: int):
 def goal_status(request, link_id: int, goal_id: int):
     link = _link_with_projet(request, link_id)
     goal = selectors.goal_of_young_person(young_person=link.young_person, goal_id=goal_id)
-    form = GoalStatusForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, link, form, "goal_status")
-    services.goal_update(goal=goal, author=services.author_referent(link), data=form.cleaned_data)
-    return _done(request, link, _("Saved."))
+    author = services.author_referent(link)
+    return _write(
+        request,
+        link,
+        GoalStatusForm(request.POST),
+        "goal_status",
+        lambda data: services.goal_update(goal=goal, author=author, data=data),
+        _("Saved."),
+    )
 
 
 @require_POST
@@ -223,11 +259,16 @@ def goal_status(request, link_id: int, goal_id: int):
 def action_add(request, link_id: int, goal_id: int):
     link = _link_with_projet(request, link_id)
     goal = selectors.goal_of_young_person(young_person=link.young_person, goal_id=goal_id)
-    form = ActionForm(request.POST, prefix=f"action-{goal.pk}")
-    if not form.is_valid():
-        return _refused(request, link, form, "action", action_goal_id=goal.pk)
-    services.action_add(goal=goal, author=services.author_referent(link), data=form.cleaned_data)
-    return _done(request, link, _("Action added."))
+    author = services.author_referent(link)
+    return _write(
+        request,
+        link,
+        ActionForm(request.POST, prefix=f"action-{goal.pk}"),
+        "action",
+        lambda data: services.action_add(goal=goal, author=author, data=data),
+        _("Action added."),
+        action_goal_id=goal.pk,
+    )
 
 
 @require_POST
@@ -235,13 +276,15 @@ def action_add(request, link_id: int, goal_id: int):
 def action_status(request, link_id: int, action_id: int):
     link = _link_with_projet(request, link_id)
     action = selectors.action_of_young_person(young_person=link.young_person, action_id=action_id)
-    form = ActionStatusForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, link, form, "action_status")
-    services.action_update(
-        action=action, author=services.author_referent(link), data=form.cleaned_data
+    author = services.author_referent(link)
+    return _write(
+        request,
+        link,
+        ActionStatusForm(request.POST),
+        "action_status",
+        lambda data: services.action_update(action=action, author=author, data=data),
+        _("Saved."),
     )
-    return _done(request, link, _("Saved."))
 
 
 @require_POST
@@ -251,30 +294,36 @@ def wishes_save(request, link_id: int, domain: str):
     if domain not in Domain.values:
         raise Http404
     form = WishesForm(request.POST, prefix=f"wishes-{domain}")
-    if not form.is_valid() or form.cleaned_data["domain"] != domain:
-        return _refused(request, link, form, ("wishes", domain))
-    services.wishes_set(
-        young_person=link.young_person,
-        author=services.author_referent(link),
-        domain=domain,
-        text=form.cleaned_data["text"],
+    if form.is_valid() and form.cleaned_data["domain"] != domain:
+        form.add_error(None, _("These words are for another domain: send them again."))
+    author = services.author_referent(link)
+    return _write(
+        request,
+        link,
+        form,
+        ("wishes", domain),
+        lambda data: services.wishes_set(
+            young_person=link.young_person, author=author, domain=domain, text=data["text"]
+        ),
+        _("Saved."),
     )
-    return _done(request, link, _("Saved."))
 
 
 @require_POST
 @referent_page
 def review_save(request, link_id: int):
     link = _link_with_projet(request, link_id)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, link, form, "review")
-    services.projet_update(
-        young_person=link.young_person,
-        author=services.author_referent(link),
-        data={"review_on": form.cleaned_data["review_on"]},
+    author = services.author_referent(link)
+    return _write(
+        request,
+        link,
+        ReviewForm(request.POST),
+        "review",
+        lambda data: services.projet_update(
+            young_person=link.young_person, author=author, data={"review_on": data["review_on"]}
+        ),
+        _("Saved."),
     )
-    return _done(request, link, _("Saved."))
 
 
 # --- The assessment, side by side -------------------------------------------------------------
@@ -295,8 +344,9 @@ def _assessment_page(request, link, *, form=None, status=200):
     ]
     context = {
         "link": link,
-        "first_name": link.young_person.first_name,
+        "first_name": _name(link),
         "rows": overview["rows"],
+        "referent_name": overview["referent_name"],
         "levels": dict(Level.choices),
         "domains": domains,
         "progress": progress,

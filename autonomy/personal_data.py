@@ -1,6 +1,6 @@
 """The path to autonomy's part of a user's data export and erasure (``backend.personal_data``)."""
 
-from .models import Assessment, CheckIn, Interview, Projet
+from .models import Assessment, CheckIn, Interview, Projet, ProjetChange
 
 SECTION = "autonomy"
 
@@ -47,6 +47,12 @@ def export(user) -> dict:
                 "needs_help": check_in.needs_help,
                 "tell_mentor": check_in.tell_mentor,
                 "help_asked_at": _iso(check_in.help_asked_at),
+                # Where life was that month, as the figures count it.
+                "age": check_in.age,
+                "months_after_care": check_in.months_after_care,
+                "departement": check_in.departement_id,
+                "created_at": _iso(check_in.created_at),
+                "updated_at": _iso(check_in.updated_at),
             }
             for check_in in CheckIn.objects.filter(young_person=user).order_by("month")
         ],
@@ -71,6 +77,8 @@ def _projet(user) -> dict | None:
                 "title": goal.title,
                 "status": goal.status,
                 "shared_with_mentor": goal.shared_with_mentor,
+                "created_at": _iso(goal.created_at),
+                "updated_at": _iso(goal.updated_at),
                 "actions": [
                     {
                         "title": action.title,
@@ -78,6 +86,9 @@ def _projet(user) -> dict | None:
                         "actor": action.actor,
                         "due_on": _iso(action.due_on),
                         "status": action.status,
+                        "demarche": action.demarche_id,
+                        "created_at": _iso(action.created_at),
+                        "updated_at": _iso(action.updated_at),
                     }
                     for action in goal.actions.all()
                 ],
@@ -98,6 +109,9 @@ def _projet(user) -> dict | None:
     }
 
 
-# No ``erase``: all of it cascades with the account. What others wrote in the projet is
-# the young person's and goes with it; a référent's or a mentor's account closing leaves
-# their name on the history lines (``by`` is set to null).
+def erase(user) -> None:
+    """A young person's rows cascade with the account. A référent or a mentor who erases
+    theirs is removed from the projets and assessments they wrote in: the lines stay
+    (the young person's history), under their role only ("Un·e référent·e")."""
+    ProjetChange.objects.filter(by=user).update(by_name="")
+    Assessment.objects.filter(by=user).exclude(young_person=user).update(by_name="")

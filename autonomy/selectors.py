@@ -380,15 +380,17 @@ def projet_history(young_person) -> QuerySet[ProjetChange]:
     return ProjetChange.objects.filter(projet__young_person=young_person).order_by("-at", "-id")
 
 
-def projet_printable(young_person) -> str:
+def projet_printable(young_person, *, name: str | None = None, with_steps: bool = True) -> str:
     """The printable page of a projet (the app's and the professional space's), with the
-    timeline: what the young person takes to an interview or to a new service."""
+    timeline: what the young person takes to an interview or to a new service. A référent
+    without the profile scope prints it under their own label, without the steps (they
+    come from the birth date and the care dates)."""
     return render_to_string(
         "autonomy/projet_print.html",
         {
-            "first_name": young_person.first_name,
+            "first_name": young_person.first_name if name is None else name,
             "view": projet_view(young_person),
-            "timeline": timeline_for_user(user=young_person),
+            "timeline": timeline_for_user(user=young_person) if with_steps else None,
             "today": timezone.localdate(),
         },
     )
@@ -483,11 +485,10 @@ def action_of_young_person(*, young_person, action_id: int) -> Action:
 
 def shared_goals_of_match(match) -> QuerySet[Goal]:
     """The goals the mentee shares with their mentor: all the mentor sees of the projet."""
-    return (
-        Goal.objects.filter(projet__young_person_id=match.young_person_id, shared_with_mentor=True)
-        .exclude(status=Goal.Status.DROPPED)
-        .order_by("domain", "position", "id")
-    )
+    # Given-up goals stay listed: either of them can take one back up.
+    return Goal.objects.filter(
+        projet__young_person_id=match.young_person_id, shared_with_mentor=True
+    ).order_by("domain", "position", "id")
 
 
 def shared_goal_get(*, match, goal_id: int) -> Goal:
@@ -503,7 +504,10 @@ LOW_DOMAIN = 0.5
 
 def referentiel_version() -> int:
     """The référentiel's current version: the latest one an item entered or left."""
-    versions = AssessmentItem.objects.aggregate(entered=Max("version"), left=Max("retired_in"))
+    # The national items' only: a département's own items never move the version.
+    versions = AssessmentItem.objects.filter(departement__isnull=True).aggregate(
+        entered=Max("version"), left=Max("retired_in")
+    )
     return max(versions["entered"] or 1, versions["left"] or 1)
 
 
@@ -552,6 +556,10 @@ def domain_scores(assessment: Assessment) -> dict[str, float]:
     }
 
 
+# The assessments the progress shows: two years of one a month.
+PROGRESS_SHOWN = 24
+
+
 def assessment_overview(young_person) -> dict:
     """The latest self-assessment and the latest référent's side by side, item by item,
     and the progress per domain over time (oldest first)."""
@@ -581,11 +589,12 @@ def assessment_overview(young_person) -> dict:
             "created_at": assessment.created_at,
             "scores": domain_scores(assessment),
         }
-        for assessment in reversed(assessments)
+        for assessment in reversed(assessments[:PROGRESS_SHOWN])
     ]
     return {
         "latest_self": latest_self,
         "latest_referent": latest_referent,
+        "referent_name": latest_referent.by_name if latest_referent else "",
         "rows": rows,
         "progress": progress,
     }
@@ -674,6 +683,22 @@ def check_ins_of(young_person) -> QuerySet[CheckIn]:
 def check_in_of_month(young_person, today: date | None = None) -> CheckIn | None:
     today = today or timezone.localdate()
     return CheckIn.objects.filter(young_person=young_person, month=month_of(today)).first()
+
+
+def help_call_for_match(match, today: date | None = None):
+    """When the mentee asked for help and chose to tell their mentor, in the last 30 days
+    (their latest check-in still says so); None otherwise."""
+    today = today or timezone.localdate()
+    latest = (
+        CheckIn.objects.filter(young_person_id=match.young_person_id).order_by("-month").first()
+    )
+    if (
+        latest is None
+        or not (latest.needs_help and latest.tell_mentor and latest.help_asked_at)
+        or timezone.localdate(latest.help_asked_at) < today - HELP_SHOWN_FOR
+    ):
+        return None
+    return latest.help_asked_at
 
 
 def help_calls_for_links(links, today: date) -> dict[int, list[dict]]:

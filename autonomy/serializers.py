@@ -210,6 +210,9 @@ class AssessmentOverviewSerializer(serializers.Serializer):
     scale = LevelSerializer(many=True)
     items = AssessmentItemSerializer(many=True, help_text="What to answer today.")
     side_by_side = SideBySideSerializer(many=True)
+    referent_name = serializers.CharField(
+        help_text="Who filled the référent's side (empty if none, or their account closed)."
+    )
     progress = ProgressSerializer(many=True, help_text="Every assessment, oldest first.")
 
 
@@ -279,3 +282,11 @@ class SharedGoalSerializer(serializers.ModelSerializer):
 
 class GoalProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Goal.Status.choices)
+
+
+class HelpCallSerializer(serializers.Serializer):
+    help_asked_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the mentee asked for help and told their mentor, in the last 30 "
+        "days; null otherwise.",
+    )

@@ -5,6 +5,7 @@ together, with its history; the assessments; the monthly check-in and its call f
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,12 @@ from accounts.models import YoungPersonProfile
 from mentoring.agenda import services as agenda
 from mentoring.models import Match, Reminder
 from referents import selectors as referents_selectors
+from referents.models import Scope
 from services_catalog import selectors as catalogue_selectors
 from services_catalog import services as catalogue_services
 from services_catalog.models import Demarche, Entry
+from vault import services as vault_services
+from vault.models import AccessEvent
 
 from . import selectors
 from .exceptions import (
@@ -208,6 +212,24 @@ def _apply(instance, data: dict, allowed: tuple[str, ...]) -> dict:
     return changed
 
 
+# Bounds: a projet is a young person's plan, not a database; pages and the print stay light.
+MAX_GOALS = 100
+MAX_ACTIONS_PER_GOAL = 30
+# Dates of a projet: past actions may be recorded, plans do not reach past ten years.
+DATES_BACK, DATES_AHEAD = timedelta(days=5 * 365), timedelta(days=10 * 365)
+
+
+def _check_dates(data: dict, *names: str) -> None:
+    today = timezone.localdate()
+    for name in names:
+        day = data.get(name)
+        if day is not None and not today - DATES_BACK <= day <= today + DATES_AHEAD:
+            raise ProjetRefused(
+                _("Choose a date between five years ago and ten years from now."),
+                code="implausible_date",
+            )
+
+
 def projet_get_or_create(young_person) -> Projet:
     projet, _created = Projet.objects.get_or_create(young_person=young_person)
     return projet
@@ -230,6 +252,7 @@ def projet_update(*, young_person, author: Author, data: dict) -> Projet:
         raise ProjetRefused(
             _("Only the young person names their personne de confiance."), code="trusted_person"
         )
+    _check_dates(data, "review_on")
     changed = _apply(projet, data, allowed)
     if changed:
         projet.save()
@@ -259,7 +282,10 @@ def goal_add(*, young_person, author: Author, data: dict) -> Goal:
     data = dict(data)
     if author.role != Actor.YOUNG_PERSON:
         data.pop("shared_with_mentor", None)
-    goal = Goal(projet=projet, position=projet.goals.count())
+    count = projet.goals.count()
+    if count >= MAX_GOALS:
+        raise ProjetRefused(_("This projet has as many goals as it can hold."), code="too_many")
+    goal = Goal(projet=projet, position=count)
     changed = _apply(goal, data, GOAL_FIELDS)
     goal.full_clean(exclude=["projet"])
     goal.save()
@@ -318,6 +344,9 @@ def _demarche_for(young_person, entry_id: int | None):
 def action_add(*, goal: Goal, author: Author, data: dict) -> Action:
     """A new action towards ``goal``; a linked catalogue entry becomes a saved procedure."""
     data = dict(data)
+    if goal.actions.count() >= MAX_ACTIONS_PER_GOAL:
+        raise ProjetRefused(_("This goal has as many actions as it can hold."), code="too_many")
+    _check_dates(data, "due_on")
     young_person = goal.projet.young_person
     entry, demarche = _demarche_for(young_person, data.pop("entry", None))
     action = Action(goal=goal, entry=entry, demarche=demarche)
@@ -333,6 +362,7 @@ def action_add(*, goal: Goal, author: Author, data: dict) -> Action:
 @transaction.atomic
 def action_update(*, action: Action, author: Author, data: dict) -> Action:
     data = dict(data)
+    _check_dates(data, "due_on")
     action = Action.objects.select_for_update().select_related("goal__projet").get(pk=action.pk)
     changed = {}
     if "entry" in data:
@@ -356,6 +386,16 @@ def action_update(*, action: Action, author: Author, data: dict) -> Action:
 def action_delete(*, action: Action, author: Author) -> None:
     _record(action.goal.projet, author, "action.removed", action.title, {})
     action.delete()
+
+
+def shared_goals_reading_record(*, match) -> None:
+    """The mentor read the goals their mentee shares: one line in the mentee's log."""
+    vault_services.reading_record(
+        owner=match.young_person,
+        actor=AccessEvent.Actor.MENTOR,
+        actor_name=match.mentor.first_name or "",
+        scopes=[Scope.PROJET],
+    )
 
 
 # --- Mon autonomie ----------------------------------------------------------------------------
@@ -422,13 +462,17 @@ def check_in_submit(*, young_person, data: dict, today: date | None = None) -> C
     d'aide" tells the young person's référents, and their mentor if they chose: once a
     month, and discreetly (the notification names no one and says nothing of the answers)."""
     today = today or timezone.localdate()
-    if not any(data.get(name) for name in ANSWERS):
+    month = selectors.month_of(today)
+    check_in = (
+        CheckIn.objects.select_for_update().filter(young_person=young_person, month=month).first()
+    )
+    # A first answer must say something; a correction may take a call for help back.
+    if check_in is None and not any(data.get(name) for name in ANSWERS):
         raise CheckInRefused(
             _("Answer at least one question, or simply skip the check-in."), code="empty"
         )
-    check_in, _created = CheckIn.objects.select_for_update().get_or_create(
-        young_person=young_person, month=selectors.month_of(today)
-    )
+    if check_in is None:
+        check_in = CheckIn(young_person=young_person, month=month)
     # Once a month: help asked, unticked, then asked again tells no one twice.
     asked_before = check_in.help_asked_at is not None
     mentor_told = asked_before and check_in.tell_mentor
@@ -483,6 +527,20 @@ def check_in_reminders_plan(*, today: date | None = None) -> int:
     who keep it on in their preferences, have not answered this month nor in the last
     three weeks, and were not reminded this month. Returns how many were planned."""
     today = today or timezone.localdate()
+    # Two runs at once (two beat processes during a deploy) would both find nobody
+    # reminded yet: the second one leaves it to the first.
+    if not cache.add(PLANNING_KEY, 1, timeout=600):
+        return 0
+    try:
+        return _check_in_reminders_plan(today)
+    finally:
+        cache.delete(PLANNING_KEY)
+
+
+PLANNING_KEY = "autonomy:check-in-reminders:planning"
+
+
+def _check_in_reminders_plan(today: date) -> int:
     month = selectors.month_of(today)
     start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
     recent = today - timedelta(days=21)

@@ -35,6 +35,11 @@ urlpatterns = [
         name="mentoring-match-goals",
     ),
     path(
+        "mentoring/matches/<id:match_id>/help/",
+        api.MatchHelpCallView.as_view(),
+        name="mentoring-match-help",
+    ),
+    path(
         "mentoring/matches/<id:match_id>/goals/<id:goal_id>/progress/",
         api.MatchGoalProgressView.as_view(),
         name="mentoring-match-goal-progress",

@@ -56,6 +56,7 @@ def test_export_has_a_section_from_each_apps_personal_data_module(client_for, yo
 
 def test_the_apps_that_erase_something_first_are_found_by_name():
     import accounts.personal_data
+    import autonomy.personal_data
     import mentoring.personal_data
     import referents.personal_data
     import services_catalog.personal_data
@@ -67,6 +68,7 @@ def test_the_apps_that_erase_something_first_are_found_by_name():
         "vault": vault.personal_data.erase,
         "mentoring": mentoring.personal_data.erase,
         "referents": referents.personal_data.erase,
+        "autonomy": autonomy.personal_data.erase,
     }
 
 

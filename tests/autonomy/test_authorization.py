@@ -56,6 +56,7 @@ MATRIX = {
     # projet in the professional space, not through the match.
     ("GET", "mentoring/matches/{match_id}/goals/"): MATCH_MEMBERS_200,
     ("POST", "mentoring/matches/{match_id}/goals/{goal_id}/progress/"): MATCH_MEMBERS_200,
+    ("GET", "mentoring/matches/{match_id}/help/"): MATCH_MEMBERS_200,
 }
 # fmt: on
 

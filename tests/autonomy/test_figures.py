@@ -157,6 +157,19 @@ def test_interviews_at_17_held_in_the_window_on_time_or_late(young):
     assert pooled == {NATIONAL: {"on_time": (3, 3), "late": (4, 4)}}
 
 
+def test_interviews_at_17_to_organise_on_the_windows_last_day(young):
+    young("93", birth_date=date(2009, 12, 15))  # 17 in December: due, no date set
+    young("93", birth_date=date(2009, 6, 1))  # 17 in June, not held: late
+    young("93", birth_date=date(2008, 6, 1))  # 18 in June: no longer a minor's interview
+    done = young("93", birth_date=date(2009, 7, 1))
+    held(done, Interview.Kind.AT_17, date(2026, 7, 2))
+    young("93", birth_date=date(2010, 6, 1))  # 17 next June: not yet
+    young("75", birth_date=date(2009, 6, 1))  # late, in Paris
+    counted = figures(provider, "autonomy.interviews_17_to_organise", codes=["93", "75"])
+    assert counted["93"] == {"due": (1, 1), "late": (1, 1)}
+    assert counted["75"] == {"late": (1, 1)}
+
+
 def test_six_month_interviews_held_in_the_window(young):
     six = Interview.Kind.SIX_MONTHS
     held(young(), six, date(2026, 10, 1))
@@ -340,6 +353,12 @@ CASES = {
     ),
     "interview at 17 on time": ("autonomy.interviews_17", "on_time", _at_17_on_time, None),
     "interview at 17 late": ("autonomy.interviews_17", "late", _at_17_late, None),
+    "interview at 17 late, to organise": (
+        "autonomy.interviews_17_to_organise",
+        "late",
+        lambda young, code: young(code, birth_date=date(2009, 6, 1)),
+        None,
+    ),
     "six-month interview": (
         "autonomy.six_months_interviews",
         "all",

@@ -49,7 +49,7 @@ def test_a_referent_schedules_the_interview_at_17_as_an_appointment_then_records
     link = _link(referent)
     client = browser_client(referent)
     page = client.get(f"/pro/jeunes/{link.pk}/etapes/")
-    assert page.status_code == 200 and "L&#x27;entretien à 17 ans" in page.content.decode()
+    assert page.status_code == 200 and "Entretien à 17 ans (projet d" in page.content.decode()
     reads = client_for(aminata).get(f"{ACCESS_LOG}?action=read").json()["results"]
     assert reads[0]["scopes"] == ["profile"] and reads[0]["who"].startswith("Léa")
 
@@ -132,3 +132,14 @@ def test_no_interview_at_17_for_someone_never_in_care(young_person, referent):
     assert response.status_code == 400
     assert "n&#x27;a pas droit à cet entretien" in response.content.decode()
     assert not Interview.objects.exists() and not Appointment.objects.exists()
+
+
+def test_a_refused_date_comes_back_in_the_form_to_correct(aminata, referent):
+    link = _link(referent)
+    response = browser_client(referent).post(
+        f"/pro/jeunes/{link.pk}/etapes/planifier/",
+        {"kind": "interview_17", "starts_at": _in(900), "place": "Service ASE de Bobigny"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'value="{_in(900)}"' in page and 'value="Service ASE de Bobigny"' in page

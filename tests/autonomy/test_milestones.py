@@ -238,3 +238,23 @@ def test_the_six_months_and_the_right_to_come_back_are_for_those_who_left_care_a
     with on(date(2026, 6, 1)):
         shown = steps(client_for, young_person)
     assert "six_months" not in shown and "return_right" not in shown
+
+
+@pytest.mark.parametrize(
+    ("sent", "field"),
+    [
+        ({"care_started_on": "2026-03-01", "care_ended_on": "2026-01-01"}, "care_ended_on"),
+        ({"birth_date": "2009-01-01", "care_started_on": "2008-06-01"}, "care_started_on"),
+        ({"birth_date": "2009-01-01", "care_ended_on": "2008-12-31"}, "care_ended_on"),
+    ],
+)
+def test_care_dates_out_of_order_are_refused_and_change_nothing(
+    client_for, young_person, sent, field
+):
+    _profile(young_person, birth_date=date(2009, 1, 1))
+    client = client_for(young_person)
+    before = client.get("/api/v1/me/").json()["profile"]
+    refused = client.patch("/api/v1/me/", {"profile": sent}, format="json")
+    assert refused.status_code == 400
+    assert field in str(refused.json()["error"]["fields"])
+    assert client.get("/api/v1/me/").json()["profile"] == before

@@ -3,6 +3,8 @@
 in the history the young person reads. A refused form says why, keeps what was typed and
 changes nothing."""
 
+from datetime import date
+
 import pytest
 
 from autonomy import services
@@ -146,3 +148,58 @@ def test_a_referent_cannot_name_the_personne_de_confiance(referent, young_person
             author=services.author_referent(_link(referent)),
             data={"trusted_person_name": "Quelqu'un"},
         )
+
+
+def test_with_the_projet_scope_only_the_print_shows_neither_name_nor_steps(
+    referent, young_person, client_for
+):
+    from referents import services as referents_services
+
+    link = _link(referent)
+    profile = young_person.profile
+    profile.birth_date, profile.unaccompanied_minor = date(2009, 3, 14), True
+    profile.save()
+    referents_services.link_update(link=link, data={"scopes": ["projet"]})
+    link.label = "Jeune du foyer de Bondy"  # the référent's own words for them
+    link.save(update_fields=["label"])
+    page = browser_client(referent).get(f"/pro/jeunes/{link.pk}/projet/imprimer/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert young_person.first_name not in text and "séjour" not in text and "2027" not in text
+    assert "Jeune du foyer de Bondy" in text
+    reads = client_for(young_person).get(f"{ACCESS_LOG}?action=read").json()["results"]
+    assert reads[0]["scopes"] == ["projet"]
+
+
+def test_with_the_profile_scope_too_the_print_has_the_steps_and_says_so_in_the_log(
+    referent, young_person, client_for
+):
+    profile = young_person.profile
+    profile.birth_date = date(2009, 3, 14)
+    profile.save()
+    link = _link(referent)
+    text = browser_client(referent).get(f"/pro/jeunes/{link.pk}/projet/imprimer/").content
+    assert b"14 mars 2027" in text
+    reads = client_for(young_person).get(f"{ACCESS_LOG}?action=read").json()["results"]
+    assert sorted(reads[0]["scopes"]) == ["profile", "projet"]
+
+
+def test_a_refusal_of_the_services_comes_back_on_the_page(referent, young_person):
+    link = _link(referent)
+    goal = services.goal_add(
+        young_person=young_person,
+        author=services.author_young_person(young_person),
+        data={"domain": "housing", "title": "Un studio"},
+    )
+    before = _state()
+    refused = browser_client(referent).post(
+        f"/pro/jeunes/{link.pk}/projet/objectifs/{goal.pk}/actions/",
+        {
+            f"action-{goal.pk}-title": "Dossier",
+            f"action-{goal.pk}-actor": "referent",
+            f"action-{goal.pk}-due_on": "2099-01-01",
+        },
+    )
+    assert refused.status_code == 400
+    assert "entre il y a cinq ans et dans dix ans" in refused.content.decode()
+    assert _state() == before

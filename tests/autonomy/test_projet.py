@@ -809,3 +809,85 @@ def test_a_referents_account_closing_leaves_their_name_on_the_history(
     referent.delete()
     line = _history(client_for(young_person))[0]
     assert line["by_role"] == "referent" and line["by_name"].startswith("Léa")
+
+
+# --- After the review: the mentor's reading, the call for help, given-up goals, bounds -----
+
+
+def test_the_mentors_reading_of_the_shared_goals_is_in_the_young_persons_log(
+    young_person, mentor, match, projet_with_a_shared_goal, client_for
+):
+    client_for(mentor).get(f"{API}mentoring/matches/{match.pk}/goals/")
+    client_for(young_person).get(f"{API}mentoring/matches/{match.pk}/goals/")
+    reads = client_for(young_person).get(f"{API}vault/access-log/?action=read").json()["results"]
+    assert [(line["scopes"], line["who"]) for line in reads] == [(["projet"], mentor.first_name)]
+
+
+def test_a_goal_the_mentor_gave_up_stays_in_the_match_to_take_back_up(
+    young_person, mentor, match, projet_with_a_shared_goal, client_for
+):
+    shared, _private = projet_with_a_shared_goal
+    url = f"{API}mentoring/matches/{match.pk}/goals/{shared.pk}/progress/"
+    assert client_for(mentor).post(url, {"status": "dropped"}, format="json").status_code == 200
+    listed = client_for(young_person).get(f"{API}mentoring/matches/{match.pk}/goals/").json()
+    assert [goal["status"] for goal in listed] == ["dropped"]
+    back = client_for(young_person).post(url, {"status": "in_progress"}, format="json")
+    assert back.status_code == 200 and back.json()["status"] == "in_progress"
+
+
+def test_the_mentor_told_of_a_call_for_help_sees_it_on_the_match(
+    young_person, mentor, match, client_for
+):
+    help_url = f"{API}mentoring/matches/{match.pk}/help/"
+    assert client_for(mentor).get(help_url).json() == {"help_asked_at": None}
+    client_for(young_person).post(
+        f"{API}me/check-ins/", {"needs_help": True, "tell_mentor": False}, format="json"
+    )
+    assert client_for(mentor).get(help_url).json() == {"help_asked_at": None}
+    client_for(young_person).post(
+        f"{API}me/check-ins/", {"needs_help": True, "tell_mentor": True}, format="json"
+    )
+    assert client_for(mentor).get(help_url).json()["help_asked_at"] is not None
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2010-01-01"])
+def test_a_date_out_of_a_plans_reach_is_a_400_and_changes_nothing(young_person, client_for, day):
+    client = client_for(young_person)
+    goal = client.post(GOALS, {"domain": "housing", "title": "Un logement"}, format="json").json()
+    before = _state()
+    action = client.post(
+        f"{GOALS}{goal['id']}/actions/", {"title": "Dossier", "due_on": day}, format="json"
+    )
+    assert _assert_error(action)["code"] == "implausible_date"
+    review = client.patch(PROJET, {"review_on": day}, format="json")
+    assert _assert_error(review)["code"] == "implausible_date"
+    assert _state() == before
+
+
+def test_a_projet_holds_a_bounded_number_of_goals(young_person, client_for):
+    me = services.author_young_person(young_person)
+    for n in range(services.MAX_GOALS):
+        services.goal_add(
+            young_person=young_person, author=me, data={"domain": "housing", "title": f"But {n}"}
+        )
+    before = _state()
+    refused = client_for(young_person).post(
+        GOALS, {"domain": "housing", "title": "Un de plus"}, format="json"
+    )
+    assert _assert_error(refused)["code"] == "too_many"
+    assert _state() == before
+
+
+def test_a_referent_who_erases_their_account_leaves_their_lines_under_their_role_only(
+    young_person, referent, client_for
+):
+    from accounts import services as accounts_services
+
+    services.goal_add(
+        young_person=young_person,
+        author=services.author_referent(_link(referent)),
+        data={"domain": "housing", "title": "Un FJT"},
+    )
+    accounts_services.user_erase(user=referent)
+    [line] = client_for(young_person).get(HISTORY).json()["results"]
+    assert (line["by_role"], line["by_name"]) == ("referent", "")
