@@ -36,16 +36,12 @@ def test_a_referent_schedules_and_records_the_interview_at_17(visit, referent, y
         page.get_by_role("link", name="Les étapes prévues par la loi et les entretiens").click()
         page.get_by_role("heading", name="Les étapes de Aminata").wait_for()
         problems = accessibility_violations(page)
-        first = page.locator(
-            "li.card", has=page.get_by_role("heading", name="Entretien à 17 ans")
-        )
+        first = page.locator("li.card", has=page.get_by_role("heading", name="Entretien à 17 ans"))
         first.get_by_label("Date et heure").fill(starts)
         first.get_by_label("Lieu").fill("Service ASE de Bobigny")
         first.get_by_role("button", name="Planifier l'entretien").click()
         page.get_by_text("C'est planifié").wait_for()
-        first = page.locator(
-            "li.card", has=page.get_by_role("heading", name="Entretien à 17 ans")
-        )
+        first = page.locator("li.card", has=page.get_by_role("heading", name="Entretien à 17 ans"))
         first.get_by_label("Tenu le").fill("2026-11-20")
         first.get_by_role("button", name="Noter qu'il a eu lieu").click()
         page.get_by_text("Enregistré : l'entretien a eu lieu.").wait_for()
