@@ -294,7 +294,13 @@ def attention_for_links(links, today: date) -> dict[int, list[dict]]:
         if profile is None:
             continue
         items = [
-            {"kind": f"{step.kind}_{step.status}", "on": step.on, "label": _attention_label(step)}
+            {
+                "kind": f"{step.kind}_{step.status}",
+                "on": step.on,
+                "label": _attention_label(step),
+                # Said here with its status: the référents' "turns 17 on..." goes.
+                "replaces": step.kind,
+            }
             for step in steps_of(profile, interviews.get(link.young_person_id, {}), today)
             if step.kind in INTERVIEW_KINDS and step.status in ("due", "late", "requested")
         ]
@@ -640,7 +646,12 @@ def suggestions_for(young_person, *, per_domain: int = 3) -> list[dict]:
     if not domains:
         return []
     profile = accounts_selectors.profile_for(young_person)
-    rights = catalogue_selectors.rights_for(profile=profile) if profile is not None else []
+    wanted = {category for domain in domains for category in DOMAIN_CATEGORIES.get(domain, [])}
+    rights = (
+        catalogue_selectors.rights_for(profile=profile, categories=wanted)
+        if profile is not None
+        else []
+    )
     projet = projet_of(young_person)
     existing = (
         {title.casefold() for title in projet.goals.values_list("title", flat=True)}

@@ -416,7 +416,15 @@ def young_person_file(link: Link, *, today: date | None = None, full: bool = Tru
     file.attention = attention_of(file, today)
     for provider in _attention_providers:  # the apps above: the legal milestones
         file.attention.extend(provider([link], today).get(link.pk, []))
+    file.attention = _without_replaced(file.attention)
     return file
+
+
+def _without_replaced(items: list[dict]) -> list[dict]:
+    """An app above may say more of a reminder made here: its item ``replaces`` the kind
+    of ours (the interview at 17 due or late, rather than "turns 17 on...")."""
+    replaced = {item["replaces"] for item in items if item.get("replaces")}
+    return [item for item in items if item["kind"] not in replaced]
 
 
 def referent_display_name(referent: User) -> str:
@@ -556,6 +564,8 @@ def young_people_overview(links: list[Link], *, today: date | None = None) -> li
         extra = provider(links, today)
         for file in files:
             file.attention.extend(extra.get(file.link.pk, []))
+    for file in files:
+        file.attention = _without_replaced(file.attention)
     # What needs attention first, then by label.
     files.sort(key=lambda file: (not file.attention, file.link.label.lower()))
     return files

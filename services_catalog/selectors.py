@@ -274,10 +274,17 @@ def evaluate_eligibility(
     return Eligibility(entry=entry, reason=reason, deadline=deadline, deadline_label=label)
 
 
-def rights_for(*, profile: YoungPersonProfile, today: date | None = None) -> list[Eligibility]:
-    """Entries the young person can claim, upcoming deadlines first, then by title."""
+def rights_for(
+    *, profile: YoungPersonProfile, today: date | None = None, categories=None
+) -> list[Eligibility]:
+    """Entries the young person can claim, upcoming deadlines first, then by title;
+    only those of data·inclusion ``categories`` if given (filtered in the database)."""
     today = today or timezone.localdate()
     candidates = entries_for_app()
+    if categories is not None:
+        candidates = candidates.filter(
+            pk__in=Entry.objects.filter(thematiques__categorie__in=list(categories)).values("pk")
+        )
     if profile.commune_code:
         candidates = candidates.filter(applies_in_commune(profile.commune_code))
     elif profile.departement_id:

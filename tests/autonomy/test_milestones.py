@@ -258,3 +258,11 @@ def test_care_dates_out_of_order_are_refused_and_change_nothing(
     assert refused.status_code == 400
     assert field in str(refused.json()["error"]["fields"])
     assert client.get("/api/v1/me/").json()["profile"] == before
+
+
+def test_mes_jeunes_says_the_interview_at_17_once(young_person, referent):
+    _profile(young_person, birth_date=date(2009, 1, 1), in_care=True)
+    with on(date(2025, 12, 15)):  # turns 17 in a fortnight
+        page = browser_client(referent).get("/pro/").content.decode()
+    assert "Entretien à 17 ans (projet d&#x27;accès à l&#x27;autonomie) : à organiser" in page
+    assert "17 ans le" not in page and page.count("Entretien à 17 ans") == 1
