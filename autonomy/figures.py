@@ -252,11 +252,10 @@ def _to_organise(codes: list[str] | None, end: datetime) -> dict[str, dict[str, 
     wanted = {"due": "due", "requested": "due", "scheduled": "scheduled", "late": "late"}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for profile in profiles:
-        mine = (
-            {Interview.Kind.AT_17.value: interviews[profile.user_id]}
-            if profile.user_id in interviews
-            else {}
-        )
+        held = interviews.get(profile.user_id)
+        if held is not None and held.held_on is not None and held.held_on > day:
+            held.held_on = None  # held after that day: on that day, still to organise
+        mine = {Interview.Kind.AT_17.value: held} if held is not None else {}
         for step in steps_of(profile, mine, day):
             if step.kind == Interview.Kind.AT_17 and step.status in wanted:
                 code = profile.departement_id if codes is not None else NATIONAL

@@ -437,7 +437,7 @@ CHECK_IN_FIELDS = ("housing", "activity", "resources", "needs_help", "tell_mento
 ANSWERS = ("housing", "activity", "resources", "needs_help")
 
 
-def _where_in_life(young_person, today: date) -> dict:
+def where_in_life(young_person, today: date) -> dict:
     """Age, months since care ended and département this month, as the figures count them."""
     profile = accounts_selectors.profile_for(young_person)
     if profile is None:
@@ -481,7 +481,7 @@ def check_in_submit(*, young_person, data: dict, today: date | None = None) -> C
             setattr(check_in, name, data[name])
     if not check_in.needs_help:
         check_in.tell_mentor = False
-    for name, value in _where_in_life(young_person, today).items():
+    for name, value in where_in_life(young_person, today).items():
         setattr(check_in, name, value)
     if check_in.needs_help and not asked_before:
         check_in.help_asked_at = timezone.now()

@@ -31,7 +31,7 @@ DEMO_REFERENTS = [
         Profession.ASE_EDUCATOR,
         "Éducatrice ASE, service jeunes majeurs",
         "JALONDEMOREFERENTSEINESAINTDENIS",  # documented, local demo only
-        [Scope.PROFILE, Scope.DEMARCHES, Scope.APPOINTMENTS],
+        [Scope.PROFILE, Scope.DEMARCHES, Scope.APPOINTMENTS, Scope.PROJET],
     ),
     (
         "referent.75@demo.jalon.fr",

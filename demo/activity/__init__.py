@@ -5,8 +5,9 @@ too few people for any steering figure to pass the suppression of small counts. 
 adds what the figures are made of, mostly in 93 and a little in 75, one module a part:
 the young people and their days of use (``people``), their use of the catalogue
 (``catalogue``), mentoring in 93 (``mentoring``), meetings, appointments and their
-reminders (``meetings``), and documents in the vault (``vault``); ``common`` holds
-what they share.
+reminders (``meetings``), documents in the vault (``vault``), and their path to
+autonomy: care dates, interviews, projets, self-assessments and monthly check-ins
+(``autonomy``); ``common`` holds what they share.
 
 Everything is drawn from fixed seeds, relative to today: the six months that are over
 and the current month up to yesterday. It relies on the demo catalogue (readings and
@@ -38,6 +39,13 @@ from services_catalog.models import EntryConsultation, SearchEvent
 from vault import services as vault_services
 from vault.models import UserKey
 
+from .autonomy import (
+    make_assessments,
+    make_care_dates,
+    make_check_ins,
+    make_interviews,
+    make_projets,
+)
 from .catalogue import (
     ADDRESSES,
     Pseudonyms,
@@ -92,6 +100,14 @@ def load_demo_activity(today: date | None = None) -> Counter:
     reminders, deliveries = make_reminders(window, people, meetings, appointments)
     outcome["reminders"], outcome["reminder deliveries"] = reminders, deliveries
     outcome["vault documents"] = make_documents(window, people)
+    outcome["profiles with care dates"] = make_care_dates(window, people)
+    at_17, outcome["six-month interviews"] = make_interviews(window, people)
+    outcome["interviews at 17"] = len(at_17)
+    outcome["projets"] = make_projets(window, people, at_17)
+    outcome["self-assessments"] = make_assessments(window, people)
+    check_ins, calls, returns = make_check_ins(window, people, matches)
+    outcome["check-ins"], outcome["calls for help"] = check_ins, calls
+    outcome["activity days"] += returns  # the days some came back to check in
     # Months computed before this activity existed would hide it: computed again.
     MonthlyFigures.objects.filter(departement_id__in=CODES).delete()
     return outcome

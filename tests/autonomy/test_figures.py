@@ -459,3 +459,10 @@ def test_every_table_is_in_the_report_under_the_path_to_autonomy(young):
     at_18 = report.table("autonomy.check_ins_at_18")
     assert {row.key for row in at_18.rows} == NOBODY_CHECKED_IN
     assert all(row.hidden == SMALL for row in at_18.rows)  # nobody: "< 5"
+
+
+def test_an_interview_held_after_the_window_was_still_to_organise_in_it(young):
+    late = young("93", birth_date=date(2009, 6, 1))
+    held(late, Interview.Kind.AT_17, date(2026, 11, 20))  # after October
+    counted = figures(provider, "autonomy.interviews_17_to_organise", codes=["93"])
+    assert counted["93"] == {"late": (1, 1)}

@@ -10,7 +10,10 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.dates import age_on
 from accounts.models import ActivityDay, User
+from autonomy import services as autonomy_services
+from autonomy.models import Assessment, CheckIn, Interview, Projet, ProjetChange
 from demo.accounts import load_demo_accounts
 from demo.activity import MARKER_EMAIL, Window, load_demo_activity
 from demo.catalogue import load_demo_catalogue
@@ -48,6 +51,11 @@ MODELS = (
     Reminder,
     ReminderDelivery,
     Document,
+    Projet,
+    ProjetChange,
+    Assessment,
+    CheckIn,
+    Interview,
 )
 # The tables a département's officer reads first: each must show something.
 KEY_TABLES = (
@@ -141,6 +149,69 @@ def test_every_month_over_and_the_last_quarter_show_the_key_tables():
     assert shown(quarter, "young_people.signups")["all"] >= 15
 
 
+# The path to autonomy's tables every month over shows in 93 (the others depend on the
+# ages and dates the fictitious people happen to have: some cells stay hidden).
+AUTONOMY_EVERY_MONTH = (
+    "autonomy.projets",
+    "autonomy.six_months_interviews",
+    "autonomy.help_requests",
+)
+
+
+def test_93_shows_the_path_to_autonomy_every_month_over():
+    make_run()
+    window = Window.ending(timezone.localdate())
+    months = [Period.month(month.year, month.month) for month in window.months[:-1]]
+    at_19 = 0
+    for period in months:
+        report = departement_report("93", period)
+        for key in AUTONOMY_EVERY_MONTH:
+            assert shown(report, key), (str(period), key)
+        at_19 += bool(shown(report, "autonomy.check_ins_at_19"))
+    assert at_19 >= len(months) - 1  # the first month may have too few aged 19 then
+    quarter = departement_report("93", last_quarter())
+    for key in ("autonomy.projets", "autonomy.six_months_interviews", "autonomy.help_requests"):
+        assert shown(quarter, key), key
+    assert shown(quarter, "autonomy.six_months_interviews")["all"] >= 15
+
+    last = departement_report("93", Period.last_closed_month())
+    assert shown(last, "autonomy.projets")["all"] >= 20
+    assert shown(last, "autonomy.six_months_interviews")["all"] >= 5
+    assert shown(last, "autonomy.help_requests")["all"] >= 5
+    progress = last.table("autonomy.assessment_progress")
+    assert progress.total >= 10
+    assert len(shown(last, "autonomy.assessment_progress")) >= 4
+    assert len(shown(last, "autonomy.check_ins_at_19")) >= 2
+    others = ("at_18", "at_21", "six_months_after_care")
+    assert any(shown(last, f"autonomy.check_ins_{moment}") for moment in others)
+    # 75 has a little: projets, self-assessments.
+    assert Projet.objects.filter(young_person__profile__departement_id="75").count() >= 5
+
+
+def test_the_fictitious_check_ins_are_where_in_life_the_people_were():
+    make_run()
+    demo = CheckIn.objects.filter(young_person__email__startswith="demo.jeune.")
+    assert demo.count() >= 200
+    for check_in in demo.select_related("young_person__profile"):
+        day = timezone.localdate(check_in.created_at)
+        assert first_of_month(day) == check_in.month
+        snapshot = autonomy_services.where_in_life(check_in.young_person, day)
+        assert snapshot == {
+            "age": check_in.age,
+            "months_after_care": check_in.months_after_care,
+            "departement_id": check_in.departement_id,
+        }
+        assert ActivityDay.objects.filter(user=check_in.young_person, day=day).exists()
+        assert check_in.needs_help == (check_in.help_asked_at is not None)
+    # A six-month interview comes after care ended, at 18 or later.
+    for interview in Interview.objects.filter(
+        young_person__email__startswith="demo.jeune.", kind=Interview.Kind.SIX_MONTHS
+    ).select_related("young_person__profile"):
+        profile = interview.young_person.profile
+        assert profile.care_leaver and profile.care_ended_on < interview.held_on
+        assert age_on(profile.birth_date, profile.care_ended_on) >= 18
+
+
 def test_loading_again_duplicates_nothing():
     make_run()
     before = counts()
@@ -189,6 +260,11 @@ def test_demo_people_cannot_sign_in_and_nothing_is_left_for_the_worker():
     assert not Meeting.objects.filter(
         match__mentor__in=demo, starts_at__gte=timezone.now()
     ).exists()
+    # Their calls for help reached nobody, and beat plans them no monthly check-in.
+    assert CheckIn.objects.filter(young_person__in=demo, needs_help=True).exists()
+    assert not Reminder.objects.filter(kind=Reminder.Kind.HELP_REQUEST).exists()
+    autonomy_services.check_in_reminders_plan()
+    assert not Reminder.objects.filter(user__in=demo, kind=Reminder.Kind.CHECK_IN).exists()
 
 
 def test_the_command_refuses_to_run_in_production(settings):

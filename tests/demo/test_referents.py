@@ -46,8 +46,11 @@ def test_the_ase_educator_has_a_shared_paper_appointment_note_and_proposal(demo)
     (link,) = selectors.young_people_links_for_user(user=educator)
     file = selectors.young_person_file(link)
     assert file.appointments and file.documents
-    (procedure,) = file.demarches
+    # Her procedures: the one with a step ticked, and those her projet's actions link.
+    (procedure,) = [row for row in file.demarches if row["done_count"]]
+    assert procedure["title"].startswith("Demande de logement social")
     assert procedure["done_count"] == 1 and procedure["step_count"] > 1
+    assert len(file.demarches) >= 3
     assert Note.objects.filter(author=educator).count() == 1
     assert DemarcheProposal.objects.filter(referent=educator).count() == 1
     call_command("load_demo", stdout=io.StringIO())

@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import DepartementContact, User, YoungPersonProfile
+from autonomy.models import Assessment, CheckIn, Goal, Interview, Projet, ProjetChange
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from demo.catalogue import DEMO_SOURCE
 from demo.services import load_demo
@@ -48,6 +49,12 @@ MODELS = (
     Note,
     DemarcheProposal,
     Share,
+    Projet,
+    Goal,
+    ProjetChange,
+    Assessment,
+    CheckIn,
+    Interview,
 )
 
 
