@@ -97,7 +97,7 @@ FIRST_SELF_ASSESSMENT = {
     Domain.RESOURCES: [1, 2, 1, 0, 0],
     Domain.HEALTH: [2, 1, 3, 1, 2],
     Domain.RIGHTS: [2, 1, 1, 0, 1],
-    Domain.MOBILITY: [3, 1, 0, 2],
+    Domain.MOBILITY: [1, 0, 0, 2],  # low: the app suggests a transport pass, the licence
     Domain.SOCIAL: [2, 2, 1, 2, 1],
 }
 # Four months on: better in housing, resources, rights and employment.
