@@ -62,7 +62,6 @@ class ActionStatusForm(forms.Form):
 
 
 class WishesForm(forms.Form):
-    domain = forms.ChoiceField(choices=Domain.choices, widget=forms.HiddenInput)
     text = forms.CharField(
         label=_("What the young person wants"),
         max_length=2000,

@@ -448,6 +448,8 @@ class CheckIn(models.Model):
     needs_help = models.BooleanField(_("I need help"), default=False)
     tell_mentor = models.BooleanField(_("tell my mentor too"), default=False)
     help_asked_at = models.DateTimeField(_("help asked at"), null=True, blank=True)
+    # When the mentor was told (once a month, as the référents are at ``help_asked_at``).
+    mentor_told_at = models.DateTimeField(_("mentor told at"), null=True, blank=True)
     age = models.PositiveSmallIntegerField(null=True, blank=True)
     months_after_care = models.PositiveSmallIntegerField(null=True, blank=True)
     departement = models.ForeignKey(

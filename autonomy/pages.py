@@ -157,14 +157,15 @@ def _projet_page(request, link, *, errors=None, bound=None, status=200):
     view = selectors.projet_view(link.young_person)
     for domain in view["domains"]:
         domain["wishes_form"] = bound.get(("wishes", domain["domain"])) or WishesForm(
-            initial={"domain": domain["domain"], "text": domain["wishes"]},
-            prefix=f"wishes-{domain['domain']}",
+            initial={"text": domain["wishes"]}, prefix=f"wishes-{domain['domain']}"
         )
     context = {
         "link": link,
         "first_name": _name(link),
         "view": view,
-        "history": selectors.history_lines(selectors.projet_history(link.young_person)[:50]),
+        "history": selectors.history_lines(
+            selectors.projet_history(link.young_person)[:50], young_person_name=_name(link)
+        ),
         "goal_form": bound.get("goal") or GoalForm(),
         "action_form": ActionForm(),
         "action_form_bound": bound.get("action"),
@@ -293,9 +294,7 @@ def wishes_save(request, link_id: int, domain: str):
     link = _link_with_projet(request, link_id)
     if domain not in Domain.values:
         raise Http404
-    form = WishesForm(request.POST, prefix=f"wishes-{domain}")
-    if form.is_valid() and form.cleaned_data["domain"] != domain:
-        form.add_error(None, _("These words are for another domain: send them again."))
+    form = WishesForm(request.POST, prefix=f"wishes-{domain}")  # the domain is the URL's
     author = services.author_referent(link)
     return _write(
         request,

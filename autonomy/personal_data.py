@@ -19,6 +19,8 @@ def export(user) -> dict:
                 "requested_at": _iso(interview.requested_at),
                 "scheduled_for": _iso(interview.scheduled_for),
                 "held_on": _iso(interview.held_on),
+                "created_at": _iso(interview.created_at),
+                "updated_at": _iso(interview.updated_at),
             }
             for interview in Interview.objects.filter(young_person=user).order_by("kind")
         ],
@@ -47,6 +49,7 @@ def export(user) -> dict:
                 "needs_help": check_in.needs_help,
                 "tell_mentor": check_in.tell_mentor,
                 "help_asked_at": _iso(check_in.help_asked_at),
+                "mentor_told_at": _iso(check_in.mentor_told_at),
                 # Where life was that month, as the figures count it.
                 "age": check_in.age,
                 "months_after_care": check_in.months_after_care,
@@ -65,6 +68,8 @@ def _projet(user) -> dict | None:
         return None
     return {
         "review_on": _iso(projet.review_on),
+        "created_at": _iso(projet.created_at),
+        "updated_at": _iso(projet.updated_at),
         "trusted_person": {
             "name": projet.trusted_person_name,
             "relation": projet.trusted_person_relation,

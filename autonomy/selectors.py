@@ -438,8 +438,10 @@ def _history_words() -> tuple[dict, dict, dict]:
     return what, fields, values
 
 
-def history_lines(changes) -> list[dict]:
-    """The history in words, for a page: "Goal changed: status Not started → Reached"."""
+def history_lines(changes, *, young_person_name: str | None = None) -> list[dict]:
+    """The history in words, for a page: "Goal changed: status Not started → Reached".
+    ``young_person_name`` stands for the young person's own name on their lines (a
+    référent without the profile scope calls them by their own label)."""
     what, fields, values = _history_words()
     lines = []
     for change in changes:
@@ -454,7 +456,11 @@ def history_lines(changes) -> list[dict]:
         lines.append(
             {
                 "at": change.at,
-                "by": change.by_name or Actor(change.by_role).label,
+                "by": (
+                    young_person_name
+                    if young_person_name is not None and change.by_role == Actor.YOUNG_PERSON
+                    else change.by_name or Actor(change.by_role).label
+                ),
                 "by_role": change.by_role,
                 "what": what.get(change.what, change.what),
                 "subject": change.subject,
@@ -697,19 +703,21 @@ def check_in_of_month(young_person, today: date | None = None) -> CheckIn | None
 
 
 def help_call_for_match(match, today: date | None = None):
-    """When the mentee asked for help and chose to tell their mentor, in the last 30 days
-    (their latest check-in still says so); None otherwise."""
+    """When the mentee told their mentor they need help, in the last 30 days and since
+    this match began (their latest check-in still says so); None otherwise."""
     today = today or timezone.localdate()
     latest = (
         CheckIn.objects.filter(young_person_id=match.young_person_id).order_by("-month").first()
     )
+    told = latest.mentor_told_at if latest is not None and latest.needs_help else None
     if (
-        latest is None
-        or not (latest.needs_help and latest.tell_mentor and latest.help_asked_at)
-        or timezone.localdate(latest.help_asked_at) < today - HELP_SHOWN_FOR
+        told is None
+        or timezone.localdate(told) < today - HELP_SHOWN_FOR
+        # Told to the mentor of that time: a mentor met since sees nothing of it.
+        or (match.activated_at is not None and told < match.activated_at)
     ):
         return None
-    return latest.help_asked_at
+    return told
 
 
 def help_calls_for_links(links, today: date) -> dict[int, list[dict]]:

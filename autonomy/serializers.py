@@ -213,7 +213,7 @@ class AssessmentOverviewSerializer(serializers.Serializer):
     referent_name = serializers.CharField(
         help_text="Who filled the référent's side (empty if none, or their account closed)."
     )
-    progress = ProgressSerializer(many=True, help_text="Every assessment, oldest first.")
+    progress = ProgressSerializer(many=True, help_text="The latest 24 assessments, oldest first.")
 
 
 class AnswerSerializer(serializers.Serializer):

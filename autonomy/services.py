@@ -252,7 +252,8 @@ def projet_update(*, young_person, author: Author, data: dict) -> Projet:
         raise ProjetRefused(
             _("Only the young person names their personne de confiance."), code="trusted_person"
         )
-    _check_dates(data, "review_on")
+    if data.get("review_on") != projet.review_on:
+        _check_dates(data, "review_on")  # a date sent again as it was stays
     changed = _apply(projet, data, allowed)
     if changed:
         projet.save()
@@ -362,8 +363,9 @@ def action_add(*, goal: Goal, author: Author, data: dict) -> Action:
 @transaction.atomic
 def action_update(*, action: Action, author: Author, data: dict) -> Action:
     data = dict(data)
-    _check_dates(data, "due_on")
     action = Action.objects.select_for_update().select_related("goal__projet").get(pk=action.pk)
+    if "due_on" in data and data["due_on"] != action.due_on:
+        _check_dates(data, "due_on")  # a date sent again as it was stays
     changed = {}
     if "entry" in data:
         entry_id = data.pop("entry")
@@ -463,19 +465,17 @@ def check_in_submit(*, young_person, data: dict, today: date | None = None) -> C
     month, and discreetly (the notification names no one and says nothing of the answers)."""
     today = today or timezone.localdate()
     month = selectors.month_of(today)
-    check_in = (
-        CheckIn.objects.select_for_update().filter(young_person=young_person, month=month).first()
-    )
     # A first answer must say something; a correction may take a call for help back.
-    if check_in is None and not any(data.get(name) for name in ANSWERS):
+    if not any(data.get(name) for name in ANSWERS) and not (
+        CheckIn.objects.filter(young_person=young_person, month=month).exists()
+    ):
         raise CheckInRefused(
             _("Answer at least one question, or simply skip the check-in."), code="empty"
         )
-    if check_in is None:
-        check_in = CheckIn(young_person=young_person, month=month)
-    # Once a month: help asked, unticked, then asked again tells no one twice.
-    asked_before = check_in.help_asked_at is not None
-    mentor_told = asked_before and check_in.tell_mentor
+    # get_or_create: two first answers at once (a double tap, a retry) make one row.
+    check_in, _created = CheckIn.objects.select_for_update().get_or_create(
+        young_person=young_person, month=month
+    )
     for name in CHECK_IN_FIELDS:
         if name in data:
             setattr(check_in, name, data[name])
@@ -483,13 +483,18 @@ def check_in_submit(*, young_person, data: dict, today: date | None = None) -> C
         check_in.tell_mentor = False
     for name, value in where_in_life(young_person, today).items():
         setattr(check_in, name, value)
-    if check_in.needs_help and not asked_before:
-        check_in.help_asked_at = timezone.now()
-        _tell_helpers(young_person, tell_mentor=check_in.tell_mentor)
-    elif check_in.needs_help and check_in.tell_mentor and not mentor_told:
-        # "Tell my mentor too" ticked later in the month: the mentor only, the référents
-        # were told already.
-        _tell_helpers(young_person, tell_mentor=True, referents=False)
+    # Once a month each: the référents when help is first asked, the mentor when it is
+    # asked with "tell my mentor too" (then, or later in the month), however often the
+    # boxes are ticked and unticked.
+    now = timezone.now()
+    tell_referents = check_in.needs_help and check_in.help_asked_at is None
+    tell_mentor = check_in.needs_help and check_in.tell_mentor and check_in.mentor_told_at is None
+    if tell_referents:
+        check_in.help_asked_at = now
+    if tell_mentor:
+        check_in.mentor_told_at = now
+    if tell_referents or tell_mentor:
+        _tell_helpers(young_person, tell_mentor=tell_mentor, referents=tell_referents)
     check_in.full_clean(exclude=["young_person", "departement"])
     check_in.save()
     return check_in

@@ -15,6 +15,7 @@ month long gone. Each part is made once: a projet, assessments or check-ins alre
 
 from datetime import date, datetime, time, timedelta
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -218,6 +219,8 @@ class _Dating:
         projet.update(updated_at=moment)
 
 
+# Whole or not at all: a part stopped halfway would be skipped by every later load.
+@transaction.atomic
 def _projet(aminata: User, link, today: date) -> None:
     """Her projet, step by step over the last five months: her wishes and goals, Léa's
     goals and actions at their meetings, her mentor's step, and at last a review date
@@ -372,6 +375,8 @@ def _answers(items, levels: dict[str, list[int]]) -> dict[str, int]:
     }
 
 
+# Whole or not at all: a part stopped halfway would be skipped by every later load.
+@transaction.atomic
 def _assessments(aminata: User, link, today: date) -> None:
     """Her two self-assessments, four months apart, and Léa's between them."""
     items = autonomy_selectors.referentiel_for_user(aminata)
@@ -391,6 +396,8 @@ def _assessments(aminata: User, link, today: date) -> None:
         )
 
 
+# Whole or not at all: a part stopped halfway would be skipped by every later load.
+@transaction.atomic
 def _check_ins(aminata: User, today: date) -> None:
     """Her check-ins of the four months before this one, each answered on the 20th."""
     month = autonomy_selectors.month_of(today)

@@ -492,3 +492,37 @@ def test_mes_jeunes_shows_no_call_for_help_without_one(young_person, referent, c
     client_for(young_person).post(CHECK_INS, {"housing": "stable"}, format="json")
     page = browser_client(referent).get("/pro/").content.decode()
     assert "A demandé de l&#x27;aide" not in page
+
+
+def test_ticking_and_unticking_tell_mentor_tells_the_mentor_once_a_month(
+    young_person, referent, mentor, match, client_for
+):
+    client = client_for(young_person)
+    for tell in (True, False, True, False, True):
+        client.post(CHECK_INS, {"needs_help": True, "tell_mentor": tell}, format="json")
+    client.post(CHECK_INS, {"needs_help": False}, format="json")
+    client.post(CHECK_INS, {"needs_help": True, "tell_mentor": True}, format="json")
+    assert _help_requests(mentor).count() == 1
+    assert _help_requests(referent).count() == 1
+
+
+def test_a_call_for_help_can_be_taken_back_alone(young_person, client_for):
+    client = client_for(young_person)
+    client.post(CHECK_INS, {"needs_help": True}, format="json")
+    back = client.post(CHECK_INS, {"needs_help": False}, format="json")
+    assert back.status_code == 201 and back.json()["needs_help"] is False
+    assert CheckIn.objects.get().needs_help is False
+
+
+def test_a_mentor_met_after_the_call_for_help_does_not_see_it(
+    young_person, mentor, match, client_for
+):
+    from django.utils import timezone as tz
+
+    client_for(young_person).post(
+        CHECK_INS, {"needs_help": True, "tell_mentor": True}, format="json"
+    )
+    help_url = f"/api/v1/mentoring/matches/{match.pk}/help/"
+    assert client_for(mentor).get(help_url).json()["help_asked_at"] is not None
+    type(match).objects.filter(pk=match.pk).update(activated_at=tz.now() + timedelta(minutes=1))
+    assert client_for(mentor).get(help_url).json() == {"help_asked_at": None}

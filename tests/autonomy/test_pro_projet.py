@@ -203,3 +203,22 @@ def test_a_refusal_of_the_services_comes_back_on_the_page(referent, young_person
     assert refused.status_code == 400
     assert "entre il y a cinq ans et dans dix ans" in refused.content.decode()
     assert _state() == before
+
+
+def test_with_the_projet_scope_only_the_history_calls_the_young_person_by_the_label(
+    referent, young_person
+):
+    from referents import services as referents_services
+
+    link = _link(referent)
+    referents_services.link_update(link=link, data={"scopes": ["projet"]})
+    link.label = "Jeune du foyer de Bondy"
+    link.save(update_fields=["label"])
+    services.goal_add(
+        young_person=young_person,
+        author=services.author_young_person(young_person),
+        data={"domain": "housing", "title": "Un studio"},
+    )
+    page = browser_client(referent).get(f"/pro/jeunes/{link.pk}/projet/").content.decode()
+    assert young_person.first_name not in page
+    assert "Jeune du foyer de Bondy : Objectif ajouté" in page
