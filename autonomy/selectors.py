@@ -575,9 +575,14 @@ PROGRESS_SHOWN = 24
 def assessment_overview(young_person) -> dict:
     """The latest self-assessment and the latest référent's side by side, item by item,
     and the progress per domain over time (oldest first)."""
-    assessments = list(assessments_of(young_person))
+    # The latest ones only, whatever how many were filled: a bounded page.
+    assessments = list(assessments_of(young_person)[:PROGRESS_SHOWN])
     latest_self = next((a for a in assessments if a.by_role == Actor.YOUNG_PERSON), None)
     latest_referent = next((a for a in assessments if a.by_role == Actor.REFERENT), None)
+    if latest_referent is None:  # older than the latest ones shown
+        latest_referent = assessments_of(young_person).filter(by_role=Actor.REFERENT).first()
+    if latest_self is None:
+        latest_self = assessments_of(young_person).filter(by_role=Actor.YOUNG_PERSON).first()
     self_levels = {a.item_id: a.level for a in latest_self.answers.all()} if latest_self else {}
     referent_levels = (
         {a.item_id: a.level for a in latest_referent.answers.all()} if latest_referent else {}
@@ -601,7 +606,7 @@ def assessment_overview(young_person) -> dict:
             "created_at": assessment.created_at,
             "scores": domain_scores(assessment),
         }
-        for assessment in reversed(assessments[:PROGRESS_SHOWN])
+        for assessment in reversed(assessments)
     ]
     return {
         "latest_self": latest_self,

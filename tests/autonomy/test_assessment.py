@@ -6,7 +6,7 @@ past answer keeps showing; low domains suggest catalogue entries and goals."""
 import pytest
 import time_machine
 
-from autonomy import services
+from autonomy import selectors, services
 from autonomy.models import (
     Assessment,
     AssessmentAnswer,
@@ -423,3 +423,21 @@ def test_a_referents_low_answers_suggest_until_the_young_person_answers(
     assert [s["domain"] for s in client.get(SUGGESTIONS).json()] == ["health"]
     client.post(ASSESSMENTS, _answers(_all_at(3, ["health"])), format="json")
     assert client.get(SUGGESTIONS).json() == []
+
+
+def test_the_overview_shows_the_latest_24_and_still_the_older_referent_side(young_person, referent):
+    from autonomy.models import Assessment
+
+    link = referents_selectors.young_people_links_for_user(user=referent).get()
+    services.assessment_submit(
+        young_person=young_person,
+        author=services.author_referent(link),
+        answers={"housing-apl": 1},
+    )
+    me = services.author_young_person(young_person)
+    for _n in range(30):
+        services.assessment_submit(young_person=young_person, author=me, answers={"housing-apl": 3})
+    overview = selectors.assessment_overview(young_person)
+    assert len(overview["progress"]) == 24 and Assessment.objects.count() == 31
+    row = next(r for r in overview["rows"] if r["item"].key == "housing-apl")
+    assert (row["self"], row["referent"]) == (3, 1)
