@@ -16,6 +16,9 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from .languages import RIGHT_TO_LEFT
+from .languages import register as register_languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -501,7 +504,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+register_languages()  # Pashto, Dari, Tigrinya: Django's table lacks them
+LANGUAGES = [
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("ps", _("Pashto")),
+    ("prs", _("Dari")),
+    ("ti", _("Tigrinya")),
+]
+LANGUAGES_BIDI = RIGHT_TO_LEFT
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

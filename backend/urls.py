@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health
 from .api.exceptions import page_not_found
+from .api.vocabulary import VocabularyView
 from .converters import register_converters
 
 # The admin login goes through allauth: rate limits and two-factor authentication apply.
@@ -30,6 +31,7 @@ api_v1 = [
     path("", include("referents.urls")),
     path("", include("autonomy.urls")),
     path("", include("figures.urls")),
+    path("vocabulary/", VocabularyView.as_view(), name="vocabulary"),
 ]
 
 urlpatterns = [

@@ -44,3 +44,11 @@ AVAILABILITY_SLOTS = [
     for day, day_label in _DAYS
     for part, part_label in _PARTS
 ]
+
+# For ``GET /api/v1/vocabulary/`` (``backend.vocabulary``).
+VOCABULARIES = {
+    "mentoring_domains": Domain.choices,
+    "meeting_modes": MeetingMode.choices,
+    "genders": Gender.choices,
+    "availability_slots": AVAILABILITY_SLOTS,
+}

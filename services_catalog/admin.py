@@ -7,8 +7,8 @@ from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import Role
@@ -75,15 +75,65 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _translation_state_field(language: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=get_language_info(language)["name_translated"],
+        choices=vocabulary.TRANSLATION_STATES,
+        initial="to_translate",
+        required=False,  # not sent: the state stays as it was
+    )
+
+
+class TranslationStateFilter(admin.SimpleListFilter):
+    """Entries whose translation into a language is still to do (or only machine-made)."""
+
+    title = _("translation to review")
+    parameter_name = "to_translate"
+
+    def lookups(self, request, model_admin):
+        return [
+            (language, get_language_info(language)["name_translated"])
+            for language in vocabulary.TRANSLATED_LANGUAGES
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in vocabulary.TRANSLATED_LANGUAGES:
+            return queryset.exclude(**{f"translation_states__{self.value()}": "reviewed"})
+        return queryset
+
+
 class EntryAdminForm(forms.ModelForm):
     # Set by EntryAdmin.get_form for the signed-in user.
     user_sees_all = False
     user_departements: frozenset[str] = frozenset()
 
+    # How far each translation is, one choice per language (stored in translation_states).
+    translation_state_en = _translation_state_field("en")
+    translation_state_ar = _translation_state_field("ar")
+    translation_state_ps = _translation_state_field("ps")
+    translation_state_prs = _translation_state_field("prs")
+    translation_state_ti = _translation_state_field("ti")
+
     class Meta:
         model = Entry
-        exclude = ["search_text", "search_vector", "theme_codes"]  # noqa: DJ006 - fieldsets list the fields
+        exclude = ["search_text", "search_vector", "theme_codes", "translation_states"]  # noqa: DJ006 - fieldsets list the fields
         formfield_callback = formfield_https_urls
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        states = self.instance.translation_states or {}
+        for language in vocabulary.TRANSLATED_LANGUAGES:
+            self.fields[f"translation_state_{language}"].initial = states.get(
+                language, "to_translate"
+            )
+
+    def save(self, commit=True):
+        states = dict(self.instance.translation_states or {})
+        for language in vocabulary.TRANSLATED_LANGUAGES:
+            if chosen := self.cleaned_data.get(f"translation_state_{language}"):
+                states[language] = chosen
+        self.instance.translation_states = states
+        return super().save(commit=commit)
 
     def clean_zone_communes(self):
         return ",".join(vocabulary.split_communes(self.cleaned_data["zone_communes"]))
@@ -146,12 +196,14 @@ class EntryAdmin(ScopedHistoryAdmin):
         "departement",
         "needs_review",
         "reviewed_at",
+        "translations_done",
         "updated_at",
     ]
     list_filter = [
         "status",
         "kind",
         StaleFilter,
+        TranslationStateFilter,
         ("departement", admin.RelatedOnlyFieldListFilter),
         "scope",
     ]
@@ -178,6 +230,10 @@ class EntryAdmin(ScopedHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "status", "departement", "structure", "proposed_by"]}),
         (_("Text (French)"), {"fields": ["title", "summary", "body", "translations"]}),
+        (
+            _("State of the translations"),
+            {"fields": [f"translation_state_{code}" for code in vocabulary.TRANSLATED_LANGUAGES]},
+        ),
         (
             _("data·inclusion"),
             {
@@ -246,6 +302,15 @@ class EntryAdmin(ScopedHistoryAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("translations reviewed"))
+    def translations_done(self, entry: Entry) -> str:
+        """ "2 / 5": how many of the app's languages have a reviewed translation."""
+        states = entry.translation_states or {}
+        reviewed = sum(
+            states.get(language) == "reviewed" for language in vocabulary.TRANSLATED_LANGUAGES
+        )
+        return f"{reviewed} / {len(vocabulary.TRANSLATED_LANGUAGES)}"
 
     @admin.display(boolean=True, description=_("needs review"))
     def needs_review(self, entry: Entry) -> bool:

@@ -177,6 +177,14 @@ class Entry(models.Model):
         blank=True,
         help_text=_('{"en": {"title": ..., "summary": ..., "body": ..., "steps": [...]}}'),
     )
+    # Per language of the app, how far its translation is: to translate (also when
+    # absent), machine-translated, reviewed by a person. For the curators (admin).
+    translation_states = models.JSONField(
+        _("state of the translations"),
+        default=dict,
+        blank=True,
+        validators=[vocabulary.validate_translation_states],
+    )
 
     # data·inclusion fields.
     thematiques = models.ManyToManyField(

@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -10,11 +10,13 @@ from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from opening_hours import OpeningHours
+from opening_hours import OpeningHours, State
 
 from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, YoungPersonProfile
+from backend import languages
 
 from .models import Demarche, Entry, EntryRemoval, Structure
 from .text import crude_stem, search_terms
@@ -605,3 +607,77 @@ def opening_state(hours: str, moment: datetime) -> tuple[bool, datetime | None]:
     if change is None:
         return is_open, None
     return is_open, timezone.make_aware(change)
+
+
+@dataclass
+class OpeningWeek:
+    """An entry's hours as the app shows them: the next seven days, each with its
+    opening intervals, and whether it is open now (None when the hours are unknown)."""
+
+    days: list[dict]
+    open_now: bool | None
+    next_change: datetime | None
+
+
+def opening_week(hours: str, moment: datetime) -> OpeningWeek:
+    """The seven days from ``moment``'s day (Paris time) of OpenStreetMap ``hours``:
+    ``[{"date", "day", "intervals": [{"opens": "09:00", "closes": "12:00"}]}]``."""
+    if not hours:
+        return OpeningWeek(days=[], open_now=None, next_change=None)
+    local = timezone.localtime(moment)
+    first = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    try:
+        parsed = OpeningHours(hours)
+        spans = [
+            (start, end)
+            for start, end, state, _comment in parsed.intervals(first, first + timedelta(days=7))
+            if state == State.OPEN
+        ]
+        is_open, change = opening_state(hours, moment)
+    except Exception:  # hours saved before validation existed: not known
+        return OpeningWeek(days=[], open_now=None, next_change=None)
+    days = []
+    for offset in range(7):
+        day = (first + timedelta(days=offset)).date()
+        intervals = []
+        for start, end in spans:
+            # An interval over midnight is cut at each day's end.
+            day_start = datetime.combine(day, time.min)
+            day_end = day_start + timedelta(days=1)
+            opens, closes = max(start, day_start), min(end, day_end)
+            if opens < closes:
+                intervals.append(
+                    {
+                        "opens": opens.strftime("%H:%M"),
+                        "closes": "24:00" if closes == day_end else closes.strftime("%H:%M"),
+                    }
+                )
+        days.append({"date": day, "day": WEEKDAYS[day.weekday()], "intervals": intervals})
+    return OpeningWeek(days=days, open_now=is_open, next_change=change)
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DASH = "\u2013"  # an en dash between two times or two days
+
+
+def opening_text(week: OpeningWeek) -> str:
+    """The week in words, in the active language: days with the same hours together
+    ("lundi, mardi : 09:00-12:00, 14:00-17:30 · samedi : fermé", with en dashes)."""
+    if not week.days:
+        return ""
+    groups: list[tuple[list, tuple]] = []
+    for day in sorted(week.days, key=lambda d: d["date"].weekday()):
+        key = tuple((i["opens"], i["closes"]) for i in day["intervals"])
+        if groups and groups[-1][1] == key:
+            groups[-1][0].append(day["date"])
+        else:
+            groups.append(([day["date"]], key))
+    parts = []
+    for dates, key in groups:
+        names = ", ".join(date_format(d, "l") for d in dates)
+        if len(dates) > 2:
+            names = f"{date_format(dates[0], 'l')} {DASH} {date_format(dates[-1], 'l')}"
+        spans = ", ".join(f"{opens}{DASH}{closes}" for opens, closes in key) or _("closed")
+        # French puts a space before the colon.
+        parts.append(f"{names} : {spans}" if languages.current() == "fr" else f"{names}: {spans}")
+    return " · ".join(parts)

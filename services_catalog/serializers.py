@@ -1,18 +1,19 @@
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.selectors import departement_codes
+from backend import languages
 from backend.api.serializers import OptionalEmailField, OptionalURLField, StrictFieldsMixin
 from vault.document_types import DocumentType
 
-from . import vocabulary
+from . import selectors, vocabulary
 from .models import Demarche, Entry, EntryStep
 
 
 def _language() -> str:
-    return (translation.get_language() or "fr").split("-")[0]
+    return languages.current()
 
 
 def translated(entry_or_step, field: str) -> str:
@@ -23,6 +24,14 @@ def translated(entry_or_step, field: str) -> str:
         if isinstance(value, dict) and value.get(field):
             return value[field]
     return getattr(entry_or_step, field)
+
+
+def text_language(entry) -> str:
+    """The language of the entry's text as returned: the request's when the entry has
+    its title in it, else French (the fallback of ``translated``)."""
+    language = _language()
+    value = (entry.translations or {}).get(language, {}) if language != "fr" else {}
+    return language if isinstance(value, dict) and value.get("title") else "fr"
 
 
 # --- Query parameters -----------------------------------------------------------------
@@ -101,6 +110,18 @@ class EntryListSerializer(serializers.Serializer):
     distance_km = serializers.SerializerMethodField()
     horaires_accueil = serializers.CharField()
     updated_at = serializers.DateTimeField()
+    language = serializers.SerializerMethodField(
+        help_text="The language of the text returned: the request's, or French when the "
+        "entry has no translation in it."
+    )
+    direction = serializers.SerializerMethodField(help_text="How that text is written.")
+
+    def get_language(self, entry: Entry) -> str:
+        return text_language(entry)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["ltr", "rtl"]))
+    def get_direction(self, entry: Entry) -> str:
+        return languages.direction(text_language(entry))
 
     def get_title(self, entry: Entry) -> str:
         return translated(entry, "title")
@@ -136,8 +157,30 @@ class EntryStepSerializer(serializers.ModelSerializer):
         return translated(step, "text")
 
 
+class OpeningIntervalSerializer(serializers.Serializer):
+    opens = serializers.CharField(help_text="HH:MM")
+    closes = serializers.CharField(help_text="HH:MM, 24:00 for midnight")
+
+
+class OpeningDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    day = serializers.ChoiceField(choices=list(selectors.WEEKDAYS))
+    intervals = OpeningIntervalSerializer(many=True, help_text="Empty: closed that day.")
+
+
+class OpeningHoursSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The week in words, in the request's language.")
+    open_now = serializers.BooleanField(allow_null=True, help_text="Null: hours unknown.")
+    next_change = serializers.DateTimeField(allow_null=True)
+    week = OpeningDaySerializer(many=True, help_text="The next seven days, from today.")
+
+
 class EntryDetailSerializer(EntryListSerializer):
     body = serializers.SerializerMethodField()
+    hours = serializers.SerializerMethodField(
+        help_text="The opening hours, readable: a structured week, the week in words, and "
+        "whether it is open now (from `horaires_accueil`, OpenStreetMap syntax)."
+    )
     steps = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
     publics = serializers.ListField(child=serializers.CharField())
@@ -163,6 +206,18 @@ class EntryDetailSerializer(EntryListSerializer):
 
     def get_body(self, entry: Entry) -> str:
         return translated(entry, "body")
+
+    @extend_schema_field(OpeningHoursSerializer)
+    def get_hours(self, entry: Entry) -> dict:
+        week = selectors.opening_week(entry.horaires_accueil, timezone.now())
+        return OpeningHoursSerializer(
+            {
+                "text": selectors.opening_text(week),
+                "open_now": week.open_now,
+                "next_change": week.next_change,
+                "week": week.days,
+            }
+        ).data
 
     def get_steps(self, entry: Entry) -> list[dict]:
         return EntryStepSerializer(entry.steps.all(), many=True).data

@@ -73,6 +73,20 @@ def entry_reindex(*, entry: Entry) -> None:
     entry.theme_codes = theme_codes
 
 
+def entries_reindex(batch: int = 500) -> int:
+    """``entry_reindex`` for every entry, a batch at a time; how many there were."""
+    count = 0
+    entries = Entry.objects.order_by("pk").prefetch_related("thematiques", "steps")
+    entries = entries.select_related("structure")
+    last = 0
+    while chunk := list(entries.filter(pk__gt=last)[:batch]):
+        for entry in chunk:
+            entry_reindex(entry=entry)
+        count += len(chunk)
+        last = chunk[-1].pk
+    return count
+
+
 # --- Creation ---------------------------------------------------------------------
 
 

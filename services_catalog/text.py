@@ -3,14 +3,19 @@
 import re
 import unicodedata
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Anything but a letter or a digit, in any script (Latin, Arabic, Ge'ez...).
+_NON_WORD = re.compile(r"[\W_]+")
+# The same word written with Arabic or Persian letters (Dari and Pashto use the Persian
+# ones): one spelling, so that either finds the other. The tatweel only stretches a word.
+_ONE_SPELLING = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ـ": None})
 
 
 def normalize(text: str) -> str:
-    """Lower-case, no accents, no punctuation: ``"Pécule à 18 ans!"`` -> ``"pecule a 18 ans"``."""
+    """Lower-case, no accents or short vowels, no punctuation, in every script:
+    ``"Pécule à 18 ans!"`` -> ``"pecule a 18 ans"``, ``"السَّكَن"`` -> ``"السکن"``."""
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe"))
     without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NON_WORD.sub(" ", without_accents.lower()).strip()
+    return _NON_WORD.sub(" ", without_accents.lower().translate(_ONE_SPELLING)).strip()
 
 
 def search_terms(query: str) -> list[str]:

@@ -15,6 +15,29 @@ from opening_hours import OpeningHours, ParserError
 from accounts.models import SITUATION_FLAGS
 from vault.document_types import DocumentType
 
+# The languages an entry is translated into (French is the entry's own), and how far.
+TRANSLATED_LANGUAGES = ("en", "ar", "ps", "prs", "ti")
+TRANSLATION_STATES = [
+    ("to_translate", _("to translate")),
+    ("machine", _("machine-translated")),
+    ("reviewed", _("reviewed")),
+]
+
+
+def validate_translation_states(value) -> None:
+    """``{"ar": "reviewed", ...}``: languages of the app, known states."""
+    states = {code for code, _label in TRANSLATION_STATES}
+    if not isinstance(value, dict) or any(
+        language not in TRANSLATED_LANGUAGES or state not in states
+        for language, state in value.items()
+    ):
+        raise ValidationError(
+            _("Give each language (%(languages)s) one of: %(states)s.")
+            % {"languages": ", ".join(TRANSLATED_LANGUAGES), "states": ", ".join(sorted(states))},
+            code="invalid_translation_states",
+        )
+
+
 # data·inclusion "source" of the records Jalon produces itself.
 JALON_SOURCE = "jalon"
 
@@ -138,3 +161,21 @@ def departement_of_postcode(postcode: str) -> str | None:
     if postcode.startswith("20"):
         return "2A" if int(postcode) < 20200 else "2B"
     return postcode[:2]
+
+
+def VOCABULARIES() -> dict:
+    """For ``GET /api/v1/vocabulary/`` (``backend.vocabulary``); a function: the models
+    import this module."""
+    from .models import Entry
+
+    return {
+        "entry_kinds": Entry.Kind.choices,
+        "categories": CATEGORIE_CHOICES,
+        "themes": [(row["code"], row["label"]) for row in thematique_rows()],
+        "types": TYPE_CHOICES,
+        "frais": FRAIS_CHOICES,
+        "publics": PUBLIC_CHOICES,
+        "modes_accueil": MODE_ACCUEIL_CHOICES,
+        "modes_mobilisation": MODE_MOBILISATION_CHOICES,
+        "personnes_mobilisatrices": PERSONNE_MOBILISATRICE_CHOICES,
+    }

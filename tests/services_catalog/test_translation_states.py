@@ -1,0 +1,42 @@
+"""How far each translation of an entry is (to translate, machine-translated, reviewed),
+for the curators: set in the entry's form, shown in the list, filtered by language."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from services_catalog.models import Entry
+
+from .conftest import entry_form_data
+
+pytestmark = pytest.mark.django_db
+
+ENTRIES = "/admin/services_catalog/entry/"
+
+
+def test_staff_set_the_state_of_each_translation_and_find_what_is_left_to_review(client, staff_93):
+    client.force_login(staff_93)
+    added = client.post(
+        f"{ENTRIES}add/",
+        entry_form_data(translation_state_ar="reviewed", translation_state_ps="machine"),
+    )
+    assert added.status_code == 302, added.content
+    entry = Entry.objects.get(title="Atelier budget")
+    # A language not sent stays as it was: absent, that is to translate.
+    assert entry.translation_states == {"ar": "reviewed", "ps": "machine"}
+    listed = client.get(ENTRIES).content.decode()
+    assert "1 / 5" in listed
+    assert "Atelier budget" not in client.get(f"{ENTRIES}?to_translate=ar").content.decode()
+    assert "Atelier budget" in client.get(f"{ENTRIES}?to_translate=ps").content.decode()
+
+
+def test_an_unknown_state_is_refused_and_changes_nothing(client, staff_93):
+    client.force_login(staff_93)
+    refused = client.post(f"{ENTRIES}add/", entry_form_data(translation_state_ar="perfect"))
+    assert refused.status_code == 200  # the form again, with its error
+    assert not Entry.objects.filter(title="Atelier budget").exists()
+
+    entry = Entry(translation_states={"de": "reviewed"})
+    with pytest.raises(ValidationError):
+        entry.clean_fields(
+            exclude=[f.name for f in Entry._meta.fields if f.name != "translation_states"]
+        )
