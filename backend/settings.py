@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "backend.middleware.TrustedProxyMiddleware",  # first: every layer sees the real client
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "backend.languages.DariAcceptLanguageMiddleware",  # "fa-AF" phones ask for Dari
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

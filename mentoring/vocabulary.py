@@ -1,6 +1,7 @@
 """The words mentors and young people share: domains of help, ways to meet, time slots."""
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,7 +41,7 @@ _PARTS = [("morning", _("morning")), ("afternoon", _("afternoon")), ("evening", 
 
 # A week in 21 slots ("wed_evening"): coarse on purpose, people plan in half-days.
 AVAILABILITY_SLOTS = [
-    (f"{day}_{part}", f"{day_label} {part_label}")
+    (f"{day}_{part}", format_lazy("{} {}", day_label, part_label))
     for day, day_label in _DAYS
     for part, part_label in _PARTS
 ]

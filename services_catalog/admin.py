@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -97,8 +98,13 @@ class TranslationStateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() in vocabulary.TRANSLATED_LANGUAGES:
-            return queryset.exclude(**{f"translation_states__{self.value()}": "reviewed"})
+        language = self.value()
+        if language in vocabulary.TRANSLATED_LANGUAGES:
+            # No state yet is "to translate": a missing key compares as NULL, not unequal.
+            return queryset.filter(
+                Q(**{f"translation_states__{language}__isnull": True})
+                | ~Q(**{f"translation_states__{language}": "reviewed"})
+            )
         return queryset
 
 

@@ -154,7 +154,17 @@ class CatalogueEntryDetailView(APIView):
             departement_code=_figures_departement(request, entry),
             visitor=visitor_pseudonym(request),
         )
-        etag = _etag("entry", entry.pk, entry.updated_at.isoformat(), translation.get_language())
+        # The hours' week starts today and says whether it is open now: the tag changes
+        # with the day and when the entry opens or closes next.
+        _open, change = selectors.opening_state(entry.horaires_accueil, timezone.now())
+        etag = _etag(
+            "entry",
+            entry.pk,
+            entry.updated_at.isoformat(),
+            translation.get_language(),
+            timezone.localdate().isoformat(),
+            change.isoformat() if change else "",
+        )
         if _not_modified(request, etag):
             return HttpResponseNotModified(headers={"ETag": etag})
         response = Response(EntryDetailSerializer(entry).data)

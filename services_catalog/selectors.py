@@ -145,13 +145,19 @@ def within_radius(queryset: QuerySet[Entry], lat: float, lon: float, radius_km: 
     ).filter(distance_km__lte=radius_km)
 
 
+def parse_hours(hours: str) -> OpeningHours:
+    """OpenStreetMap ``hours`` with France's public holidays, so that ``PH off`` closes
+    on Christmas. (Alsace-Moselle's and overseas départements' own days: not yet.)"""
+    return OpeningHours(hours, country="FR")
+
+
 def open_at(entry: Entry, moment: datetime) -> bool:
     """Whether ``entry`` is open at ``moment`` (unknown hours count as not open)."""
     if not entry.horaires_accueil:
         return False
     local = timezone.localtime(moment).replace(tzinfo=None)
     try:
-        return OpeningHours(entry.horaires_accueil).is_open(local)
+        return parse_hours(entry.horaires_accueil).is_open(local)
     except Exception:  # hours saved before validation existed: not known to be open
         return False
 
@@ -599,7 +605,7 @@ def opening_state(hours: str, moment: datetime) -> tuple[bool, datetime | None]:
         return False, None
     local = timezone.localtime(moment).replace(tzinfo=None)
     try:
-        parsed = OpeningHours(hours)
+        parsed = parse_hours(hours)
         is_open = parsed.is_open(local)
         change = parsed.next_change(local)
     except Exception:  # hours saved before validation existed: not known to be open
@@ -627,7 +633,7 @@ def opening_week(hours: str, moment: datetime) -> OpeningWeek:
     local = timezone.localtime(moment)
     first = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
-        parsed = OpeningHours(hours)
+        parsed = parse_hours(hours)
         spans = [
             (start, end)
             for start, end, state, _comment in parsed.intervals(first, first + timedelta(days=7))

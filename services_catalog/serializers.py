@@ -26,12 +26,16 @@ def translated(entry_or_step, field: str) -> str:
     return getattr(entry_or_step, field)
 
 
-def text_language(entry) -> str:
-    """The language of the entry's text as returned: the request's when the entry has
-    its title in it, else French (the fallback of ``translated``)."""
+def text_language(entry, fields=("title", "summary")) -> str:
+    """The language of the entry's text as returned: the request's when every one of
+    ``fields`` (that has French text) is translated into it, else French: a half-
+    translated entry is laid out as French, left to right."""
     language = _language()
     value = (entry.translations or {}).get(language, {}) if language != "fr" else {}
-    return language if isinstance(value, dict) and value.get("title") else "fr"
+    if not isinstance(value, dict):
+        return "fr"
+    translated_all = all(value.get(name) for name in fields if getattr(entry, name, ""))
+    return language if value and translated_all else "fr"
 
 
 # --- Query parameters -----------------------------------------------------------------
@@ -206,6 +210,13 @@ class EntryDetailSerializer(EntryListSerializer):
 
     def get_body(self, entry: Entry) -> str:
         return translated(entry, "body")
+
+    def get_language(self, entry: Entry) -> str:
+        return text_language(entry, ("title", "summary", "body"))
+
+    @extend_schema_field(serializers.ChoiceField(choices=["ltr", "rtl"]))
+    def get_direction(self, entry: Entry) -> str:
+        return languages.direction(text_language(entry, ("title", "summary", "body")))
 
     @extend_schema_field(OpeningHoursSerializer)
     def get_hours(self, entry: Entry) -> dict:

@@ -7,7 +7,22 @@ import unicodedata
 _NON_WORD = re.compile(r"[\W_]+")
 # The same word written with Arabic or Persian letters (Dari and Pashto use the Persian
 # ones): one spelling, so that either finds the other. The tatweel only stretches a word.
-_ONE_SPELLING = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ـ": None})
+_ONE_SPELLING = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ـ": None,
+        # The zero-width (non-)joiner sits inside Persian words: not a word break.
+        "\u200c": None,
+        "\u200d": None,
+        # The apostrophe some keyboards type as a letter (U+02BC, "l\u02bcaide").
+        "\u02bc": " ",
+        # Arabic-Indic and Persian digits: "١٨" and "۱۸" are 18.
+        **{chr(0x0660 + n): str(n) for n in range(10)},
+        **{chr(0x06F0 + n): str(n) for n in range(10)},
+    }
+)
 
 
 def normalize(text: str) -> str:

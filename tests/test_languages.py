@@ -114,3 +114,34 @@ def test_reindexing_puts_every_script_in_the_search_text():
     Entry.objects.filter(pk=entry.pk).update(search_text="aide au logement")  # old index
     call_command("reindex_catalogue")
     assert "السکن" in Entry.objects.get(pk=entry.pk).search_text
+
+
+@pytest.mark.parametrize("asked", ["fa-AF", "fa", "fa-AF,fr;q=0.8", "prs-AF"])
+def test_a_phone_set_to_dari_or_persian_gets_dari(api_client, asked):
+    response = api_client.get(VOCABULARY, HTTP_ACCEPT_LANGUAGE=asked)
+    assert response["Content-Language"] == "prs"
+
+
+def test_the_time_slots_follow_the_request_language(api_client):
+    words = api_client.get(VOCABULARY, HTTP_ACCEPT_LANGUAGE="en").json()["vocabularies"]
+    slots = {word["code"]: word["label"] for word in words["availability_slots"]}
+    assert slots["mon_morning"] == "Monday morning"
+
+
+def test_a_half_translated_entry_says_it_is_in_french(api_client):
+    _entry("Pécule", {"ar": {"title": "مبلغ"}})  # the summary is still French
+    row = api_client.get(ENTRIES, HTTP_ACCEPT_LANGUAGE="ar").json()["results"][0]
+    assert (row["title"], row["language"], row["direction"]) == ("مبلغ", "fr", "ltr")
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("می\u200cخواهم", "میخواهم"),  # noqa: RUF001 - Persian, on purpose: the joiner is inside the word
+        ("١٨ سنة", "18 سنة"),  # Arabic-Indic digits
+        ("۱۸", "18"),  # Persian digits
+        ("l\u02bcaide", "l aide"),
+    ],
+)
+def test_persian_spellings_and_digits_are_searched_as_typed_otherwise(text, normalised):
+    assert normalize(text) == normalised

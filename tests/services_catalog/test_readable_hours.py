@@ -56,3 +56,22 @@ def test_the_words_follow_the_request_language(api_client, make_entry):
 def test_unknown_hours_say_nothing_rather_than_closed(api_client, make_entry):
     hours = _hours(api_client, make_entry("Permanence", horaires_accueil=""))
     assert hours == {"text": "", "open_now": None, "next_change": None, "week": []}
+
+
+@time_machine.travel(datetime(2026, 12, 24, 10, 0, tzinfo=PARIS), tick=False)
+def test_a_public_holiday_closes_what_says_ph_off(api_client, make_entry):
+    entry = make_entry("Mission locale", horaires_accueil="Mo-Fr 09:00-17:00; PH off")
+    week = {day["date"]: day["intervals"] for day in _hours(api_client, entry)["week"]}
+    assert week["2026-12-24"] == [{"opens": "09:00", "closes": "17:00"}]
+    assert week["2026-12-25"] == []  # Christmas
+
+
+def test_the_answer_changes_when_the_day_does(api_client, make_entry):
+    entry = make_entry("Mission locale", horaires_accueil=HOURS)
+    url = f"/api/v1/catalogue/entries/{entry.pk}/"
+    with time_machine.travel(datetime(2026, 12, 3, 10, 30, tzinfo=PARIS), tick=False):
+        etag = api_client.get(url)["ETag"]
+        assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with time_machine.travel(datetime(2026, 12, 5, 15, 0, tzinfo=PARIS), tick=False):
+        again = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 200 and again.json()["hours"]["week"][0]["day"] == "sat"

@@ -25,8 +25,12 @@ def test_staff_set_the_state_of_each_translation_and_find_what_is_left_to_review
     assert entry.translation_states == {"ar": "reviewed", "ps": "machine"}
     listed = client.get(ENTRIES).content.decode()
     assert "1 / 5" in listed
-    assert "Atelier budget" not in client.get(f"{ENTRIES}?to_translate=ar").content.decode()
-    assert "Atelier budget" in client.get(f"{ENTRIES}?to_translate=ps").content.decode()
+    reviewed_in_arabic = client.get(f"{ENTRIES}?to_translate=ar")
+    assert reviewed_in_arabic.status_code == 200
+    assert "Atelier budget" not in reviewed_in_arabic.content.decode()
+    machine_in_pashto = client.get(f"{ENTRIES}?to_translate=ps")
+    assert machine_in_pashto.status_code == 200
+    assert "Atelier budget" in machine_in_pashto.content.decode()
 
 
 def test_an_unknown_state_is_refused_and_changes_nothing(client, staff_93):
@@ -40,3 +44,22 @@ def test_an_unknown_state_is_refused_and_changes_nothing(client, staff_93):
         entry.clean_fields(
             exclude=[f.name for f in Entry._meta.fields if f.name != "translation_states"]
         )
+
+
+def test_entries_without_any_state_are_still_to_review(client, staff_93):
+    from services_catalog import services
+
+    services.entry_create(
+        title="Aide sans état",
+        publish=True,
+        kind=Entry.Kind.OFFER,
+        summary="Résumé.",
+        body="Description.",
+        scope=Entry.Scope.DEPARTEMENTS,
+        departement_id="93",
+        zone_departements=["93"],
+    )
+    client.force_login(staff_93)
+    filtered = client.get(f"{ENTRIES}?to_translate=ar")
+    assert filtered.status_code == 200
+    assert "Aide sans état" in filtered.content.decode()
