@@ -112,6 +112,7 @@ class EntryAdminForm(forms.ModelForm):
     # Set by EntryAdmin.get_form for the signed-in user.
     user_sees_all = False
     user_departements: frozenset[str] = frozenset()
+    user_is_partner = False
 
     # How far each translation is, one choice per language (stored in translation_states).
     translation_state_en = _translation_state_field("en")
@@ -129,14 +130,17 @@ class EntryAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         states = self.instance.translation_states or {}
         for language in vocabulary.TRANSLATED_LANGUAGES:
-            self.fields[f"translation_state_{language}"].initial = states.get(
-                language, "to_translate"
-            )
+            field = self.fields[f"translation_state_{language}"]
+            field.initial = states.get(language, "to_translate")
+            # Whether a translation was reviewed is for the curators to say, not for
+            # the partner who proposes the entry.
+            field.disabled = self.user_is_partner
 
     def save(self, commit=True):
         states = dict(self.instance.translation_states or {})
         for language in vocabulary.TRANSLATED_LANGUAGES:
-            if chosen := self.cleaned_data.get(f"translation_state_{language}"):
+            chosen = self.cleaned_data.get(f"translation_state_{language}")
+            if chosen and not self.user_is_partner:
                 states[language] = chosen
         self.instance.translation_states = states
         return super().save(commit=commit)
@@ -341,6 +345,7 @@ class EntryAdmin(ScopedHistoryAdmin):
         form.user_departements = frozenset(
             departements_for_user(request.user).values_list("code", flat=True)
         )
+        form.user_is_partner = _is_partner(request.user)
         return form
 
     def save_model(self, request, obj, form, change):

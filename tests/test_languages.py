@@ -145,3 +145,12 @@ def test_a_half_translated_entry_says_it_is_in_french(api_client):
 )
 def test_persian_spellings_and_digits_are_searched_as_typed_otherwise(text, normalised):
     assert normalize(text) == normalised
+
+
+def test_the_vocabulary_is_kept_by_the_phone_until_it_changes(api_client):
+    first = api_client.get(VOCABULARY, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "max-age" in first["Cache-Control"]
+    again = api_client.get(VOCABULARY, HTTP_ACCEPT_LANGUAGE="fr", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    other = api_client.get(VOCABULARY, HTTP_ACCEPT_LANGUAGE="en", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200 and other["ETag"] != first["ETag"]

@@ -1,5 +1,9 @@
 """``GET /api/v1/vocabulary/``: every code the app meets, with its label."""
 
+import hashlib
+import json
+
+from django.http import HttpResponseNotModified
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -32,15 +36,22 @@ class VocabularyView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: VocabularySerializer})
+    @extend_schema(responses={200: VocabularySerializer, 304: None})
     def get(self, request: Request) -> Response:
         language = languages.current()
-        return Response(
-            VocabularySerializer(
-                {
-                    "language": language,
-                    "direction": languages.direction(language),
-                    "vocabularies": vocabularies(),
-                }
-            ).data
-        )
+        data = VocabularySerializer(
+            {
+                "language": language,
+                "direction": languages.direction(language),
+                "vocabularies": vocabularies(),
+            }
+        ).data
+        # The words change with a deploy only: a phone keeps them and asks with its tag.
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        etag = f'W/"{digest[:32]}"'
+        if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+            return HttpResponseNotModified(headers={"ETag": etag})
+        response = Response(data)
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, max-age=3600"
+        return response

@@ -63,3 +63,10 @@ def test_entries_without_any_state_are_still_to_review(client, staff_93):
     filtered = client.get(f"{ENTRIES}?to_translate=ar")
     assert filtered.status_code == 200
     assert "Aide sans état" in filtered.content.decode()
+
+
+def test_a_partner_cannot_mark_its_own_proposal_reviewed(client, partner_93):
+    client.force_login(partner_93)
+    added = client.post(f"{ENTRIES}add/", entry_form_data(translation_state_ar="reviewed"))
+    assert added.status_code == 302, added.content
+    assert Entry.objects.get(title="Atelier budget").translation_states.get("ar") != "reviewed"
