@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from accounts.dates import birthday
 from accounts.models import User, YoungPersonProfile
 from backend.aggregates import (
     ALL,
@@ -39,7 +38,7 @@ from .models import (
     Interview,
     Projet,
 )
-from .selectors import steps_of
+from .selectors import interview_17_due_on, steps_of
 
 SECTION = _("Path to autonomy")
 PROFILE_DEPARTEMENT = "young_person__profile__departement"
@@ -196,15 +195,6 @@ def _projets(end: datetime) -> QuerySet:
     goals = Goal.objects.filter(projet=OuterRef("pk"), created_at__lt=end)
     wishes = DomainWishes.objects.filter(projet=OuterRef("pk"), updated_at__lt=end).exclude(text="")
     return Projet.objects.filter(created_at__lt=end).filter(Exists(goals) | Exists(wishes))
-
-
-def interview_17_due_on(birth_date: date, care_started_on: date | None) -> date:
-    """When the interview at 17 is due: on the 17th birthday, or on entering care for
-    someone who came into care after 17 (the rule of ``selectors.steps_of``)."""
-    seventeen = birthday(birth_date, 17)
-    if care_started_on is not None and care_started_on > seventeen:
-        return care_started_on
-    return seventeen
 
 
 def _interviews_17(held: QuerySet, codes: list[str] | None) -> dict[str, dict[str, Cell]]:

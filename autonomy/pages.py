@@ -243,7 +243,7 @@ def goal_add(request, link_id: int):
 @referent_page
 def goal_status(request, link_id: int, goal_id: int):
     link = _link_with_projet(request, link_id)
-    goal = selectors.goal_of_young_person(young_person=link.young_person, goal_id=goal_id)
+    goal = selectors.goal_get_for_user(user=link.young_person, goal_id=goal_id)
     author = services.author_referent(link)
     return _write(
         request,
@@ -259,7 +259,7 @@ def goal_status(request, link_id: int, goal_id: int):
 @referent_page
 def action_add(request, link_id: int, goal_id: int):
     link = _link_with_projet(request, link_id)
-    goal = selectors.goal_of_young_person(young_person=link.young_person, goal_id=goal_id)
+    goal = selectors.goal_get_for_user(user=link.young_person, goal_id=goal_id)
     author = services.author_referent(link)
     return _write(
         request,
@@ -276,7 +276,7 @@ def action_add(request, link_id: int, goal_id: int):
 @referent_page
 def action_status(request, link_id: int, action_id: int):
     link = _link_with_projet(request, link_id)
-    action = selectors.action_of_young_person(young_person=link.young_person, action_id=action_id)
+    action = selectors.action_get_for_user(user=link.young_person, action_id=action_id)
     author = services.author_referent(link)
     return _write(
         request,

@@ -108,6 +108,15 @@ def _was_in_care_as_minor(profile, eighteen: date | None) -> bool:
     return bool(profile.in_care or profile.care_leaver or started or profile.care_ended_on)
 
 
+def interview_17_due_on(birth_date: date, care_started_on: date | None) -> date:
+    """When the interview at 17 is due: on the 17th birthday, or at once for someone who
+    entered care after 17 (CASF L.222-5-1). The timeline's and the figures' one rule."""
+    seventeen = birthday(birth_date, 17)
+    if care_started_on is not None and care_started_on > seventeen:
+        return care_started_on
+    return seventeen
+
+
 def steps_of(profile, interviews: dict[str, Interview], today: date) -> list[Step]:
     """The milestones of one young person's profile, in date order (no query)."""
     steps = []
@@ -119,9 +128,7 @@ def steps_of(profile, interviews: dict[str, Interview], today: date) -> list[Ste
     in_care_as_minor = _was_in_care_as_minor(profile, eighteen)
 
     if born and in_care_as_minor and not (ended and ended < seventeen):
-        due_on = seventeen
-        if profile.care_started_on and profile.care_started_on > seventeen:
-            due_on = profile.care_started_on  # entered care after 17: at once
+        due_on = interview_17_due_on(born, profile.care_started_on)
         interview = interviews.get(Milestone.INTERVIEW_17)
         steps.append(
             Step(
@@ -471,7 +478,7 @@ def history_lines(changes, *, young_person_name: str | None = None) -> list[dict
 
 
 def goal_get_for_user(*, user, goal_id: int) -> Goal:
-    """One of the young person's own goals, or 404."""
+    """A goal of ``user``'s projet (a référent reaches it through a link), or 404."""
     return get_object_or_404(
         Goal.objects.select_related("projet"), pk=goal_id, projet__young_person=user
     )
@@ -484,15 +491,6 @@ def action_get_for_user(*, user, action_id: int) -> Action:
         pk=action_id,
         goal__projet__young_person=user,
     )
-
-
-def goal_of_young_person(*, young_person, goal_id: int) -> Goal:
-    """A goal of ``young_person``'s projet (a référent reaches it through a link), or 404."""
-    return goal_get_for_user(user=young_person, goal_id=goal_id)
-
-
-def action_of_young_person(*, young_person, action_id: int) -> Action:
-    return action_get_for_user(user=young_person, action_id=action_id)
 
 
 def shared_goals_of_match(match) -> QuerySet[Goal]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as accounts_selectors
-from accounts.dates import birthday
+from accounts.dates import age_on, birthday
 from accounts.models import YoungPersonProfile
 from mentoring.agenda import services as agenda
 from mentoring.models import Match, Reminder
@@ -444,11 +444,7 @@ def where_in_life(young_person, today: date) -> dict:
     profile = accounts_selectors.profile_for(young_person)
     if profile is None:
         return {"age": None, "months_after_care": None, "departement_id": None}
-    age = None
-    if profile.birth_date:
-        age = today.year - profile.birth_date.year
-        if (today.month, today.day) < (profile.birth_date.month, profile.birth_date.day):
-            age -= 1
+    age = age_on(profile.birth_date, today) if profile.birth_date else None
     months = None
     if profile.care_ended_on and profile.care_ended_on <= today:
         ended = profile.care_ended_on

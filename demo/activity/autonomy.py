@@ -29,7 +29,6 @@ from accounts.dates import birthday
 from accounts.models import ActivityDay, YoungPersonProfile
 from autonomy import selectors as autonomy_selectors
 from autonomy import services as autonomy_services
-from autonomy.figures import interview_17_due_on
 from autonomy.models import (
     Action,
     Actor,
@@ -43,7 +42,7 @@ from autonomy.models import (
     Projet,
     ProjetChange,
 )
-from autonomy.selectors import add_months
+from autonomy.selectors import add_months, interview_17_due_on
 from figures.periods import last_of_month, months_before
 from mentoring.models import Match
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from autonomy.figures import SECTION, TABLES, interview_17_due_on, provider
+from autonomy.figures import SECTION, TABLES, provider
 from autonomy.models import (
     Actor,
     Assessment,
@@ -21,6 +21,7 @@ from autonomy.models import (
     Interview,
     Projet,
 )
+from autonomy.selectors import interview_17_due_on
 from backend.aggregates import NATIONAL
 from figures.models import MonthlyFigures
 from figures.report import PROTECTIVE, SMALL
