@@ -1,9 +1,15 @@
 """API of accounts: the signed-in person (``/me/``) and the départements."""
 
-from django.http import Http404
-from django.utils import timezone
+import hashlib
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -80,6 +86,18 @@ class MeExportView(APIView):
         )
 
 
+# The départements' list is reference data that only migrations change (like
+# ``selectors.departement_codes``): its pages are rendered once and kept in the cache,
+# per language and address. A change in this process (tests) moves to new keys.
+_departement_pages_generation = 0
+
+
+@receiver([post_save, post_delete], sender=Departement)
+def _forget_departement_pages(**kwargs) -> None:
+    global _departement_pages_generation
+    _departement_pages_generation += 1
+
+
 class DepartementListView(generics.ListAPIView):
     """The 101 départements (reference data; open to anyone)."""
 
@@ -89,6 +107,22 @@ class DepartementListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.departement_list()
+
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"departements:{_departement_pages_generation}:{translation.get_language()}:{address}"
+        body = cache.get(key)
+        if body is None:
+            body = JSONRenderer().render(super().list(request, *args, **kwargs).data)
+            cache.set(key, body, 3600)
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+        if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+            return HttpResponseNotModified(headers={"ETag": etag})
+        response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = etag
+        response["Cache-Control"] = "max-age=3600"  # the phone keeps it an hour
+        response["Vary"] = "Accept-Language"
+        return response
 
 
 class DepartementDetailView(generics.RetrieveAPIView):

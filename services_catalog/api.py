@@ -2,26 +2,34 @@
 
 import hashlib
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Max, Window
-from django.http import Http404, HttpResponseNotModified
+from django.db.models import Count, Window
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import departement_codes, young_person_profile
 from accounts.serializers import DepartementCodeField
-from backend.api.pagination import PageNumberPagination, paginate_with_totals
+from backend.api.pagination import (
+    PageNumberPagination,
+    encode_cursor,
+    keyset_links,
+    page_number,
+    paginate_counted,
+)
 from backend.api.serializers import ErrorSerializer
 from backend.pseudonyms import visitor_pseudonym
 
 from . import data_inclusion, selectors, services
-from .models import Demarche, Entry, EntryRemoval
+from .models import Demarche, Entry
 from .serializers import (
     CatalogueSearchParams,
     DemarcheCreateSerializer,
@@ -58,6 +66,14 @@ class CataloguePagination(PageNumberPagination):
         return envelope
 
 
+# Bump when the list's answer changes shape: cached answers of the old shape are not
+# served again after a deployment (they also expire on their own, see ANSWER_SECONDS).
+LIST_ANSWER_FORMAT = 2
+# How long a list answer is kept. The key already changes with every write to the
+# catalogue; the expiry only bounds what stays cached after a deployment.
+ANSWER_SECONDS = 600
+
+
 class CatalogueEntryListView(APIView):
     """Search the published catalogue; open to anyone, signed in or not."""
 
@@ -73,43 +89,89 @@ class CatalogueEntryListView(APIView):
         },
         description=(
             "Answers carry an ETag: send it back in If-None-Match to get 304 when nothing "
-            "changed. With `updated_since`, the answer also lists in `removed` the ids of "
-            "entries that left the catalogue since then (for the app's offline copy)."
+            "changed. With `updated_since` (the app's offline copy), entries come oldest "
+            "change first and `next` pages by a `cursor`; the answer also lists in "
+            "`removed` the ids of entries that left the catalogue since then."
         ),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         params_serializer = CatalogueSearchParams(data=request.query_params)
         params_serializer.is_valid(raise_exception=True)
         params = params_serializer.validated_data
-        queryset = selectors.entry_search(params)
-
-        paginator = self.pagination_class()
-        rows, totals = paginate_with_totals(
-            queryset, request, paginator, latest=Window(Max("updated_at"))
-        )
-        etag = _etag(
-            request.get_full_path(),
-            translation.get_language(),
-            totals["latest"],
-            totals["count"],
-            # Removals only show in the answer of an offline sync.
-            EntryRemoval.objects.aggregate(last=Max("pk"))["last"]
-            if params.get("updated_since")
-            else "",
-            # "Open now" changes with the clock even when no entry does.
+        version = selectors.catalogue_version()
+        # Everything an answer depends on: the catalogue, the day (validity dates), the
+        # minute for "open now", the language and the whole address (links included).
+        # The list is the same for everyone, signed in or not.
+        key = _etag(
+            "catalogue-list",
+            LIST_ANSWER_FORMAT,
+            version,
+            timezone.localdate().isoformat(),
             timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
+            translation.get_language(),
+            request.build_absolute_uri(),
         )
-        if _not_modified(request, etag):
-            return HttpResponseNotModified(headers={"ETag": etag})
-
-        response = paginator.get_paginated_response(EntryListSerializer(rows, many=True).data)
+        if _not_modified(request, key):
+            return HttpResponseNotModified(headers={"ETag": key})
         if params.get("updated_since"):
-            response.data["removed"] = selectors.removed_since(params["updated_since"])
-        self._count_search(request, params, found=totals["count"] > 0)
-        response["ETag"] = etag
+            # An offline copy's walk: one device's own, not worth keeping for others.
+            body, found = self._sync_page(request, params, version)
+        else:
+            cache_key = f"catalogue:list:{key}"
+            cached = cache.get(cache_key)
+            if cached is None:
+                cached = self._page(request, params, version)
+                cache.set(cache_key, cached, ANSWER_SECONDS)
+            body, found = cached
+        self._count_search(request, params, found=found)
+        response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = key
         response["Cache-Control"] = "no-cache"  # cache, but check the ETag every time
         response["Vary"] = "Accept-Language"
         return response
+
+    def _page(self, request: Request, params: dict, version: int) -> tuple[bytes, bool]:
+        queryset = selectors.entry_search(params)
+        paginator = self.pagination_class()
+        if params.get("lat") is not None or params.get("q"):
+            # Ordered by distance or relevance, the database reads every match to sort
+            # them: counting them on the way is free, and saves a second pass.
+            rows = paginate_counted(
+                queryset.annotate(_total=Window(Count("pk"))),
+                request,
+                paginator,
+                count=lambda rows: rows[0]._total,
+            )
+        else:  # by title, off an index: the page alone is read, the count is shared
+            rows = paginate_counted(
+                queryset,
+                request,
+                paginator,
+                count=lambda _rows: _cached_count(queryset, params, version),
+            )
+        data = paginator.get_paginated_response(EntryListSerializer(rows, many=True).data).data
+        return JSONRenderer().render(data), bool(rows)
+
+    def _sync_page(self, request: Request, params: dict, version: int) -> tuple[bytes, bool]:
+        queryset = selectors.entry_search(params)
+        page_size = self.pagination_class().get_page_size(request)
+        count = _cached_count(queryset, params, version)
+        if params.get("cursor"):
+            rows = list(selectors.entries_after(queryset, params["cursor"])[: page_size + 1])
+        else:  # the first page, or a walk begun by page numbers before cursors
+            paginator = self.pagination_class()
+            offset = (page_number(request, paginator) - 1) * page_size
+            rows = list(queryset[offset : offset + page_size + 1])
+        more = len(rows) > page_size
+        rows = rows[:page_size]
+        next_cursor = encode_cursor(selectors.entry_cursor(rows[-1])) if more else None
+        data = {
+            "count": count,
+            **keyset_links(request, "cursor", next_cursor),
+            "results": EntryListSerializer(rows, many=True).data,
+            "removed": selectors.removed_since(params["updated_since"]),
+        }
+        return JSONRenderer().render(data), count > 0
 
     @staticmethod
     def _count_search(request: Request, params: dict, found: bool) -> None:
@@ -172,6 +234,22 @@ class CatalogueEntryDetailView(APIView):
         response["Cache-Control"] = "no-cache"
         response["Vary"] = "Accept-Language"
         return response
+
+
+def _cached_count(queryset, params: dict, version: int) -> int:
+    """How many entries match ``params``: counted once per version of the catalogue (and
+    day), then shared by every page and every client asking the same question."""
+    key = "catalogue:count:" + _etag(
+        version,
+        timezone.localdate().isoformat(),
+        timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
+        sorted((name, str(value)) for name, value in params.items() if name != "cursor"),
+    )
+    count = cache.get(key)
+    if count is None:
+        count = queryset.order_by().count()
+        cache.set(key, count, ANSWER_SECONDS)
+    return count
 
 
 def _figures_departement(request: Request, entry: Entry) -> str | None:

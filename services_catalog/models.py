@@ -334,6 +334,15 @@ class Entry(models.Model):
             models.Index(fields=["status", "departement"], name="entry_status_dept_idx"),
             # Geographic prefilter (bounding box) before the exact distance.
             models.Index(fields=["latitude", "longitude"], name="entry_lat_lon_idx"),
+            # The app's list without a position nor a text: published entries by title. A
+            # page is read off this index whatever the size of the catalogue.
+            models.Index(
+                fields=["title", "id"],
+                condition=models.Q(status="published"),
+                name="entry_published_title_idx",
+            ),
+            # The offline copy's walk (``updated_since``), page after page by keyset.
+            models.Index(fields=["updated_at", "id"], name="entry_updated_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -383,6 +392,25 @@ class Entry(models.Model):
                     )
                 }
             )
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number changes with every write to what the app's lists show.
+
+    Database triggers (migration 0009) move it on any insert, update or delete of the
+    entries, their structures, themes, zones and removals: bulk imports, ``update()``
+    and raw SQL included, which signals would miss. The lists' ETags and cached answers
+    are keyed by it, so a change is never served stale.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+
+    def __str__(self) -> str:
+        return str(self.number)
 
 
 class EntryStep(models.Model):

@@ -18,7 +18,7 @@ from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, YoungPersonProfile
 from backend import languages
 
-from .models import Demarche, Entry, EntryRemoval, Structure
+from .models import CatalogueVersion, Demarche, Entry, EntryRemoval, Structure
 from .text import crude_stem, search_terms
 from .vocabulary import departement_of_commune, departement_of_postcode
 
@@ -33,6 +33,12 @@ def entries_visible(today: date | None = None) -> QuerySet[Entry]:
         Q(valid_until__isnull=True) | Q(valid_until__gte=today),
         status=Entry.Status.PUBLISHED,
     )
+
+
+def catalogue_version() -> int:
+    """A number that changes whenever anything the app's lists show changes (database
+    triggers move it: see ``CatalogueVersion``). One indexed row: cheap on every request."""
+    return CatalogueVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
 
 
 def reviewed_before(on: date | None = None) -> date:
@@ -409,7 +415,22 @@ def entry_search(params: dict) -> QuerySet[Entry]:
         ordering = [F("distance_km").asc(nulls_last=True), "title", "pk"]
     if params.get("open_now"):
         queryset = queryset.filter(pk__in=open_now_ids(queryset, timezone.now()))
+    if params.get("updated_since"):
+        # The offline copy's walk goes by keyset (``entries_after``) on this order, which
+        # ``entry_updated_id_idx`` serves: a page costs the same at its start and its end.
+        ordering = ["updated_at", "pk"]
     return queryset.order_by(*ordering)
+
+
+def entry_cursor(entry: Entry) -> list:
+    """Where an offline copy's walk resumes after ``entry`` (see ``entries_after``)."""
+    return [entry.updated_at.isoformat(), entry.pk]
+
+
+def entries_after(queryset: QuerySet[Entry], cursor: tuple[datetime, int]) -> QuerySet[Entry]:
+    """The rows of an ``updated_since`` walk that come after ``cursor``."""
+    updated_at, pk = cursor
+    return queryset.filter(Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk))
 
 
 def search_departement(params: dict) -> str | None:

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -5,7 +7,13 @@ from rest_framework import serializers
 
 from accounts.selectors import departement_codes
 from backend import languages
-from backend.api.serializers import OptionalEmailField, OptionalURLField, StrictFieldsMixin
+from backend.api.pagination import decode_cursor
+from backend.api.serializers import (
+    OptionalEmailField,
+    OptionalURLField,
+    StrictFieldsMixin,
+    VocabularyChoiceField,
+)
 from vault.document_types import DocumentType
 
 from . import selectors, vocabulary
@@ -45,9 +53,9 @@ class CatalogueSearchParams(serializers.Serializer):
     """Query parameters of ``GET /api/v1/catalogue/entries/``."""
 
     q = serializers.CharField(required=False, max_length=200, allow_blank=True)
-    categorie = serializers.ChoiceField(choices=vocabulary.CATEGORIE_CHOICES, required=False)
-    thematique = serializers.ChoiceField(
-        choices=[(row["code"], row["label"]) for row in vocabulary.thematique_rows()],
+    categorie = VocabularyChoiceField(choices=tuple(vocabulary.CATEGORIE_CHOICES), required=False)
+    thematique = VocabularyChoiceField(
+        choices=tuple((row["code"], row["label"]) for row in vocabulary.thematique_rows()),
         required=False,
     )
     kind = serializers.ChoiceField(choices=Entry.Kind.choices, required=False)
@@ -63,6 +71,23 @@ class CatalogueSearchParams(serializers.Serializer):
     radius_km = serializers.FloatField(required=False, min_value=0.1, max_value=200)
     open_now = serializers.BooleanField(required=False, default=False)
     updated_since = serializers.DateTimeField(required=False)
+    cursor = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="With `updated_since`: where the walk resumes (from the `next` link).",
+    )
+
+    def validate_cursor(self, value: str) -> tuple:
+        try:
+            updated_at, pk = decode_cursor(value)
+            moment = datetime.fromisoformat(updated_at)
+            if not isinstance(pk, int) or isinstance(pk, bool) or moment.tzinfo is None:
+                raise ValueError
+        except (ValueError, TypeError) as exc:
+            raise serializers.ValidationError(
+                _("Not a cursor from a `next` link."), code="invalid_cursor"
+            ) from exc
+        return moment, pk
 
     def validate_departement(self, value: str) -> str:
         code = value.upper()
@@ -77,6 +102,11 @@ class CatalogueSearchParams(serializers.Serializer):
         if ("lat" in attrs) != ("lon" in attrs):
             raise serializers.ValidationError(
                 {"lat": _("Give both lat and lon.")}, code="incomplete_position"
+            )
+        if "cursor" in attrs and "updated_since" not in attrs:
+            raise serializers.ValidationError(
+                {"cursor": _("A cursor goes with updated_since.")},
+                code="cursor_without_updated_since",
             )
         if "radius_km" in attrs and "lat" not in attrs:
             raise serializers.ValidationError(

@@ -1,10 +1,12 @@
 """Building blocks shared by every serializer of the API."""
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.fields import flatten_choices_dict, to_choices_dict
 
 
 class StrictFieldsMixin:
@@ -69,3 +71,39 @@ class OptionalEmailField(_BlankAsNullMixin, serializers.EmailField):
 
 class OptionalURLField(_BlankAsNullMixin, serializers.URLField):
     """A link that may be missing: ``null``, not ``""``."""
+
+
+class VocabularyChoiceField(serializers.ChoiceField):
+    """A ``ChoiceField`` over a long, fixed vocabulary (hundreds of themes), cheap to use
+    on every request.
+
+    DRF copies every field of a serializer for each instance, and a ``ChoiceField``
+    copies and indexes its whole list of choices each time: for a search's query
+    parameters, that was most of the request. Here the choices must be a tuple (fixed):
+    they are indexed once per vocabulary and shared by the copies.
+    """
+
+    _indexes: ClassVar[dict[int, tuple]] = {}
+
+    def __init__(self, choices: tuple, **kwargs) -> None:
+        if not isinstance(choices, tuple):
+            raise TypeError("VocabularyChoiceField needs its choices as a tuple.")
+        super().__init__(choices, **kwargs)
+
+    def _get_choices(self):
+        return self._choices
+
+    def _set_choices(self, choices) -> None:
+        index = self._indexes.get(id(choices))
+        if index is None or index[0] is not choices:
+            grouped = to_choices_dict(choices)
+            flat = flatten_choices_dict(grouped)
+            index = (choices, grouped, flat, {str(key): key for key in flat})
+            self._indexes[id(choices)] = index
+        _choices, self.grouped_choices, self._choices, self.choice_strings_to_values = index
+
+    choices = property(_get_choices, _set_choices)
+
+    def __deepcopy__(self, memo):
+        # The choices are a tuple: shared, not copied.
+        return self.__class__(*self._args, **self._kwargs)
