@@ -29,7 +29,7 @@ from .models import (
     Structure,
     Thematique,
 )
-from .text import normalize
+from .text import searchable
 from .vocabulary import split_communes
 
 PUBLISH_PERMISSION = "services_catalog.publish_entry"
@@ -47,8 +47,8 @@ def entry_search_text(entry: Entry) -> str:
     parts += [step.text for step in entry.steps.all()]
     for translation in (entry.translations or {}).values():
         if isinstance(translation, dict):
-            parts += [str(translation.get(key, "")) for key in ("title", "summary")]
-    return normalize(" ".join(part for part in parts if part))
+            parts += [str(translation.get(key, "")) for key in ("title", "summary", "body")]
+    return searchable(" ".join(part for part in parts if part))
 
 
 def entry_reindex(*, entry: Entry) -> None:
@@ -61,7 +61,7 @@ def entry_reindex(*, entry: Entry) -> None:
         # The title weighs more than the rest of the text.
         Entry.objects.filter(pk=entry.pk).update(
             search_vector=SearchVector(
-                Value(normalize(entry.title), output_field=TextField()),
+                Value(searchable(entry.title), output_field=TextField()),
                 config="french",
                 weight="A",
             )

@@ -33,9 +33,34 @@ def normalize(text: str) -> str:
     return _NON_WORD.sub(" ", without_accents.lower().translate(_ONE_SPELLING)).strip()
 
 
+# Arabic writes "the", "with the", "and the", "for the"... as part of the word: "السكن"
+# is "the housing", "بالسكن" "with the housing". Searching "السكن" must find "سكن" and
+# the other way round, on PostgreSQL too, whose French stemmer leaves Arabic whole and
+# matches whole words only. Longest first; ``normalize`` already spelled "ك" as "ک".
+_ARABIC_ARTICLES = ("وال", "بال", "کال", "فال", "لل", "ال")
+_ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
+
+
+def without_article(word: str) -> str:
+    """An Arabic-script word without its article (``"بالسکن"`` -> ``"سکن"``); other words
+    as they are. At least two letters are kept: "ال" alone is not stripped to nothing."""
+    if not _ARABIC_LETTERS.match(word):
+        return word
+    for article in _ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 2:
+            return word[len(article) :]
+    return word
+
+
+def searchable(text: str) -> str:
+    """``normalize``, then each Arabic-script word without its article: what is indexed."""
+    return " ".join(without_article(word) for word in normalize(text).split())
+
+
 def search_terms(query: str) -> list[str]:
-    """The words of a query worth searching for (two letters or more)."""
-    return [word for word in normalize(query).split() if len(word) >= 2]
+    """The words of a query worth searching for (two letters or more), spelled as the
+    index spells them (``searchable``)."""
+    return [word for word in searchable(query).split() if len(word) >= 2]
 
 
 def crude_stem(word: str) -> str:

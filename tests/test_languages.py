@@ -113,7 +113,31 @@ def test_reindexing_puts_every_script_in_the_search_text():
     entry = _entry("Aide au logement", {"ar": {"title": "السكن", "summary": "للشباب"}})
     Entry.objects.filter(pk=entry.pk).update(search_text="aide au logement")  # old index
     call_command("reindex_catalogue")
-    assert "السکن" in Entry.objects.get(pk=entry.pk).search_text
+    assert "سکن" in Entry.objects.get(pk=entry.pk).search_text.split()
+
+
+@pytest.mark.parametrize(
+    ("indexed", "asked"),
+    [
+        ("سكن للشباب", "السكن"),  # the query has the article, the entry not
+        ("المساعدة في السكن", "سكن"),  # the other way round
+        ("المساعدة بالسكن", "السكن"),  # "with the housing"
+        ("وزارة السكن", "والسكن"),  # "and the housing"; "وزارة" keeps its first letter
+    ],
+)
+def test_an_arabic_word_is_found_with_or_without_its_article(api_client, indexed, asked):
+    _entry("Aide au logement", {"ar": {"title": indexed, "summary": "للشباب"}})
+    _entry("Pécule", {"ar": {"title": "مبلغ مالي", "summary": "عند بلوغ 18"}})
+    found = api_client.get(ENTRIES, {"q": asked}, HTTP_ACCEPT_LANGUAGE="ar").json()
+    assert [row["title"] for row in found["results"]] == [indexed]
+
+
+def test_an_article_alone_is_not_stripped_to_nothing():
+    from services_catalog.text import search_terms, without_article
+
+    assert without_article("ال") == "ال"
+    assert without_article("الى") == "الى"  # "to": two letters would be one
+    assert search_terms("بالسكن logement") == ["سکن", "logement"]
 
 
 @pytest.mark.parametrize("asked", ["fa-AF", "fa", "fa-AF,fr;q=0.8", "prs-AF"])
