@@ -290,7 +290,7 @@ def load(server: Server, paths: list[str]) -> tuple[float, float]:
     if "Non-2xx" in output or "Socket errors" in output:
         raise RuntimeError(f"errors under load:\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p99 = _milliseconds(re.search(r"99%\s+(\S+)", output).group(1))
+    p99 = _milliseconds(re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE).group(1))
     return rate, p99
 
 

@@ -149,6 +149,7 @@ class CatalogueEntryListView(APIView):
                 paginator,
                 count=lambda _rows: _cached_count(queryset, params, version),
             )
+        selectors.with_structure_names(rows)
         data = paginator.get_paginated_response(EntryListSerializer(rows, many=True).data).data
         return JSONRenderer().render(data), bool(rows)
 
@@ -165,6 +166,7 @@ class CatalogueEntryListView(APIView):
         more = len(rows) > page_size
         rows = rows[:page_size]
         next_cursor = encode_cursor(selectors.entry_cursor(rows[-1])) if more else None
+        selectors.with_structure_names(rows)
         data = {
             "count": count,
             **keyset_links(request, "cursor", next_cursor),
