@@ -178,8 +178,9 @@ class CatalogueEntryDetailView(APIView):
 
 
 class EntryErrorReportCreateView(APIView):
-    """ "Signaler une erreur": anyone, signed in or not, tells the curators an entry is
-    wrong. Limited per person (``catalogue_reports``) so a script cannot flood them."""
+    """Report an error on an entry ("Signaler une erreur"): anyone, signed in or not,
+    tells its curators it is wrong. Limited per sender (``catalogue_reports``) so that a
+    script cannot flood them."""
 
     permission_classes = [permissions.AllowAny]
     throttle_classes = [*APIView.throttle_classes, ScopedMethodThrottle]
