@@ -40,6 +40,9 @@ _CATALOGUE_CURATION = (
     _crud("services_catalog", "entry", *_ALL)
     | _crud("services_catalog", "entrystep", *_ALL)
     | _crud("services_catalog", "structure", *_ALL)
+    # What the app's users report as wrong: read and handled, never written by hand;
+    # deleted with their entry, or as spam.
+    | _crud("services_catalog", "entryerrorreport", "view", "change", "delete")
     | {"services_catalog.publish_entry", "services_catalog.view_thematique"}
 )
 

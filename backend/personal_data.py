@@ -5,6 +5,8 @@ Each app that keeps personal data has a ``<app>/personal_data.py`` (found by its
 
 - ``SECTION``: its key in the export (``"vault"``, ``"demarches"``...);
 - ``export(user)``: its part of ``/api/v1/me/export/``, JSON-ready;
+- optionally ``MORE_SECTIONS``: ``{section: export}``, the sections of other kinds of
+  data the app keeps (the catalogue's error reports beside its procedures), after it;
 - optionally ``erase(user)``: what must go before the account row does (files in
   storage, keys to shred). Rows that go with the account by cascade need none.
 
@@ -32,7 +34,11 @@ def _modules() -> list:
 
 def exporters() -> dict[str, Exporter]:
     """``{section: export}`` of every app, in the order of ``INSTALLED_APPS``."""
-    return {module.SECTION: module.export for module in _modules()}
+    found: dict[str, Exporter] = {}
+    for module in _modules():
+        found[module.SECTION] = module.export
+        found.update(getattr(module, "MORE_SECTIONS", {}))
+    return found
 
 
 def erasers() -> dict[str, Eraser]:

@@ -547,6 +547,8 @@ REST_FRAMEWORK = {
         "messages": env.str("API_THROTTLE_MESSAGES", default="30/minute"),
         # Typing a référent's invitation code: on top of the ten wrong codes an hour.
         "referent_codes": "30/hour",
+        # "Signaler une erreur" on a catalogue entry: enough for a person, not for a script.
+        "catalogue_reports": env.str("API_THROTTLE_CATALOGUE_REPORTS", default="10/hour"),
     },
     "NUM_PROXIES": 0,  # REMOTE_ADDR, as TrustedProxyMiddleware resolved it
     "EXCEPTION_HANDLER": "backend.api.exceptions.api_exception_handler",
@@ -570,6 +572,7 @@ SPECTACULAR_SETTINGS = {
         "FigureHiddenEnum": "figures.serializers.HIDDEN_REASONS",
         "ContactKindEnum": "accounts.models.DepartementContact.Kind",
         "EntryStatusEnum": "services_catalog.models.Entry.Status",
+        "EntryErrorReportKindEnum": "services_catalog.models.EntryErrorReport.Kind",
         "DemarcheStatusEnum": "services_catalog.models.Demarche.Status",
         "ShareKindEnum": "vault.models.Share.Kind",
         "ReferentScopeEnum": "referents.models.Scope",

@@ -4,10 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,13 +17,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.roles import Role
 from accounts.scoping import (
     DepartementScopedAdminMixin,
+    DepartementScopedModelAdmin,
     departements_for_user,
+    scope_queryset,
     user_sees_all_departements,
 )
 from backend.forms import formfield_https_urls
 
 from . import data_inclusion, selectors, services, vocabulary
-from .models import Entry, EntryStep, Structure
+from .models import Entry, EntryErrorReport, EntryStep, Structure
 
 
 def _is_partner(user) -> bool:
@@ -207,6 +211,7 @@ class EntryAdmin(ScopedHistoryAdmin):
         "needs_review",
         "reviewed_at",
         "translations_done",
+        "open_reports",
         "updated_at",
     ]
     list_filter = [
@@ -221,6 +226,7 @@ class EntryAdmin(ScopedHistoryAdmin):
     list_select_related = ["departement"]
     filter_horizontal = ["thematiques", "zone_departements"]
     readonly_fields = [
+        "waiting_reports",
         "status",
         "proposed_by",
         "published_at",
@@ -239,6 +245,7 @@ class EntryAdmin(ScopedHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["kind", "status", "departement", "structure", "proposed_by"]}),
+        (_("Errors reported in the app"), {"fields": ["waiting_reports"]}),
         (_("Text (French)"), {"fields": ["title", "summary", "body", "translations"]}),
         (
             _("State of the translations"),
@@ -326,12 +333,59 @@ class EntryAdmin(ScopedHistoryAdmin):
     def needs_review(self, entry: Entry) -> bool:
         return entry.reviewed_at is None or entry.reviewed_at < selectors.reviewed_before()
 
+    @admin.display(description=_("open reports"), ordering="open_reports_count")
+    def open_reports(self, entry: Entry) -> str:
+        """How many error reports wait on the entry, linking to them."""
+        count = getattr(entry, "open_reports_count", 0)
+        if not count:
+            return "0"
+        url = reverse("admin:services_catalog_entryerrorreport_changelist")
+        return format_html('<a href="{}?entry__id__exact={}">{}</a>', url, entry.pk, count)
+
+    @admin.display(description=_("reports to look at"))
+    def waiting_reports(self, entry: Entry) -> str:
+        """The entry's open error reports, linking to them (and to all of them)."""
+        url = reverse("admin:services_catalog_entryerrorreport_changelist")
+        count = getattr(entry, "open_reports_count", 0)
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            f"{url}?entry__id__exact={entry.pk}&state=new",
+            ngettext("%d report to look at", "%d reports to look at", count) % count,
+            f"{url}?entry__id__exact={entry.pk}&state=all",
+            _("all reports"),
+        )
+
+    def _sees_reports(self, request) -> bool:
+        return request.user.has_perm("services_catalog.view_entryerrorreport")
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if not self._sees_reports(request):
+            shown = [name for name in shown if name != "open_reports"]
+        return shown
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self._sees_reports(request):
+            # A partner does not see what the app's users report; a new entry has none.
+            fieldsets = [fs for fs in fieldsets if "waiting_reports" not in fs[1]["fields"]]
+        return fieldsets
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if _is_partner(request.user):
             # A partner organisation sees its own proposals only.
             queryset = queryset.filter(proposed_by=request.user)
-        return queryset
+        # A subquery, not a join: no GROUP BY over the scoping's DISTINCT and filters.
+        waiting = (
+            scope_queryset(EntryErrorReport.objects.all(), request.user, "departement")
+            .filter(selectors.open_error_reports(), entry=OuterRef("pk"))
+            .order_by()
+            .values("entry")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return queryset.annotate(open_reports_count=Coalesce(Subquery(waiting), 0))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -500,3 +554,110 @@ class EntryAdmin(ScopedHistoryAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/services_catalog/entry/import.html", context)
+
+
+class ReportStateFilter(admin.SimpleListFilter):
+    """The reports' state, opening on the new ones: the curators' queue."""
+
+    title = _("state")
+    parameter_name = "state"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*EntryErrorReport.State.choices, (self.ALL, _("All"))]
+
+    def _chosen(self) -> str:
+        return self.value() or EntryErrorReport.State.NEW
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen()
+        if chosen in EntryErrorReport.State.values:
+            return queryset.filter(state=chosen)
+        return queryset
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self._chosen() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+@admin.register(EntryErrorReport)
+class EntryErrorReportAdmin(DepartementScopedModelAdmin):
+    """What the app's users report as wrong, for the curators of the entry's département
+    (national entries: the national editors). Who sent a report is never shown."""
+
+    list_display = ["kind", "entry_link", "departement", "created_at", "state", "handled_at"]
+    list_filter = [
+        ReportStateFilter,
+        "kind",
+        ("departement", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["entry__title", "message"]
+    list_select_related = ["entry", "departement"]
+    date_hierarchy = "created_at"
+    fields = [
+        "entry_link",
+        "departement",
+        "kind",
+        "message",
+        "created_at",
+        "state",
+        "handled_by",
+        "handled_at",
+        "note",
+    ]
+    readonly_fields = [
+        "entry_link",
+        "departement",
+        "kind",
+        "message",
+        "created_at",
+        "handled_by",
+        "handled_at",
+    ]
+    actions = ["mark_handled", "dismiss"]
+
+    @admin.display(description=_("catalogue entry"), ordering="entry__title")
+    def entry_link(self, report: EntryErrorReport) -> str:
+        url = reverse("admin:services_catalog_entry_change", args=[report.entry_id])
+        return format_html('<a href="{}">{}</a>', url, report.entry.title)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reports come from the app
+
+    def save_model(self, request, obj, form, change):
+        # The state goes through the service, which says who handled it and when; the
+        # row is first saved as it was (the note), then moved.
+        wanted = obj.state
+        if change and "state" in form.changed_data:
+            obj.state = form.initial["state"]
+        super().save_model(request, obj, form, change)
+        services.entry_error_report_set_state(report=obj, state=wanted, by=request.user)
+
+    def _set_state(self, request, queryset, state: str, done_message) -> None:
+        done = 0
+        for report in queryset.exclude(state=state):
+            services.entry_error_report_set_state(report=report, state=state, by=request.user)
+            done += 1
+        self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Mark as handled"), permissions=["change"])
+    def mark_handled(self, request, queryset):
+        self._set_state(
+            request,
+            queryset,
+            EntryErrorReport.State.HANDLED,
+            lambda n: ngettext("%d report handled.", "%d reports handled.", n) % n,
+        )
+
+    @admin.action(description=_("Dismiss"), permissions=["change"])
+    def dismiss(self, request, queryset):
+        self._set_state(
+            request,
+            queryset,
+            EntryErrorReport.State.DISMISSED,
+            lambda n: ngettext("%d report dismissed.", "%d reports dismissed.", n) % n,
+        )

@@ -26,6 +26,7 @@ from backend.api.pagination import (
     paginate_counted,
 )
 from backend.api.serializers import ErrorSerializer
+from backend.api.throttling import ScopedMethodThrottle
 from backend.pseudonyms import visitor_pseudonym
 
 from . import data_inclusion, selectors, services
@@ -36,6 +37,8 @@ from .serializers import (
     DemarcheSerializer,
     DemarcheUpdateSerializer,
     EntryDetailSerializer,
+    EntryErrorReportCreateSerializer,
+    EntryErrorReportSerializer,
     EntryListSerializer,
     RightSerializer,
 )
@@ -252,6 +255,47 @@ def _cached_count(queryset, params: dict, version: int) -> int:
         count = queryset.order_by().count()
         cache.set(key, count, ANSWER_SECONDS)
     return count
+
+
+class EntryErrorReportCreateView(APIView):
+    """Report an error on an entry ("Signaler une erreur"): anyone, signed in or not,
+    tells its curators it is wrong. Limited per sender (``catalogue_reports``) so that a
+    script cannot flood them."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [*APIView.throttle_classes, ScopedMethodThrottle]
+    throttle_scope = "catalogue_reports"
+    throttle_methods = ("POST",)
+
+    @extend_schema(
+        request=EntryErrorReportCreateSerializer,
+        responses={
+            201: EntryErrorReportSerializer,
+            400: ERROR_400,
+            404: OpenApiResponse(ErrorSerializer, description="No published entry has this id."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many reports for now."),
+        },
+        description=(
+            "Report an error on a published entry, with or without an account. "
+            "`message` (up to 1000 characters) is needed for `wrong_information` and "
+            "`other`. Nothing identifies an anonymous sender; a signed-in one finds "
+            "their reports in their export."
+        ),
+    )
+    def post(self, request: Request, entry_id: int) -> Response:
+        try:
+            entry = selectors.entry_get_reportable(entry_id=entry_id)
+        except Entry.DoesNotExist as exc:
+            raise Http404 from exc
+        serializer = EntryErrorReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.entry_error_report_create(
+            entry=entry,
+            kind=serializer.validated_data["kind"],
+            message=serializer.validated_data["message"],
+            reporter=request.user,
+        )
+        return Response(EntryErrorReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 def _figures_departement(request: Request, entry: Entry) -> str | None:

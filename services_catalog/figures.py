@@ -10,14 +10,32 @@ from datetime import datetime, timedelta
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from backend.aggregates import ALL, END, SUM, Cell, TableInfo, count_cells, merge, tables, totals
+from backend.aggregates import (
+    ALL,
+    END,
+    RANGE,
+    SUM,
+    Cell,
+    TableInfo,
+    count_cells,
+    merge,
+    percentiles,
+    seconds_between,
+    tables,
+    totals,
+)
 
-from .models import Demarche, Entry, EntryConsultation, SearchEvent
+from .models import Demarche, Entry, EntryConsultation, EntryErrorReport, SearchEvent
 from .selectors import needs_review
 from .vocabulary import CATEGORIE_CHOICES
 
 SECTION = _("Catalogue")
 CATEGORIES = dict(CATEGORIE_CHOICES)
+REPORT_CELLS = {
+    "received": _("received"),
+    "handled": _("handled"),
+    "dismissed": _("dismissed"),
+}
 DEMARCHE_CELLS = {
     "started": _("started"),
     "done": _("completed"),
@@ -93,6 +111,25 @@ TABLES = {
         cells={ALL: _("entries to review")},
         about_people=False,
     ),
+    # A freshness signal: what the app's users found wrong, and how fast curators looked.
+    # About entries, not people (no reporter is counted): nothing to hide.
+    "catalogue.error_reports": TableInfo(
+        title=_("Errors reported in the app"),
+        unit=_("reports"),
+        section=SECTION,
+        combine=SUM,
+        cells=REPORT_CELLS,
+        about_people=False,
+    ),
+    "catalogue.error_report_handling_time": TableInfo(
+        title=_("Time to handle a reported error"),
+        unit=_("days"),
+        section=SECTION,
+        combine=RANGE,
+        measure=True,
+        about_people=False,
+        cells={"median": _("median (days)")},
+    ),
 }
 
 
@@ -107,7 +144,7 @@ def forget(start: datetime, end: datetime) -> int:
 
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
-    """Readings, searches, unmet needs, procedures and entries to review."""
+    """Readings, searches, unmet needs, procedures, entries to review, error reports."""
     window = {"created_at__gte": start, "created_at__lt": end}
     consulted = EntryConsultation.objects.filter(**window)
     searches = SearchEvent.objects.filter(**window)
@@ -141,6 +178,7 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
         ),
         _demarches(codes, start, end),
         _stale(codes, end),
+        _error_reports(codes, start, end),
     )
 
 
@@ -169,3 +207,29 @@ def _stale(codes, end: datetime) -> dict:
         stale, departement="departement", codes=codes, people="pk", value=Count("pk")
     )
     return tables("catalogue.stale_entries", per_code)
+
+
+def _error_reports(codes, start: datetime, end: datetime) -> dict:
+    """Reports received in the window, those handled or dismissed in it, and the median
+    time from a report to its handling (dismissals included: the curators looked)."""
+    scope = {"departement": "departement", "codes": codes, "people": "pk"}
+    closed = EntryErrorReport.objects.filter(handled_at__gte=start, handled_at__lt=end)
+    parts = {
+        "received": EntryErrorReport.objects.filter(created_at__gte=start, created_at__lt=end),
+        "handled": closed.filter(state=EntryErrorReport.State.HANDLED),
+        "dismissed": closed.filter(state=EntryErrorReport.State.DISMISSED),
+    }
+    cells: dict[str, dict[str, Cell]] = {}
+    for name, queryset in parts.items():
+        for code, cell in totals(queryset, **scope).items():
+            cells.setdefault(code, {})[name] = cell
+    handling = percentiles(
+        closed,
+        **scope,
+        seconds=seconds_between("handled_at", "created_at"),
+        fractions={"median": 0.5},
+    )
+    return merge(
+        tables("catalogue.error_reports", cells),
+        tables("catalogue.error_report_handling_time", handling),
+    )

@@ -537,3 +537,105 @@ class Demarche(models.Model):
 
     def __str__(self) -> str:
         return f"démarche #{self.pk}"
+
+
+class EntryErrorReport(models.Model):
+    """Someone using the app says an entry is wrong ("Signaler une erreur"): a signal
+    for the curators of the entry's département, and for its freshness figures.
+
+    Anonymous reports keep nothing of who sent them (no IP, no pseudonym); a signed-in
+    reporter is kept so the report is in their export, and detached (not deleted) when
+    their account is erased: the entry still needs checking.
+    """
+
+    class Kind(models.TextChoices):
+        WRONG_HOURS = "wrong_hours", _("Wrong opening hours")
+        WRONG_ADDRESS = "wrong_address", _("Wrong address")
+        WRONG_CONTACT = "wrong_contact", _("Wrong phone number or e-mail")
+        CLOSED = "closed", _("Closed for good")
+        WRONG_INFORMATION = "wrong_information", _("Wrong information")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        HANDLED = "handled", _("Handled")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    # Kinds that say nothing the curators can act on without a few words.
+    KINDS_NEEDING_A_MESSAGE = frozenset({Kind.WRONG_INFORMATION, Kind.OTHER})
+    MESSAGE_MAX_LENGTH = 1000
+
+    # An archived entry keeps its reports; a deleted one takes them with it.
+    entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("catalogue entry"),
+        on_delete=models.CASCADE,
+        related_name="error_reports",
+    )
+    # The entry's département when reported: whose curators handle it and whose figures
+    # count it (empty for a national entry: the national editors').
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("what is wrong"), max_length=20, choices=Kind.choices)
+    message = models.CharField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.NEW, db_index=True
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    note = models.TextField(
+        _("note for curators"), blank=True, help_text=_("What was checked or changed.")
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("error report")
+        verbose_name_plural = _("error reports")
+        constraints = [
+            # A new report is not handled yet; a handled or dismissed one says when.
+            models.CheckConstraint(
+                condition=models.Q(state="new", handled_at__isnull=True)
+                | (~models.Q(state="new") & models.Q(handled_at__isnull=False)),
+                name="entryerrorreport_handled_at_follows_state",
+            ),
+        ]
+        indexes = [
+            # Figures per département and period.
+            models.Index(fields=["departement", "created_at"], name="report_dept_time_idx"),
+            models.Index(fields=["departement", "handled_at"], name="report_dept_handled_idx"),
+            # An entry's open reports (the entry's admin page and list).
+            models.Index(fields=["entry", "state"], name="report_entry_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.entry}"
+
+    def clean(self) -> None:
+        """The message is stripped, and needed for the kinds that say too little alone."""
+        self.message = (self.message or "").strip()
+        if self.kind in self.KINDS_NEEDING_A_MESSAGE and not self.message:
+            raise ValidationError(
+                {"message": ValidationError(_("Tell us what is wrong."), code="required")}
+            )

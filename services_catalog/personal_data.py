@@ -2,10 +2,12 @@
 
 Found by its name (``backend.personal_data``). Procedures go with the account by
 cascade; ``erase`` takes the person's monthly pseudonyms out of the figures' events.
+Error reports stay, detached from the account (``reporter`` is set to null): the entry
+they are about still needs checking.
 """
 
 from . import services
-from .selectors import demarches_for_user
+from .selectors import demarches_for_user, error_reports_for_user
 
 SECTION = "demarches"
 
@@ -29,3 +31,22 @@ def export(user) -> list[dict]:
 def erase(user) -> None:
     """Replace ``user``'s pseudonyms in the searches and readings not yet forgotten."""
     services.visitor_pseudonyms_erase(user_id=user.pk)
+
+
+def export_error_reports(user) -> list[dict]:
+    """Every error report ``user`` sent while signed in. Kept, anonymous, on erasure."""
+    return [
+        {
+            "entry_id": report.entry_id,
+            "entry_title": report.entry.title,
+            "kind": report.kind,
+            "message": report.message,
+            "state": report.state,
+            "created_at": report.created_at.isoformat(),
+            "handled_at": report.handled_at.isoformat() if report.handled_at else None,
+        }
+        for report in error_reports_for_user(user=user)
+    ]
+
+
+MORE_SECTIONS = {"catalogue_error_reports": export_error_reports}

@@ -18,7 +18,7 @@ from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, YoungPersonProfile
 from backend import languages
 
-from .models import CatalogueVersion, Demarche, Entry, EntryRemoval, Structure
+from .models import CatalogueVersion, Demarche, Entry, EntryErrorReport, EntryRemoval, Structure
 from .text import crude_stem, search_terms
 from .vocabulary import departement_of_commune, departement_of_postcode
 
@@ -332,6 +332,25 @@ def demarches_for_user(*, user) -> QuerySet[Demarche]:
 def demarche_get_for_user(*, user, demarche_id: int) -> Demarche:
     """One of ``user``'s procedures; anyone else's is ``DoesNotExist`` (404)."""
     return demarches_for_user(user=user).get(pk=demarche_id)
+
+
+# --- Error reports ----------------------------------------------------------------------
+
+
+def entry_get_reportable(*, entry_id: int) -> Entry:
+    """An entry the app shows, which anyone may report as wrong (``Entry.DoesNotExist``
+    for drafts, archives and unknowns: what the app does not show cannot be reported)."""
+    return entries_visible().only("pk", "departement_id").get(pk=entry_id)
+
+
+def error_reports_for_user(*, user) -> QuerySet[EntryErrorReport]:
+    """The error reports ``user`` sent while signed in, newest first, with their entry."""
+    return EntryErrorReport.objects.filter(reporter=user).select_related("entry")
+
+
+def open_error_reports() -> Q:
+    """The reports still to look at, as a filter on ``EntryErrorReport``."""
+    return Q(state=EntryErrorReport.State.NEW)
 
 
 # --- The app's search ----------------------------------------------------------------

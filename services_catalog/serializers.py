@@ -17,7 +17,7 @@ from backend.api.serializers import (
 from vault.document_types import DocumentType
 
 from . import selectors, vocabulary
-from .models import Demarche, Entry, EntryStep
+from .models import Demarche, Entry, EntryErrorReport, EntryStep
 
 
 def _language() -> str:
@@ -336,3 +336,23 @@ class DemarcheUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
         required=False,
         max_length=100,
     )
+
+
+class EntryErrorReportCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntryErrorReport.Kind.choices)
+    message = serializers.CharField(
+        max_length=EntryErrorReport.MESSAGE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What is wrong, in a few words; needed for `wrong_information` and `other`.",
+    )
+
+
+class EntryErrorReportSerializer(serializers.ModelSerializer):
+    """What the app gets back once a report is sent (nothing of the curators' side)."""
+
+    class Meta:
+        model = EntryErrorReport
+        fields = ["id", "entry", "kind", "message", "created_at"]
+        read_only_fields = fields

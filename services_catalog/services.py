@@ -23,6 +23,7 @@ from .models import (
     Demarche,
     Entry,
     EntryConsultation,
+    EntryErrorReport,
     EntryRemoval,
     EntryStep,
     SearchEvent,
@@ -498,3 +499,47 @@ def entry_consultation_record(
         categorie=entry_main_categorie(entry),
         visitor=visitor,
     )
+
+
+# --- Error reports ("Signaler une erreur") ----------------------------------------------
+
+
+def entry_error_report_create(
+    *, entry: Entry, kind: str, message: str = "", reporter: User | None = None
+) -> EntryErrorReport:
+    """Record that someone found ``entry`` wrong, for the curators of its département.
+
+    ``reporter`` is the signed-in person, or None: an anonymous report keeps nothing of
+    who sent it. Refuses (``ValidationError``, nothing saved) an unknown kind, a message
+    too long, or a kind that needs a message without one.
+    """
+    report = EntryErrorReport(
+        entry=entry,
+        departement_id=entry.departement_id,
+        kind=kind,
+        message=message or "",
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+    )
+    report.full_clean(exclude=["entry", "departement", "reporter", "handled_by"])
+    report.save()
+    return report
+
+
+def entry_error_report_set_state(
+    *, report: EntryErrorReport, state: str, by: User | None
+) -> EntryErrorReport:
+    """Mark ``report`` handled or dismissed by ``by`` now, or back to new (nobody yet).
+
+    Setting the state it already has changes nothing (not who handled it, nor when).
+    """
+    if state not in EntryErrorReport.State.values:
+        raise ValidationError({"state": _("Unknown state.")}, code="invalid_choice")
+    if state == report.state:
+        return report
+    report.state = state
+    if state == EntryErrorReport.State.NEW:
+        report.handled_by, report.handled_at = None, None
+    else:
+        report.handled_by, report.handled_at = by, timezone.now()
+    report.save(update_fields=["state", "handled_by", "handled_at"])
+    return report

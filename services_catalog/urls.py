@@ -10,6 +10,11 @@ urlpatterns = [
         name="catalogue-entry",
     ),
     path(
+        "catalogue/entries/<id:entry_id>/reports/",
+        api.EntryErrorReportCreateView.as_view(),
+        name="catalogue-entry-reports",
+    ),
+    path(
         "catalogue/export/data-inclusion/",
         api.DataInclusionExportView.as_view(),
         name="catalogue-export-data-inclusion",

@@ -3,11 +3,11 @@
 The other demo loaders give a handful of accounts, the catalogue, a vault and a mentor:
 too few people for any steering figure to pass the suppression of small counts. This
 adds what the figures are made of, mostly in 93 and a little in 75, one module a part:
-the young people and their days of use (``people``), their use of the catalogue
-(``catalogue``), mentoring in 93 (``mentoring``), meetings, appointments and their
-reminders (``meetings``), documents in the vault (``vault``), and their path to
-autonomy: care dates, interviews, projets, self-assessments and monthly check-ins
-(``autonomy``); ``common`` holds what they share.
+the young people and their days of use (``people``), their use of the catalogue and
+the errors they reported on it (``catalogue``), mentoring in 93 (``mentoring``),
+meetings, appointments and their reminders (``meetings``), documents in the vault
+(``vault``), and their path to autonomy: care dates, interviews, projets,
+self-assessments and monthly check-ins (``autonomy``); ``common`` holds what they share.
 
 Everything is drawn from fixed seeds, relative to today: the six months that are over
 and the current month up to yesterday. It relies on the demo catalogue (readings and
@@ -35,7 +35,7 @@ from django.utils import timezone
 from accounts.models import User
 from figures.models import MonthlyFigures
 from figures.periods import first_of_month, next_month
-from services_catalog.models import EntryConsultation, SearchEvent
+from services_catalog.models import EntryConsultation, EntryErrorReport, SearchEvent
 from vault import services as vault_services
 from vault.models import UserKey
 
@@ -51,6 +51,7 @@ from .catalogue import (
     Pseudonyms,
     make_consultations,
     make_demarches,
+    make_error_reports,
     make_searches,
     published_entries,
     visitor_pools,
@@ -88,6 +89,7 @@ def load_demo_activity(today: date | None = None) -> Counter:
     entries = published_entries()
     outcome["entry consultations"] = make_consultations(window, pools, entries)
     outcome["saved procedures"] = make_demarches(window, people, entries)
+    outcome["catalogue error reports"] = make_error_reports(window, entries)
     mentors = make_mentors(window)
     outcome["mentors"] = len(mentors)
     matches, requests = make_requests_and_matches(window, people, mentors)
@@ -148,6 +150,8 @@ def _remove_previous(marker: User, window: Window) -> None:
     SearchEvent.objects.filter(pk__in=_made_here(searches)).delete()
     readings = EntryConsultation.objects.filter(**blanked)
     EntryConsultation.objects.filter(pk__in=_made_here(readings)).delete()
+    reports = EntryErrorReport.objects.filter(departement_id__in=CODES, created_at__gte=since)
+    EntryErrorReport.objects.filter(pk__in=_made_here(reports)).delete()
     for start in range(0, len(visitors), 500):
         chunk = visitors[start : start + 500]
         SearchEvent.objects.filter(departement_id__in=CODES, visitor__in=chunk).delete()

@@ -1,9 +1,10 @@
-"""The young people's use of the catalogue, in 93 and 75: the visitors of each month
-(the active young people under the monthly pseudonyms the API records, and anonymous
-visitors by their network address), their searches, found or not, by category and
-commune, their readings of the demo catalogue's published entries, and the procedures
-they saved. The catalogue figures count distinct visitors a month: without enough of
-them, every search and reading table would stay hidden."""
+"""The young people's use of the catalogue, in 93 and 75: the visitors of each month (the
+active young people under the monthly pseudonyms the API records, and anonymous visitors
+by their network address), their searches, found or not, by category and commune, their
+readings of the demo catalogue's published entries, the procedures they saved, and the
+errors they reported on the entries (most handled by the staff). The catalogue figures
+count distinct visitors a month: without enough of them, every search and reading table
+would stay hidden."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,7 +13,14 @@ from datetime import date, datetime, timedelta
 from accounts.models import User
 from backend.pseudonyms import address_subject, pseudonym, user_subject
 from demo.catalogue import DEMO_SOURCE
-from services_catalog.models import Demarche, Entry, EntryConsultation, EntryStep, SearchEvent
+from services_catalog.models import (
+    Demarche,
+    Entry,
+    EntryConsultation,
+    EntryErrorReport,
+    EntryStep,
+    SearchEvent,
+)
 from services_catalog.services import entry_main_categorie
 from services_catalog.vocabulary import thematique_rows
 
@@ -85,6 +93,20 @@ DEMARCHES = {
     "93": {"done": (6, 8), "abandoned": (5, 7), "in_progress": (5, 7)},
     "75": {"done": (1, 2), "abandoned": (0, 1), "in_progress": (1, 3)},
 }
+
+# Errors reported a month on the département's own entries ("Signaler une erreur"),
+# what they say, and the staff of demo.accounts who handle them.
+ERROR_REPORTS = {"93": (2, 4), "75": (1, 2)}
+REPORT_HANDLERS = {"93": "agent.93@demo.jalon.fr", "75": "agent.75@demo.jalon.fr"}
+REPORT_MESSAGES = (
+    (EntryErrorReport.Kind.WRONG_HOURS, "Fermé le samedi matin maintenant."),
+    (EntryErrorReport.Kind.WRONG_HOURS, ""),
+    (EntryErrorReport.Kind.WRONG_CONTACT, "Le numéro ne répond plus, il faut appeler l'accueil."),
+    (EntryErrorReport.Kind.WRONG_ADDRESS, "L'accueil a déménagé deux rues plus loin."),
+    (EntryErrorReport.Kind.WRONG_INFORMATION, "Il faut prendre rendez-vous avant de venir."),
+    (EntryErrorReport.Kind.CLOSED, ""),
+    (EntryErrorReport.Kind.OTHER, "Le lien pour s'inscrire ne marche pas."),
+)
 
 
 class Pseudonyms:
@@ -315,3 +337,48 @@ def _demarche(rng, person: Person, entry: Entry, status: str, moment: datetime, 
         closed_at=closed,
     )
     return demarche, ticked
+
+
+def make_error_reports(window: Window, entries: list[Entry]) -> int:
+    """A few errors reported each month on each département's own entries, anonymous:
+    most handled or dismissed by the département's staff within days, the latest new
+    (the curators' queue in the admin), for the figures' freshness tables."""
+    rng = rng_for("error reports")
+    handlers = {
+        code: User.objects.filter(email=email).first() for code, email in REPORT_HANDLERS.items()
+    }
+    reports = []
+    for code, (low, high) in ERROR_REPORTS.items():
+        own = [entry for entry in entries if entry.departement_id == code]
+        if not own:
+            continue
+        for month in window.months:
+            days = window.days(month)
+            for _ in range(window.count(rng, low, high, month) if days else 0):
+                entry = rng.choice(own)
+                kind, message = rng.choice(REPORT_MESSAGES)
+                reported = moment_in(rng, rng.choice(days))
+                handled = reported + timedelta(days=rng.randint(1, 12), hours=rng.randint(1, 6))
+                state = EntryErrorReport.State.NEW
+                if handled < window.end and rng.random() < 0.85:
+                    state = (
+                        EntryErrorReport.State.DISMISSED
+                        if rng.random() < 0.2
+                        else EntryErrorReport.State.HANDLED
+                    )
+                closed = state != EntryErrorReport.State.NEW
+                reports.append(
+                    EntryErrorReport(
+                        entry=entry,
+                        departement_id=code,
+                        kind=kind,
+                        message=message,
+                        created_at=reported,
+                        state=state,
+                        handled_by=handlers[code] if closed else None,
+                        # A whole minute, as every moment made here (see _made_here).
+                        handled_at=handled.replace(second=0, microsecond=0) if closed else None,
+                    )
+                )
+    create_dated(EntryErrorReport, reports, ["created_at"])
+    return len(reports)

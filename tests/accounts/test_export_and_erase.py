@@ -46,6 +46,7 @@ def test_export_has_a_section_from_each_apps_personal_data_module(client_for, yo
         "profile",
         "activity_days",
         "demarches",
+        "catalogue_error_reports",
         "vault",
         "mentoring",
         "referents",

@@ -31,7 +31,7 @@ from mentoring.models import (
     Reminder,
     ReminderDelivery,
 )
-from services_catalog.models import Demarche, EntryConsultation, SearchEvent
+from services_catalog.models import Demarche, EntryConsultation, EntryErrorReport, SearchEvent
 from tests.conftest import login_token
 from vault.models import Document
 
@@ -43,6 +43,7 @@ MODELS = (
     SearchEvent,
     EntryConsultation,
     Demarche,
+    EntryErrorReport,
     MentorProfile,
     MentoringRequest,
     Match,
@@ -119,6 +120,8 @@ def test_93_shows_figures_for_the_last_month_over():
     assert {"93014", "93071"} <= set(shown(report, "catalogue.unmet_by_commune"))
     assert len(shown(report, "catalogue.consulted_entries")) >= 3
     assert set(shown(report, "catalogue.demarches")) == {"started", "done", "abandoned"}
+    assert shown(report, "catalogue.error_reports")["received"] >= 2
+    assert shown(report, "catalogue.error_report_handling_time")["median"] > 0
     wait = shown(report, "mentoring.time_to_match")
     assert 0 < wait["median"] <= wait["p90"]
     assert shown(report, "mentoring.mentors")["approved"] >= 10
@@ -240,6 +243,7 @@ def test_a_later_window_replaces_the_activity_of_the_previous_one():
     assert not SearchEvent.objects.filter(visitor="").exists()  # the kept month's too
     assert not EntryConsultation.objects.filter(visitor="").exists()
     assert not ActivityDay.objects.filter(day__lt=window.months[0]).exists()
+    assert not EntryErrorReport.objects.filter(created_at__lt=window.start).exists()
     assert User.objects.filter(email__startswith="demo.jeune.93.").count() == 80
     assert User.objects.filter(email__startswith="demo.jeune.75.").count() == 20
     assert MentorProfile.objects.filter(user__email__startswith="demo.mentor.93.").count() == 10

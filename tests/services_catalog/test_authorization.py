@@ -16,6 +16,9 @@ MATRIX = {
         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "catalogue/entries/{entry_id}/"):
         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # "Signaler une erreur": anyone, signed in or not, on an entry the app shows.
+    ("POST", "catalogue/entries/{entry_id}/reports/"):
+        (201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201),
     ("GET", "catalogue/export/data-inclusion/"):
         (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "me/rights/"):
@@ -35,6 +38,7 @@ MATRIX = {
 }
 # fmt: on
 BODIES = {
+    ("POST", "catalogue/entries/{entry_id}/reports/"): lambda objects: {"kind": "wrong_hours"},
     ("POST", "me/demarches/"): lambda objects: {"entry": objects["other_entry"].pk},
     ("PATCH", "me/demarches/{demarche_id}/"): lambda objects: {"status": "done"},
 }
