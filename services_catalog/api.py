@@ -87,6 +87,7 @@ class CatalogueEntryListView(APIView):
         rows, totals = paginate_with_totals(
             queryset, request, paginator, latest=Window(Max("updated_at"))
         )
+        selectors.entries_with_closures(rows)  # closures: one query for the page
         etag = _etag(
             request.get_full_path(),
             translation.get_language(),
@@ -98,6 +99,8 @@ class CatalogueEntryListView(APIView):
             else "",
             # "Open now" changes with the clock even when no entry does.
             timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
+            # A closure coming into notice or ending changes the page, not the entries.
+            selectors.closure_notices_signature(rows),
         )
         if _not_modified(request, etag):
             return HttpResponseNotModified(headers={"ETag": etag})
@@ -156,7 +159,7 @@ class CatalogueEntryDetailView(APIView):
         )
         # The hours' week starts today and says whether it is open now: the tag changes
         # with the day and when the entry opens or closes next.
-        _open, change = selectors.opening_state(entry.horaires_accueil, timezone.now())
+        _open, change = selectors.entry_opening_state(entry, timezone.now())
         etag = _etag(
             "entry",
             entry.pk,
