@@ -275,7 +275,7 @@ def entry_closure_notice(entry: Entry, today: date | None = None) -> EntryClosur
 
 def closure_hours_text(closure: EntryClosure, departement: str | None, today: date) -> str:
     """A closure's exceptional hours in words (like ``opening_text``), over its first
-    days from today; "" when it is closed throughout."""
+    seven days from today; "" when it has none (closed)."""
     if not closure.hours:
         return ""
     first = max(closure.starts_on, today)

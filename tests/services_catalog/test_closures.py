@@ -389,3 +389,23 @@ def test_closures_leave_the_database_with_their_entry(local_entry):
     _closure(entry, date(2026, 12, 24), date(2026, 12, 31))
     services.entry_delete(entry=entry)
     assert not EntryClosure.objects.exists()
+
+
+def test_offline_copies_learn_of_a_closure_coming_into_notice(api_client, local_entry):
+    """The list tells of a closure two weeks ahead: that day the entry counts as changed,
+    so that a sync (``updated_since``) brings it; and again the day after it ended."""
+    with _at(2026, 12, 1, 10, 0):
+        entry = local_entry("93")
+        _closure(entry, date(2026, 12, 24), date(2026, 12, 31), "Fermé pour les fêtes.")
+    with _at(2026, 12, 9, 23, 0):
+        synced_at = datetime(2026, 12, 9, 23, 0, tzinfo=PARIS).isoformat()
+        assert services.entries_touch_closure_notices() == 0
+    with _at(2026, 12, 10, 0, 30):
+        assert services.entries_touch_closure_notices() == 1
+        assert services.entries_touch_closure_notices() == 0  # once that day
+        rows = api_client.get(LIST, {"updated_since": synced_at}).json()["results"]
+        assert [row["closure"]["starts_on"] for row in rows] == ["2026-12-24"]
+    with _at(2027, 1, 1, 8, 0):
+        assert services.entries_touch_closure_notices() == 1
+        rows = api_client.get(LIST, {"updated_since": synced_at}).json()["results"]
+        assert [row["closure"] for row in rows] == [None]
