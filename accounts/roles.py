@@ -39,6 +39,7 @@ _ALL = ("view", "add", "change", "delete")
 _CATALOGUE_CURATION = (
     _crud("services_catalog", "entry", *_ALL)
     | _crud("services_catalog", "entrystep", *_ALL)
+    | _crud("services_catalog", "entryclosure", *_ALL)
     | _crud("services_catalog", "structure", *_ALL)
     # What the app's users report as wrong: read and handled, never written by hand;
     # deleted with their entry, or as spam.
@@ -83,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"accounts.view_departement", "services_catalog.view_structure"}
         | _crud("services_catalog", "entry", "view", "add", "change")
         | _crud("services_catalog", "entrystep", *_ALL)
+        | _crud("services_catalog", "entryclosure", *_ALL)
     ),
     # National editors also choose the catalogue's procedures of each legal milestone
     # (the same for every département: the law's path).

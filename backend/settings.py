@@ -253,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services_catalog.tasks.touch_newly_valid_entries",
         "schedule": timedelta(hours=1),
     },
+    "touch-catalogue-closure-notices": {
+        "task": "services_catalog.tasks.touch_closure_notices",
+        "schedule": timedelta(hours=1),
+    },
     "clean-up-pending-vault-blobs": {
         "task": "vault.tasks.clean_up_pending_blobs",
         "schedule": timedelta(minutes=30),

@@ -25,7 +25,7 @@ from accounts.scoping import (
 from backend.forms import formfield_https_urls
 
 from . import data_inclusion, selectors, services, vocabulary
-from .models import Entry, EntryErrorReport, EntryStep, Structure
+from .models import Entry, EntryClosure, EntryErrorReport, EntryStep, Structure
 
 
 def _is_partner(user) -> bool:
@@ -62,6 +62,47 @@ class EntryStepInline(admin.TabularInline):
     model = EntryStep
     extra = 1
     fields = ["position", "text"]
+
+
+class EntryClosureFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Two closures of the entry cannot share a day (the model checks each alone)."""
+        super().clean()
+        periods = [
+            (form.cleaned_data.get("starts_on"), form.cleaned_data.get("ends_on"))
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            EntryClosure.check_no_overlap(periods)
+        except ValidationError as error:
+            raise ValidationError(error.messages, code="overlap") from None
+
+
+class EntryClosureInline(admin.TabularInline):
+    """Closures and exceptional hours, edited with their entry: whoever may change the
+    entry (a partner, its proposals) may change them, nobody else."""
+
+    model = EntryClosure
+    formset = EntryClosureFormSet
+    extra = 0
+    fields = ["starts_on", "ends_on", "message", "hours", "translations"]
+    formfield_overrides = {
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+    }
+
+    def _entry_changeable(self, request, obj) -> bool:
+        entry_admin = self.admin_site._registry[Entry]
+        return obj is None or entry_admin.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._entry_changeable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._entry_changeable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._entry_changeable(request, obj)
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -202,7 +243,7 @@ class DataInclusionImportForm(forms.Form):
 class EntryAdmin(ScopedHistoryAdmin):
     form = EntryAdminForm
     change_list_template = "admin/services_catalog/entry/change_list.html"
-    inlines = [EntryStepInline]
+    inlines = [EntryStepInline, EntryClosureInline]
     list_display = [
         "title",
         "kind",
@@ -423,6 +464,17 @@ class EntryAdmin(ScopedHistoryAdmin):
         if hidden:
             entry.zone_departements.add(*hidden)
         services.entry_reindex(entry=entry)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not EntryClosure:
+            return super().save_formset(request, form, formset, change)
+        # Through the services: the entry counts as changed (ETags, offline copies).
+        closures = formset.save(commit=False)
+        if closures or formset.deleted_objects:
+            services.entry_closures_apply(
+                entry=form.instance, save=closures, delete=formset.deleted_objects
+            )
+        return None
 
     def delete_model(self, request, obj):
         services.entry_delete(entry=obj)

@@ -104,6 +104,7 @@ class CatalogueEntryListView(APIView):
         version = selectors.catalogue_version()
         # Everything an answer depends on: the catalogue, the day (validity dates), the
         # minute for "open now", the language and the whole address (links included).
+        # The day also covers a closure coming into the list's notice or ending.
         # The list is the same for everyone, signed in or not.
         key = _etag(
             "catalogue-list",
@@ -153,6 +154,7 @@ class CatalogueEntryListView(APIView):
                 count=lambda _rows: _cached_count(queryset, params, version),
             )
         selectors.with_structure_names(rows)
+        selectors.entries_with_closures(rows)  # closures: one query for the page
         data = paginator.get_paginated_response(EntryListSerializer(rows, many=True).data).data
         return JSONRenderer().render(data), bool(rows)
 
@@ -170,6 +172,7 @@ class CatalogueEntryListView(APIView):
         rows = rows[:page_size]
         next_cursor = encode_cursor(selectors.entry_cursor(rows[-1])) if more else None
         selectors.with_structure_names(rows)
+        selectors.entries_with_closures(rows)
         data = {
             "count": count,
             **keyset_links(request, "cursor", next_cursor),
@@ -223,7 +226,7 @@ class CatalogueEntryDetailView(APIView):
         )
         # The hours' week starts today and says whether it is open now: the tag changes
         # with the day and when the entry opens or closes next.
-        _open, change = selectors.opening_state(entry.horaires_accueil, timezone.now())
+        _open, change = selectors.entry_opening_state(entry, timezone.now())
         etag = _etag(
             "entry",
             entry.pk,

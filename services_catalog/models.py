@@ -6,11 +6,15 @@ data·inclusion lacks and Jalon's users need (eligibility by age and situation, 
 steps, documents, publication workflow, translations) is added here.
 """
 
+from datetime import date, timedelta
+from itertools import pairwise
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -428,6 +432,114 @@ class EntryStep(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# A closure is temporary: longer than this, change the entry's hours or archive it.
+CLOSURE_MAX_DAYS = 366
+# How far ahead a closure may be announced.
+CLOSURE_MAX_DAYS_AHEAD = 2 * 366
+# The app's list tells of a closure this many days before it starts.
+CLOSURE_NOTICE_DAYS = 14
+# Closures before this are not plausible (a typo in the year).
+CLOSURE_EARLIEST = date(2020, 1, 1)
+
+
+class EntryClosure(models.Model):
+    """A temporary closure or exceptional hours of an entry: summer closing, a strike,
+    the holidays. From ``starts_on`` to ``ends_on`` (both included) the entry follows
+    ``hours`` (OpenStreetMap syntax) instead of its usual hours; empty: closed."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="closures"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to (included)"))
+    message = models.CharField(
+        _("message (French)"),
+        max_length=300,
+        help_text=_("Shown in the app, e.g. “Fermeture estivale : réouverture le 24 août.”"),
+    )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        validators=[vocabulary.validate_closure_translations],
+        help_text=_('{"en": {"message": ...}, "ar": {"message": ...}}'),
+    )
+    hours = models.CharField(
+        _("exceptional hours (OSM format)"),
+        max_length=500,
+        blank=True,
+        validators=[vocabulary.validate_opening_hours],
+        help_text=_("Empty: closed for the whole period."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["entry", "starts_on", "id"]
+        verbose_name = _("closure or exceptional hours")
+        verbose_name_plural = _("closures and exceptional hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="entry_closure_dates_ordered",
+            )
+        ]
+        indexes = [
+            # The app's list and detail: an entry's closures that are not over yet.
+            models.Index(fields=["entry", "ends_on"], name="closure_entry_end_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%d/%m/%Y} - {self.ends_on:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        """A period in the right order, of plausible dates and length (the admin's inline
+        and ``services.entry_closure_save`` both call this through ``full_clean``)."""
+        if self.starts_on is None or self.ends_on is None:
+            return  # the fields' own errors say so
+        if self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": ValidationError(_("The end must not be before the start."), "order")}
+            )
+        if self.starts_on < CLOSURE_EARLIEST:
+            raise ValidationError(
+                {"starts_on": ValidationError(_("This date is too far in the past."), "too_old")}
+            )
+        if self.starts_on > timezone.localdate() + timedelta(days=CLOSURE_MAX_DAYS_AHEAD):
+            raise ValidationError(
+                {
+                    "starts_on": ValidationError(
+                        _("A closure is announced at most two years ahead."), "too_far"
+                    )
+                }
+            )
+        if (self.ends_on - self.starts_on).days + 1 > CLOSURE_MAX_DAYS:
+            raise ValidationError(
+                {
+                    "ends_on": ValidationError(
+                        _(
+                            "A closure lasts a year at most: change the usual hours or "
+                            "archive the entry instead."
+                        ),
+                        "too_long",
+                    )
+                }
+            )
+
+    @staticmethod
+    def check_no_overlap(periods) -> None:
+        """Two closures of one entry cannot share a day: which hours would hold?
+        ``periods``: ``(starts_on, ends_on)`` pairs of the entry's closures."""
+        ordered = sorted(p for p in periods if p[0] is not None and p[1] is not None)
+        for (_start, end), (next_start, _end) in pairwise(ordered):
+            if next_start <= end:
+                raise ValidationError(
+                    _("Two closures overlap (%(day)s): one period at a time."),
+                    code="overlap",
+                    params={"day": next_start.strftime("%d/%m/%Y")},
+                )
 
 
 class EntryRemoval(models.Model):

@@ -7,18 +7,40 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from opening_hours import OpeningHours, State
+from opening_hours import State
 
 from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, YoungPersonProfile
 from backend import languages
 
-from .models import CatalogueVersion, Demarche, Entry, EntryErrorReport, EntryRemoval, Structure
+from . import hours
+from .models import (
+    CLOSURE_NOTICE_DAYS,
+    CatalogueVersion,
+    Demarche,
+    Entry,
+    EntryClosure,
+    EntryErrorReport,
+    EntryRemoval,
+    Structure,
+)
 from .text import crude_stem, search_terms
 from .vocabulary import departement_of_commune, departement_of_postcode
 
@@ -57,7 +79,7 @@ def entries_for_app() -> QuerySet[Entry]:
     return (
         entries_visible()
         .select_related("structure", "departement")
-        .prefetch_related("thematiques", "steps", "zone_departements")
+        .prefetch_related("thematiques", "steps", "zone_departements", closures_ahead())
     )
 
 
@@ -151,32 +173,131 @@ def within_radius(queryset: QuerySet[Entry], lat: float, lon: float, radius_km: 
     ).filter(distance_km__lte=radius_km)
 
 
-def parse_hours(hours: str) -> OpeningHours:
-    """OpenStreetMap ``hours`` with France's public holidays, so that ``PH off`` closes
-    on Christmas. (Alsace-Moselle's and overseas départements' own days: not yet.)"""
-    return OpeningHours(hours, country="FR")
+def entry_holiday_departement(entry: Entry) -> str | None:
+    """The département whose public holidays ``entry`` keeps: its own, else (a national
+    entry) that of its commune or postcode, else None (France's holidays only)."""
+    if entry.departement_id:
+        return entry.departement_id
+    if entry.commune_code:
+        return departement_of_commune(entry.commune_code)
+    if entry.code_postal:
+        return departement_of_postcode(entry.code_postal)
+    return None
+
+
+def entry_schedule(entry: Entry) -> hours.Schedule:
+    """``entry``'s opening over time: its hours, its département's public holidays and
+    its closures (those prefetched by ``closures_ahead``, else read now)."""
+    closures = getattr(entry, CLOSURES_ATTR, None)
+    if closures is None:
+        closures = entry.closures.filter(ends_on__gte=timezone.localdate())
+    return hours.Schedule(
+        entry.horaires_accueil, departement=entry_holiday_departement(entry), closures=closures
+    )
 
 
 def open_at(entry: Entry, moment: datetime) -> bool:
     """Whether ``entry`` is open at ``moment`` (unknown hours count as not open)."""
-    if not entry.horaires_accueil:
-        return False
     local = timezone.localtime(moment).replace(tzinfo=None)
-    try:
-        return parse_hours(entry.horaires_accueil).is_open(local)
-    except Exception:  # hours saved before validation existed: not known to be open
-        return False
+    return entry_schedule(entry).is_open(local)
 
 
 def open_now_ids(queryset: QuerySet[Entry], moment: datetime) -> list[int]:
-    """Ids of the entries of ``queryset`` that are open at ``moment``."""
-    rows = queryset.exclude(horaires_accueil="").values_list("pk", "horaires_accueil")
+    """Ids of the entries of ``queryset`` that are open at ``moment``: two queries, the
+    hours and the closures of that day, whatever the number of entries."""
+    day = timezone.localtime(moment).date()
+    rows = queryset.exclude(horaires_accueil="").values_list(
+        "pk", "horaires_accueil", "departement_id", "commune_code", "code_postal"
+    )
+    closures: dict[int, list[EntryClosure]] = {}
+    for closure in EntryClosure.objects.filter(
+        entry__in=queryset.values("pk"), starts_on__lte=day, ends_on__gte=day
+    ):
+        closures.setdefault(closure.entry_id, []).append(closure)
     ids = []
-    for pk, hours in rows:
-        probe = Entry(horaires_accueil=hours)
+    for pk, hours_text, departement_id, commune_code, code_postal in rows:
+        probe = Entry(
+            pk=pk,
+            horaires_accueil=hours_text,
+            departement_id=departement_id,
+            commune_code=commune_code,
+            code_postal=code_postal,
+        )
+        setattr(probe, CLOSURES_ATTR, closures.get(pk, []))
         if open_at(probe, moment):
             ids.append(pk)
     return ids
+
+
+# --- Closures ---------------------------------------------------------------------------
+
+# Where ``closures_ahead`` puts an entry's closures that are not over.
+CLOSURES_ATTR = "closures_ahead"
+# At most this many of them are read per entry (they cannot overlap: a week holds 7).
+CLOSURES_AHEAD = 10
+# The detail shows this many; the list one, when it starts within CLOSURE_NOTICE_DAYS.
+CLOSURES_SHOWN = 5
+
+
+def closures_ahead(today: date | None = None) -> Prefetch:
+    """Prefetch of each entry's current and upcoming closures, soonest first (a bounded
+    number each): the list and the detail show them without a query per entry."""
+    today = today or timezone.localdate()
+    return Prefetch(
+        "closures",
+        queryset=EntryClosure.objects.filter(ends_on__gte=today).order_by("starts_on", "pk")[
+            :CLOSURES_AHEAD
+        ],
+        to_attr=CLOSURES_ATTR,
+    )
+
+
+def entries_with_closures(entries: list[Entry]) -> list[Entry]:
+    """``entries`` (a page already read) with their closures ahead: one query."""
+    prefetch_related_objects(entries, closures_ahead())
+    return entries
+
+
+def entry_closures_shown(entry: Entry, today: date | None = None) -> list[EntryClosure]:
+    """The entry's current and upcoming closures the detail shows, soonest first."""
+    today = today or timezone.localdate()
+    closures = getattr(entry, CLOSURES_ATTR, None)
+    if closures is None:
+        closures = entry.closures.filter(ends_on__gte=today).order_by("starts_on", "pk")
+    return [closure for closure in closures if closure.ends_on >= today][:CLOSURES_SHOWN]
+
+
+def closure_notices_signature(entries: list[Entry]) -> str:
+    """What the closures of a list's ``entries`` show today, for its ETag: a closure
+    coming into notice or ending changes the page without changing any entry."""
+    notices = []
+    for entry in entries:
+        closure = entry_closure_notice(entry)
+        if closure is not None:
+            notices.append(f"{entry.pk}:{closure.pk}:{closure.starts_on}:{closure.ends_on}")
+    return ",".join(notices)
+
+
+def entry_closure_notice(entry: Entry, today: date | None = None) -> EntryClosure | None:
+    """The closure a list mentions: the current one, or the next if it starts within
+    ``CLOSURE_NOTICE_DAYS``."""
+    today = today or timezone.localdate()
+    for closure in entry_closures_shown(entry, today)[:1]:
+        if closure.starts_on <= today + timedelta(days=CLOSURE_NOTICE_DAYS):
+            return closure
+    return None
+
+
+def closure_hours_text(closure: EntryClosure, departement: str | None, today: date) -> str:
+    """A closure's exceptional hours in words (like ``opening_text``), over its first
+    seven days from today; "" when it has none (closed)."""
+    if not closure.hours:
+        return ""
+    first = max(closure.starts_on, today)
+    length = min(7, (closure.ends_on - first).days + 1)
+    schedule = hours.Schedule(closure.hours, departement=departement)
+    week = _week(schedule, datetime.combine(first, time.min), length)
+    return opening_text(week)
 
 
 def removed_since(since: datetime) -> list[int]:
@@ -370,6 +491,7 @@ LIST_FIELDS = (
     "structure_id",
     "commune",
     "code_postal",
+    "commune_code",  # the public holidays of a national entry's place (closures' hours)
     "latitude",
     "longitude",
     "horaires_accueil",
@@ -642,24 +764,32 @@ def reception_places_near(
     return list(chosen.values())
 
 
-def opening_state(hours: str, moment: datetime) -> tuple[bool, datetime | None]:
-    """(open at ``moment``, when that changes next) for OpenStreetMap ``hours``.
+def opening_state(
+    hours_text: str, moment: datetime, *, departement: str | None = None, closures=()
+) -> tuple[bool, datetime | None]:
+    """(open at ``moment``, when that changes next) for OpenStreetMap ``hours_text``, with
+    the public holidays of ``departement`` and the ``closures`` (see ``hours.Schedule``).
 
     Unknown or unreadable hours are (False, None): not known to be open. The change is
     an aware datetime in the project's time zone, None if never within the hours.
     """
-    if not hours:
+    return schedule_state(
+        hours.Schedule(hours_text, departement=departement, closures=closures), moment
+    )
+
+
+def schedule_state(schedule: hours.Schedule, moment: datetime) -> tuple[bool, datetime | None]:
+    """(open at ``moment``, when that changes next) of ``schedule`` (see ``opening_state``)."""
+    if not schedule.known:
         return False, None
     local = timezone.localtime(moment).replace(tzinfo=None)
-    try:
-        parsed = parse_hours(hours)
-        is_open = parsed.is_open(local)
-        change = parsed.next_change(local)
-    except Exception:  # hours saved before validation existed: not known to be open
-        return False, None
-    if change is None:
-        return is_open, None
-    return is_open, timezone.make_aware(change)
+    change = schedule.next_change(local)
+    return schedule.is_open(local), timezone.make_aware(change) if change else None
+
+
+def entry_opening_state(entry: Entry, moment: datetime) -> tuple[bool, datetime | None]:
+    """``opening_state`` of ``entry``, with its département's holidays and its closures."""
+    return schedule_state(entry_schedule(entry), moment)
 
 
 @dataclass
@@ -672,65 +802,101 @@ class OpeningWeek:
     next_change: datetime | None
 
 
-def opening_week(hours: str, moment: datetime) -> OpeningWeek:
-    """The seven days from ``moment``'s day (Paris time) of OpenStreetMap ``hours``:
-    ``[{"date", "day", "intervals": [{"opens": "09:00", "closes": "12:00"}]}]``."""
-    if not hours:
-        return OpeningWeek(days=[], open_now=None, next_change=None)
-    local = timezone.localtime(moment)
-    first = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
-    try:
-        parsed = parse_hours(hours)
-        spans = [
-            (start, end)
-            for start, end, state, _comment in parsed.intervals(first, first + timedelta(days=7))
-            if state == State.OPEN
-        ]
-        is_open, change = opening_state(hours, moment)
-    except Exception:  # hours saved before validation existed: not known
-        return OpeningWeek(days=[], open_now=None, next_change=None)
+def _week(schedule: hours.Schedule, first: datetime, length: int = 7) -> OpeningWeek:
+    """``length`` days of ``schedule`` from ``first`` (naive midnight); no "now"."""
+    spans = list(schedule.spans(first, first + timedelta(days=length)))
     days = []
-    for offset in range(7):
+    for offset in range(length):
         day = (first + timedelta(days=offset)).date()
-        intervals = []
-        for start, end in spans:
+        day_start = datetime.combine(day, time.min)
+        day_end = day_start + timedelta(days=1)
+        intervals, unknown = [], False
+        for start, end, state in spans:
             # An interval over midnight is cut at each day's end.
-            day_start = datetime.combine(day, time.min)
-            day_end = day_start + timedelta(days=1)
             opens, closes = max(start, day_start), min(end, day_end)
-            if opens < closes:
+            if opens >= closes:
+                continue
+            if state == State.UNKNOWN:
+                unknown = True
+            elif state == State.OPEN:
                 intervals.append(
                     {
                         "opens": opens.strftime("%H:%M"),
                         "closes": "24:00" if closes == day_end else closes.strftime("%H:%M"),
                     }
                 )
-        days.append({"date": day, "day": WEEKDAYS[day.weekday()], "intervals": intervals})
-    return OpeningWeek(days=days, open_now=is_open, next_change=change)
+        days.append(
+            {
+                "date": day,
+                "day": WEEKDAYS[day.weekday()],
+                "intervals": intervals,
+                # Not said to be open nor closed ("Sa unknown"): the words leave it out.
+                "unknown": unknown and not intervals,
+            }
+        )
+    return OpeningWeek(days=days, open_now=None, next_change=None)
+
+
+def opening_week(schedule: hours.Schedule, moment: datetime) -> OpeningWeek:
+    """The seven days from ``moment``'s day (Paris time) of ``schedule`` (its holidays
+    and closures included):
+    ``[{"date", "day", "intervals": [{"opens": "09:00", "closes": "12:00"}]}]``."""
+    if not schedule.known:
+        return OpeningWeek(days=[], open_now=None, next_change=None)
+    local = timezone.localtime(moment)
+    first = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    week = _week(schedule, first)
+    week.open_now, week.next_change = schedule_state(schedule, moment)
+    return week
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DASH = "\u2013"  # an en dash between two times or two days
 
 
-def opening_text(week: OpeningWeek) -> str:
-    """The week in words, in the active language: days with the same hours together
-    ("lundi, mardi : 09:00-12:00, 14:00-17:30 · samedi : fermé", with en dashes)."""
-    if not week.days:
-        return ""
-    groups: list[tuple[list, tuple]] = []
-    for day in sorted(week.days, key=lambda d: d["date"].weekday()):
-        key = tuple((i["opens"], i["closes"]) for i in day["intervals"])
-        if groups and groups[-1][1] == key:
-            groups[-1][0].append(day["date"])
+def _time_words(value: str) -> str:
+    """ "14:30" as French writes it ("14 h 30", "9 h"); other languages keep "14:30"."""
+    if languages.current() != "fr":
+        return value
+    hour, minute = value.split(":")
+    return f"{int(hour)} h" if minute == "00" else f"{int(hour)} h {minute}"
+
+
+def _day_ranges(days: list[date]) -> str:
+    """Days (in weekday order) in words: runs of three or more as ranges
+    ("lundi-mercredi, vendredi", with an en dash), two neighbours side by side
+    ("samedi, dimanche")."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day.weekday() == runs[-1][-1].weekday() + 1:
+            runs[-1].append(day)
         else:
-            groups.append(([day["date"]], key))
+            runs.append([day])
+    names = []
+    for run in runs:
+        if len(run) >= 3:
+            names.append(f"{date_format(run[0], 'l')}{DASH}{date_format(run[-1], 'l')}")
+        else:
+            names += [date_format(day, "l") for day in run]
+    return ", ".join(names)
+
+
+def opening_text(week: OpeningWeek) -> str:
+    """The week in words, in the active language: days with the same hours together, as
+    ranges of weekdays ("lundi-vendredi 9 h-12 h 30, 14 h-17 h · samedi, dimanche
+    fermé", with en dashes). Days whose hours are unknown are left out; comments are not words for
+    the app (they are not translated)."""
+    groups: dict[tuple, list[date]] = {}
+    for day in sorted(week.days, key=lambda d: d["date"].weekday()):
+        if day.get("unknown"):
+            continue
+        key = tuple((i["opens"], i["closes"]) for i in day["intervals"])
+        groups.setdefault(key, []).append(day["date"])
     parts = []
-    for dates, key in groups:
-        names = ", ".join(date_format(d, "l") for d in dates)
-        if len(dates) > 2:
-            names = f"{date_format(dates[0], 'l')} {DASH} {date_format(dates[-1], 'l')}"
-        spans = ", ".join(f"{opens}{DASH}{closes}" for opens, closes in key) or _("closed")
-        # French puts a space before the colon.
-        parts.append(f"{names} : {spans}" if languages.current() == "fr" else f"{names}: {spans}")
+    # The opening days in the order of each group's first weekday, the closed ones last.
+    for key, days in sorted(groups.items(), key=lambda group: not group[0]):
+        spans = ", ".join(
+            f"{_time_words(opens)}{DASH}{_time_words(closes)}" for opens, closes in key
+        )
+        parts.append(f"{_day_ranges(days)} {spans or _('closed')}")
     return " · ".join(parts)

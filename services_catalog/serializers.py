@@ -17,7 +17,7 @@ from backend.api.serializers import (
 from vault.document_types import DocumentType
 
 from . import selectors, vocabulary
-from .models import Demarche, Entry, EntryErrorReport, EntryStep
+from .models import CLOSURE_NOTICE_DAYS, Demarche, Entry, EntryErrorReport, EntryStep
 
 
 def _language() -> str:
@@ -123,6 +123,32 @@ class StructureBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ClosureSerializer(serializers.Serializer):
+    """A temporary closure or exceptional hours of an entry."""
+
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(help_text="Included.")
+    message = serializers.CharField(help_text="In the request's language, else in French.")
+    hours = serializers.CharField(
+        allow_null=True,
+        help_text="The exceptional hours in words, in the request's language; null: closed.",
+    )
+
+
+def closure_data(entry: Entry, closure) -> dict:
+    """What the app shows of ``closure``, an entry's (``ClosureSerializer``)."""
+    today = timezone.localdate()
+    text = selectors.closure_hours_text(closure, selectors.entry_holiday_departement(entry), today)
+    return ClosureSerializer(
+        {
+            "starts_on": closure.starts_on,
+            "ends_on": closure.ends_on,
+            "message": translated(closure, "message"),
+            "hours": text or None,
+        }
+    ).data
+
+
 class EntryListSerializer(serializers.Serializer):
     """An entry in a list. A plain serializer: no model introspection on the hot path."""
 
@@ -149,9 +175,18 @@ class EntryListSerializer(serializers.Serializer):
         "entry has no translation in it."
     )
     direction = serializers.SerializerMethodField(help_text="How that text is written.")
+    closure = serializers.SerializerMethodField(
+        help_text="The closure or exceptional hours under way, or the next one if it starts "
+        f"within {CLOSURE_NOTICE_DAYS} days; null otherwise."
+    )
 
     def get_language(self, entry: Entry) -> str:
         return text_language(entry)
+
+    @extend_schema_field(ClosureSerializer(allow_null=True))
+    def get_closure(self, entry: Entry) -> dict | None:
+        closure = selectors.entry_closure_notice(entry)
+        return closure_data(entry, closure) if closure is not None else None
 
     @extend_schema_field(serializers.ChoiceField(choices=["ltr", "rtl"]))
     def get_direction(self, entry: Entry) -> str:
@@ -215,6 +250,10 @@ class EntryDetailSerializer(EntryListSerializer):
         help_text="The opening hours, readable: a structured week, the week in words, and "
         "whether it is open now (from `horaires_accueil`, OpenStreetMap syntax)."
     )
+    closures = serializers.SerializerMethodField(
+        help_text=f"Closures and exceptional hours under way or to come, soonest first "
+        f"({selectors.CLOSURES_SHOWN} at most); `hours` already follows them."
+    )
     steps = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
     publics = serializers.ListField(child=serializers.CharField())
@@ -250,7 +289,7 @@ class EntryDetailSerializer(EntryListSerializer):
 
     @extend_schema_field(OpeningHoursSerializer)
     def get_hours(self, entry: Entry) -> dict:
-        week = selectors.opening_week(entry.horaires_accueil, timezone.now())
+        week = selectors.opening_week(selectors.entry_schedule(entry), timezone.now())
         return OpeningHoursSerializer(
             {
                 "text": selectors.opening_text(week),
@@ -259,6 +298,10 @@ class EntryDetailSerializer(EntryListSerializer):
                 "week": week.days,
             }
         ).data
+
+    @extend_schema_field(ClosureSerializer(many=True))
+    def get_closures(self, entry: Entry) -> list[dict]:
+        return [closure_data(entry, closure) for closure in selectors.entry_closures_shown(entry)]
 
     def get_steps(self, entry: Entry) -> list[dict]:
         return EntryStepSerializer(entry.steps.all(), many=True).data

@@ -5,10 +5,11 @@ The admin, the API, management commands and Celery tasks all go through these fu
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Value
 from django.db.models.fields import TextField
 from django.utils import timezone
@@ -20,8 +21,10 @@ from backend.pseudonyms import PSEUDONYM_LENGTH, pseudonym, user_subject
 from backend.services import model_update
 
 from .models import (
+    CLOSURE_NOTICE_DAYS,
     Demarche,
     Entry,
+    EntryClosure,
     EntryConsultation,
     EntryErrorReport,
     EntryRemoval,
@@ -239,6 +242,69 @@ def entries_touch_newly_valid() -> int:
     )
     return Entry.objects.filter(
         status=Entry.Status.PUBLISHED, valid_from=today, updated_at__lt=start_of_today
+    ).update(updated_at=timezone.now())
+
+
+# --- Closures and exceptional hours ------------------------------------------------------
+
+
+def entry_touch(*, entry: Entry) -> None:
+    """Something the app shows of ``entry`` changed outside its row (its closures): it
+    counts as changed, for the ETags and the offline copies."""
+    entry.updated_at = timezone.now()
+    Entry.objects.filter(pk=entry.pk).update(updated_at=entry.updated_at)
+
+
+@transaction.atomic
+def entry_closures_apply(
+    *, entry: Entry, save: Iterable[EntryClosure] = (), delete: Iterable[EntryClosure] = ()
+) -> None:
+    """Remove the ``delete`` closures of ``entry`` and create or change the ``save`` ones,
+    all or nothing: refused (``ValidationError``, nothing saved) when one is invalid or
+    when two of the entry's closures would then share a day. The entry counts as changed.
+    """
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    for closure in delete:
+        closure.delete()
+    for closure in save:
+        closure.entry = entry
+        closure.full_clean(exclude=["entry"])
+        closure.save()
+    # Checked once all are saved: two closures whose dates are swapped are no overlap.
+    try:
+        EntryClosure.check_no_overlap(
+            EntryClosure.objects.filter(entry=entry).values_list("starts_on", "ends_on")
+        )
+    except ValidationError as error:
+        raise ValidationError({"starts_on": error}) from None
+    entry_touch(entry=entry)
+
+
+def entry_closure_save(*, closure: EntryClosure) -> EntryClosure:
+    """Create or change one closure of ``closure.entry`` (see ``entry_closures_apply``)."""
+    entry_closures_apply(entry=closure.entry, save=[closure])
+    return closure
+
+
+def entry_closure_delete(*, closure: EntryClosure) -> None:
+    """Remove a closure; the entry counts as changed."""
+    entry_closures_apply(entry=closure.entry, delete=[closure])
+
+
+def entries_touch_closure_notices() -> int:
+    """Entries whose closure comes into the list's notice today, or ended yesterday,
+    count as changed, so offline copies show (or drop) it. Hourly, like
+    ``entries_touch_newly_valid``: touched once a day at most."""
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(
+        timezone.datetime.combine(today, timezone.datetime.min.time())
+    )
+    changing = EntryClosure.objects.filter(
+        models.Q(starts_on=today + timedelta(days=CLOSURE_NOTICE_DAYS))
+        | models.Q(ends_on=today - timedelta(days=1))
+    ).values("entry_id")
+    return Entry.objects.filter(
+        status=Entry.Status.PUBLISHED, pk__in=changing, updated_at__lt=start_of_today
     ).update(updated_at=timezone.now())
 
 

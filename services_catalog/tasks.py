@@ -13,3 +13,9 @@ def archive_expired_entries() -> int:
 def touch_newly_valid_entries() -> int:
     """Hourly: entries whose validity starts today reach the app's offline copies."""
     return services.entries_touch_newly_valid()
+
+
+@shared_task
+def touch_closure_notices() -> int:
+    """Hourly: entries whose closure comes into notice or ended reach the offline copies."""
+    return services.entries_touch_closure_notices()

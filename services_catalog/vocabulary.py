@@ -38,6 +38,23 @@ def validate_translation_states(value) -> None:
         )
 
 
+def validate_closure_translations(value) -> None:
+    """``{"en": {"message": "..."}, ...}``: languages of the app, a message each."""
+    if not isinstance(value, dict) or any(
+        language not in TRANSLATED_LANGUAGES
+        or not isinstance(translation, dict)
+        or set(translation) - {"message"}
+        or not isinstance(translation.get("message", ""), str)
+        or len(translation.get("message", "")) > 300
+        for language, translation in value.items()
+    ):
+        raise ValidationError(
+            _('Give each language (%(languages)s) as {"message": "..."}, 300 characters at most.')
+            % {"languages": ", ".join(TRANSLATED_LANGUAGES)},
+            code="invalid_translations",
+        )
+
+
 # data·inclusion "source" of the records Jalon produces itself.
 JALON_SOURCE = "jalon"
 

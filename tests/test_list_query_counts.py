@@ -24,7 +24,7 @@ from mentoring.models import Notification
 from referents import services as referents
 from referents.models import Profession, ReferentProfile
 from services_catalog import services as catalogue
-from services_catalog.models import Entry, Structure
+from services_catalog.models import Entry, EntryClosure, Structure
 from tests.authorization import API_PREFIX, client_as
 from tests.mentoring.factories import mentor_application, mentoring_match
 from tests.referents import links as referent_links
@@ -63,8 +63,21 @@ def departements(request):
     return None, "departements/", add
 
 
+def _entry_closed_soon(index: int) -> Entry:
+    """An entry with hours and two closures ahead: the list tells of the first."""
+    entry = _entry(index, horaires_accueil="Mo-Fr 09:00-17:00; PH off")
+    today = timezone.localdate()
+    for start, hours in ((today, "10:00-12:00"), (today + timedelta(days=10), "")):
+        catalogue.entry_closure_save(
+            closure=EntryClosure(
+                entry=entry, starts_on=start, ends_on=start, message="Fermé.", hours=hours
+            )
+        )
+    return entry
+
+
 def catalogue_entries(request):
-    return None, "catalogue/entries/", _entry
+    return None, "catalogue/entries/", _entry_closed_soon
 
 
 def data_inclusion_export(request):
@@ -81,7 +94,7 @@ def data_inclusion_export(request):
 
 
 def my_rights(request):
-    return request.getfixturevalue("young_person"), "me/rights/", _entry
+    return request.getfixturevalue("young_person"), "me/rights/", _entry_closed_soon
 
 
 def my_demarches(request):

@@ -30,6 +30,37 @@ SQLITE_BUMP = (
 )
 
 
+def watch_tables(schema_editor, tables) -> None:
+    """Triggers on ``tables`` that move the catalogue's version (later migrations call it
+    for the tables they add to what the lists show)."""
+    if schema_editor.connection.vendor == "postgresql":
+        for table in tables:
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_bump()"
+            )
+    elif schema_editor.connection.vendor == "sqlite":
+        # SQLite has row triggers only; one single-row update per row written is cheap.
+        for table in tables:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                schema_editor.execute(
+                    f"CREATE TRIGGER {table}_version_{event.lower()} AFTER {event} ON {table} "
+                    f"BEGIN {SQLITE_BUMP}; END"
+                )
+    else:  # pragma: no cover - the project runs on SQLite and PostgreSQL only
+        raise NotImplementedError(schema_editor.connection.vendor)
+
+
+def unwatch_tables(schema_editor, tables) -> None:
+    """Drop the triggers of ``watch_tables``."""
+    for table in tables:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_version ON {table}")
+        elif schema_editor.connection.vendor == "sqlite":
+            for event in ("insert", "update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_version_{event}")
+
+
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         # One bump per statement: a bulk import of 2,000 rows moves the version once.
@@ -37,34 +68,16 @@ def create_triggers(apps, schema_editor):
             "CREATE OR REPLACE FUNCTION catalogue_version_bump() RETURNS trigger "
             f"LANGUAGE plpgsql AS $$ BEGIN {POSTGRESQL_BUMP}; RETURN NULL; END $$"
         )
-        for table in WATCHED_TABLES:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_bump()"
-            )
         schema_editor.execute(POSTGRESQL_BUMP)
-    elif schema_editor.connection.vendor == "sqlite":
-        # SQLite has row triggers only; one single-row update per row written is cheap.
-        for table in WATCHED_TABLES:
-            for event in ("INSERT", "UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {table}_version_{event.lower()} AFTER {event} ON {table} "
-                    f"BEGIN {SQLITE_BUMP}; END"
-                )
+    else:
         schema_editor.execute(SQLITE_BUMP)
-    else:  # pragma: no cover - the project runs on SQLite and PostgreSQL only
-        raise NotImplementedError(schema_editor.connection.vendor)
+    watch_tables(schema_editor, WATCHED_TABLES)
 
 
 def drop_triggers(apps, schema_editor):
+    unwatch_tables(schema_editor, WATCHED_TABLES)
     if schema_editor.connection.vendor == "postgresql":
-        for table in WATCHED_TABLES:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_version ON {table}")
         schema_editor.execute("DROP FUNCTION IF EXISTS catalogue_version_bump()")
-    elif schema_editor.connection.vendor == "sqlite":
-        for table in WATCHED_TABLES:
-            for event in ("insert", "update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_version_{event}")
 
 
 class Migration(migrations.Migration):

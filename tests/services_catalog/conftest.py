@@ -41,6 +41,10 @@ def entry_form_data(**overrides) -> dict:
         "steps-INITIAL_FORMS": "0",
         "steps-MIN_NUM_FORMS": "0",
         "steps-MAX_NUM_FORMS": "1000",
+        "closures-TOTAL_FORMS": "0",
+        "closures-INITIAL_FORMS": "0",
+        "closures-MIN_NUM_FORMS": "0",
+        "closures-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

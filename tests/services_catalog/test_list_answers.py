@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Departement
 from services_catalog import selectors
-from services_catalog.models import Entry, EntryRemoval, Structure
+from services_catalog.models import Entry, EntryClosure, EntryRemoval, Structure
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,15 @@ def test_an_answer_given_twice_is_not_computed_twice(api_client, make_entry):
         ),
         lambda entry: Structure.objects.filter(pk=entry.structure_id).update(name="Nouveau nom"),
         lambda entry: entry.zone_departements.set(["75"]),
+        # A closure created past the services, which would also touch the entry.
+        lambda entry: EntryClosure.objects.create(
+            entry=entry,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=3),
+            message="Fermé pour travaux.",
+        ),
     ],
-    ids=["queryset-update", "raw-sql", "structure", "zone"],
+    ids=["queryset-update", "raw-sql", "structure", "zone", "closure"],
 )
 def test_any_write_to_what_the_list_shows_reaches_the_next_answer(api_client, make_entry, write):
     structure = Structure.objects.create(departement_id="93", name="Ancien nom")

@@ -40,15 +40,15 @@ def test_a_week_from_today_with_its_intervals_and_open_now(api_client, make_entr
     assert hours["open_now"] is True
     assert hours["next_change"].startswith("2026-12-03T12:00")
     assert hours["text"] == (
-        "lundi \u2013 vendredi : 09:00\u201312:00, 14:00\u201317:30 · "
-        "samedi : 10:00\u201312:00 · dimanche : fermé"
+        "lundi\u2013vendredi 9 h\u201312 h, 14 h\u201317 h 30 · "
+        "samedi 10 h\u201312 h · dimanche fermé"
     )
 
 
 @time_machine.travel(datetime(2026, 12, 3, 13, 0, tzinfo=PARIS), tick=False)
 def test_the_words_follow_the_request_language(api_client, make_entry):
     entry = make_entry("Mission locale", horaires_accueil=HOURS)
-    assert _hours(api_client, entry, "en")["text"].startswith("Monday \u2013 Friday: 09:00")
+    assert _hours(api_client, entry, "en")["text"].startswith("Monday\u2013Friday 09:00\u201312:00")
     arabic = _hours(api_client, entry, "ar")
     assert arabic["text"].startswith("الاثنين") and arabic["open_now"] is False
 
@@ -75,3 +75,43 @@ def test_the_answer_changes_when_the_day_does(api_client, make_entry):
     with time_machine.travel(datetime(2026, 12, 5, 15, 0, tzinfo=PARIS), tick=False):
         again = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
         assert again.status_code == 200 and again.json()["hours"]["week"][0]["day"] == "sat"
+
+
+def _text_on_a_week_without_holidays(api_client, make_entry, hours, language="fr"):
+    with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=PARIS), tick=False):
+        return _hours(api_client, make_entry("Permanence", horaires_accueil=hours), language)
+
+
+def test_days_with_the_same_hours_go_together_as_ranges(api_client, make_entry):
+    text = _text_on_a_week_without_holidays(api_client, make_entry, "Mo-We,Fr 09:00-17:00")
+    assert text["text"] == (
+        "lundi\u2013mercredi, vendredi 9 h\u201317 h · jeudi, samedi, dimanche fermé"
+    )
+
+
+def test_unknown_days_and_comments_are_left_out_of_the_words(api_client, make_entry):
+    hours = (
+        'Mo,We,Fr 09:00-12:30 "sur rendez-vous"; Tu,Th 14:00-17:00; Sa unknown "selon les semaines"'
+    )
+    text = _text_on_a_week_without_holidays(api_client, make_entry, hours)
+    assert text["text"] == (
+        "lundi, mercredi, vendredi 9 h\u201312 h 30 · mardi, jeudi 14 h\u201317 h · dimanche fermé"
+    )
+    english = _text_on_a_week_without_holidays(api_client, make_entry, hours, "en")
+    assert english["text"].startswith("Monday, Wednesday, Friday 09:00\u201312:30 · ")
+
+
+@time_machine.travel(datetime(2027, 3, 24, 10, 0, tzinfo=PARIS), tick=False)
+def test_the_week_in_words_knows_the_holidays_of_the_departement(api_client, make_entry):
+    """Good Friday closes in Alsace-Moselle, Easter Monday everywhere."""
+    fields = {"kind": "offer", "scope": "departements", "horaires_accueil": f"{HOURS}; PH off"}
+    colmar = make_entry("Colmar", departement_id="68", zone_departements=["68"], **fields)
+    lyon = make_entry("Lyon", departement_id="69", zone_departements=["69"], **fields)
+    assert _hours(api_client, colmar)["text"] == (
+        "mardi\u2013jeudi 9 h\u201312 h, 14 h\u201317 h 30 · samedi 10 h\u201312 h · "
+        "lundi, vendredi, dimanche fermé"
+    )
+    assert _hours(api_client, lyon)["text"] == (
+        "mardi\u2013vendredi 9 h\u201312 h, 14 h\u201317 h 30 · samedi 10 h\u201312 h · "
+        "lundi, dimanche fermé"
+    )
