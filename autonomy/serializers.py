@@ -84,8 +84,11 @@ class ActionSerializer(serializers.ModelSerializer):
         required=False,
         help_text="A catalogue entry: the action becomes a saved procedure (démarche).",
     )
-    entry_title = serializers.CharField(source="entry.title", read_only=True, default=None)
-    demarche = serializers.IntegerField(source="demarche_id", read_only=True)
+    # Both null for an action that is not about a catalogue entry.
+    entry_title = serializers.CharField(
+        source="entry.title", read_only=True, default=None, allow_null=True
+    )
+    demarche = serializers.IntegerField(source="demarche_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Action
