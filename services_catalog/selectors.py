@@ -215,6 +215,9 @@ def open_now_ids(queryset: QuerySet[Entry], moment: datetime) -> list[int]:
     ):
         closures.setdefault(closure.entry_id, []).append(closure)
     ids = []
+    # Most entries share a few expressions: without a closure that day, an entry is open
+    # exactly when another with the same hours and holidays is. Each pair is read once.
+    open_by_hours: dict[tuple[str, str | None], bool] = {}
     for pk, hours_text, departement_id, commune_code, code_postal in rows:
         probe = Entry(
             pk=pk,
@@ -223,8 +226,16 @@ def open_now_ids(queryset: QuerySet[Entry], moment: datetime) -> list[int]:
             commune_code=commune_code,
             code_postal=code_postal,
         )
-        setattr(probe, CLOSURES_ATTR, closures.get(pk, []))
-        if open_at(probe, moment):
+        own_closures = closures.get(pk, [])
+        setattr(probe, CLOSURES_ATTR, own_closures)
+        if own_closures:
+            is_open = open_at(probe, moment)
+        else:
+            key = (hours_text, entry_holiday_departement(probe))
+            is_open = open_by_hours.get(key)
+            if is_open is None:
+                is_open = open_by_hours[key] = open_at(probe, moment)
+        if is_open:
             ids.append(pk)
     return ids
 
