@@ -17,7 +17,8 @@ catalogue entry yet (``--force`` to import anyway)::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jalon_import \\
         .venv/bin/python bench/import_national.py
 
-``--records N`` changes the size, ``--file PATH`` keeps the generated file.
+``--records N`` changes the size, ``--file PATH`` keeps the generated file. The baseline,
+in the same run: 2,000 of the services imported one by one as before (``--baseline N``).
 """
 
 import argparse
@@ -40,12 +41,16 @@ import django
 
 django.setup()
 
+import pydantic  # noqa: E402
 from data_inclusion.schema import v1 as di  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import Departement  # noqa: E402
-from services_catalog.models import Entry  # noqa: E402
+from services_catalog import services  # noqa: E402
+from services_catalog.data_inclusion import _Import  # noqa: E402
+from services_catalog.models import Entry, Structure  # noqa: E402
 
 SEED = 16
 SERVICE_NAMES = [
@@ -215,6 +220,34 @@ def generate(records: int, departements: list[str]) -> dict:
     return {"structures": structures, "services": services}
 
 
+def baseline(path: Path, count: int) -> tuple[int, float]:
+    """The one-by-one way, as the import was before (``services.entry_upsert`` for each
+    service: its own queries, checks and two UPDATEs of indexing), over ``count``
+    services of the file under another source, removed afterwards: (services, seconds)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    run = _Import(None, False, None, 1000, 0)
+    structures = {(s.source, s.source_id): s for s in Structure.objects.all()}
+    done, started = 0, time.perf_counter()
+    for raw in data["services"][:count]:
+        try:
+            record = di.Service.model_validate(raw)
+            structure = structures[(record.source, record.structure_id)]
+            fields, zone = run.entry_fields(record, structure)
+            services.entry_upsert(
+                source="bench-baseline",
+                source_id=record.id,
+                thematiques=sorted(theme.value for theme in record.thematiques or []),
+                zone_departements=zone,
+                **fields,
+            )
+            done += 1
+        except (pydantic.ValidationError, ValidationError, KeyError):
+            continue
+    seconds = time.perf_counter() - started
+    Entry.objects.filter(source="bench-baseline").delete()
+    return done, seconds
+
+
 def run(path: Path) -> tuple[float, str]:
     out = io.StringIO()
     started = time.perf_counter()
@@ -227,6 +260,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--file", type=Path)
     parser.add_argument("--force", action="store_true")
+    parser.add_argument(
+        "--baseline", type=int, default=2000, help="services imported one by one (0: none)"
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -245,10 +281,19 @@ def main() -> None:
         f"{services:,} services), {path.stat().st_size / 2**20:.0f} MB, "
         f"generated in {time.perf_counter() - started:.1f} s"
     )
+    rates = []
     for label in ("first import", "second import (same file)"):
         seconds, summary = run(path)
+        rates.append(records / seconds)
         print(f"{label}: {seconds:.1f} s, {records / seconds:,.0f} records/s")
         print("  " + summary.strip().replace("\n", "\n  "))
+    if args.baseline:
+        done, seconds = baseline(path, args.baseline)
+        print(
+            f"baseline, one by one (entry_upsert, {done:,} services into the same catalogue): "
+            f"{seconds:.1f} s, {done / seconds:,.0f} services/s; the batched first import "
+            f"runs {rates[0] / (done / seconds):.1f}x faster"
+        )
 
 
 if __name__ == "__main__":

@@ -227,6 +227,7 @@ class EntryAdmin(ScopedHistoryAdmin):
         "reviewed_at",
         "source",
         "source_id",
+        "quality_score",
         "created_at",
         "updated_at",
     ]
@@ -306,6 +307,7 @@ class EntryAdmin(ScopedHistoryAdmin):
                     "published_at",
                     "source",
                     "source_id",
+                    "quality_score",
                     "created_at",
                     "updated_at",
                 ]

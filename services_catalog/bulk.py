@@ -7,6 +7,7 @@ UPDATEs each) was most of an import's time. These functions give the same values
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -24,6 +25,29 @@ SET search_vector =
 FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS given(id, title, body)
 WHERE entry.id = given.id
 """
+
+
+@contextmanager
+def parameters_bound_by_the_server():
+    """On PostgreSQL, let the server bind the parameters of the statements run inside.
+
+    Django's default (psycopg's client-side binding) quotes every value in Python and
+    parses the SQL text around it: for a chunk of 1,000 entries (some 50,000 values per
+    INSERT) that was half of a national import's time. Server-side binding is the
+    ``server_side_binding`` option Django supports; this turns it on for the import only.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    previous, raw.cursor_factory = raw.cursor_factory, ServerBindingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = previous
 
 
 def thematiques_by_code() -> dict[str, Thematique]:

@@ -365,9 +365,14 @@ def _values(items) -> list[str]:
     return sorted(item.value for item in items) if items else []
 
 
-def _chunks(items: list, size: int):
+def _chunks(items: list, size: int, *, consume: bool = False):
+    """``items`` ``size`` at a time; with ``consume``, each chunk leaves the list as it is
+    given (a national file's raw records need not stay in memory once read)."""
     for start in range(0, len(items), size):
-        yield items[start : start + size]
+        chunk = items[start : start + size]
+        if consume:
+            items[start : start + size] = [None] * len(chunk)
+        yield chunk
 
 
 # Derived or not imported: left out of the per-record checks (the foreign keys are set
@@ -495,7 +500,7 @@ class _Import:
         }
 
     def import_structures(self, items: list) -> None:
-        for chunk in _chunks(items, self.chunk_size):
+        for chunk in _chunks(items, self.chunk_size, consume=True):
             valid = []
             for line, raw in chunk:
                 try:
@@ -612,7 +617,7 @@ class _Import:
     def candidates(self, items: list) -> list[_Candidate]:
         """The file's valid services, each checked as the one-by-one import checked it."""
         found = []
-        for chunk in _chunks(items, self.chunk_size):
+        for chunk in _chunks(items, self.chunk_size, consume=True):
             valid = []
             for line, raw in chunk:
                 try:
@@ -968,7 +973,8 @@ def import_file(
         total=len(parsed.structures) + len(parsed.services),
     )
     run.report.errors.extend(parsed.errors)
-    run.import_structures(parsed.structures)
-    run.import_services(parsed.services)
+    with bulk.parameters_bound_by_the_server():
+        run.import_structures(parsed.structures)
+        run.import_services(parsed.services)
     run.report.errors.sort()
     return run.report
