@@ -446,6 +446,10 @@ if SESSION_COOKIE_AGE <= SESSION_TOUCH_INTERVAL or SESSION_ABSOLUTE_AGE < SESSIO
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Entries not reviewed for this long are flagged in the admin.
 CATALOGUE_REVIEW_MAX_AGE_DAYS = env.int("CATALOGUE_REVIEW_MAX_AGE_DAYS", default=183)
+# Imported entries scoring less (0-100, services_catalog.quality) stay out of the app.
+CATALOGUE_MIN_QUALITY = env.int("CATALOGUE_MIN_QUALITY", default=50)
+if not 0 <= CATALOGUE_MIN_QUALITY <= 100:
+    raise environ.ImproperlyConfigured("CATALOGUE_MIN_QUALITY must be between 0 and 100.")
 
 # --- Vault ------------------------------------------------------------------------------
 # The master keyring: JSON in VAULT_KEYRING, or a file. Production must bring its own;

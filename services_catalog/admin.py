@@ -274,6 +274,7 @@ class EntryAdmin(ScopedHistoryAdmin):
         "reviewed_at",
         "source",
         "source_id",
+        "quality_score",
         "created_at",
         "updated_at",
     ]
@@ -354,6 +355,7 @@ class EntryAdmin(ScopedHistoryAdmin):
                     "published_at",
                     "source",
                     "source_id",
+                    "quality_score",
                     "created_at",
                     "updated_at",
                 ]

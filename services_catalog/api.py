@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Window
@@ -110,6 +111,7 @@ class CatalogueEntryListView(APIView):
             "catalogue-list",
             LIST_ANSWER_FORMAT,
             version,
+            settings.CATALOGUE_MIN_QUALITY,  # what is visible, besides the rows
             timezone.localdate().isoformat(),
             timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
             translation.get_language(),
@@ -249,6 +251,7 @@ def _cached_count(queryset, params: dict, version: int) -> int:
     day), then shared by every page and every client asking the same question."""
     key = "catalogue:count:" + _etag(
         version,
+        settings.CATALOGUE_MIN_QUALITY,
         timezone.localdate().isoformat(),
         timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
         sorted((name, str(value)) for name, value in params.items() if name != "cursor"),

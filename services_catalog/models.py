@@ -310,8 +310,15 @@ class Entry(models.Model):
     search_text = models.TextField(editable=False, default="")
     # PostgreSQL only: French stemming over ``search_text`` (kept up to date by services).
     search_vector = SearchVectorField(null=True, editable=False)
+    # How complete an imported entry is, 0 to 100 (services_catalog.quality); the app
+    # shows none below CATALOGUE_MIN_QUALITY. Jalon's own entries always score 100.
+    quality_score = models.PositiveSmallIntegerField(
+        _("quality score"), default=100, editable=False
+    )
 
-    history = HistoricalRecords(excluded_fields=["search_text", "search_vector", "theme_codes"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_vector", "theme_codes", "quality_score"]
+    )
 
     class Meta:
         ordering = ["title"]
@@ -556,6 +563,26 @@ class EntryRemoval(models.Model):
 
     def __str__(self) -> str:
         return f"entry #{self.entry_id} removed at {self.removed_at:%Y-%m-%d %H:%M}"
+
+
+class EntryAlias(models.Model):
+    """A record of another source that is the same service as ``entry``: an import keeps
+    the service once and skips this record, now and at every later import."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
+    source = models.CharField(_("source"), max_length=100)
+    source_id = models.CharField(_("identifier at the source"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duplicate of another source")
+        verbose_name_plural = _("duplicates of other sources")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="entry_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} = entry #{self.entry_id}"
 
 
 class SearchEvent(models.Model):

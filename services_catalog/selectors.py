@@ -48,12 +48,14 @@ EARTH_RADIUS_KM = 6371.0
 
 
 def entries_visible(today: date | None = None) -> QuerySet[Entry]:
-    """Entries the app may show: published and within their validity dates."""
+    """Entries the app may show: published, within their validity dates and complete
+    enough (Jalon's own entries always score 100: see ``quality``)."""
     today = today or timezone.localdate()
     return Entry.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=today),
         Q(valid_until__isnull=True) | Q(valid_until__gte=today),
         status=Entry.Status.PUBLISHED,
+        quality_score__gte=settings.CATALOGUE_MIN_QUALITY,
     )
 
 

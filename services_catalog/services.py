@@ -33,6 +33,7 @@ from .models import (
     Structure,
     Thematique,
 )
+from .quality import entry_quality_score
 from .text import searchable
 from .vocabulary import split_communes
 
@@ -44,11 +45,23 @@ PUBLISH_PERMISSION = "services_catalog.publish_entry"
 
 def entry_search_text(entry: Entry) -> str:
     """Everything a young person might type to find ``entry``, normalised."""
+    return search_text_of(
+        entry,
+        structure_name=entry.structure.name if entry.structure_id else "",
+        themes=entry.thematiques.all(),
+        steps=[step.text for step in entry.steps.all()],
+    )
+
+
+def search_text_of(
+    entry: Entry, *, structure_name: str, themes: Iterable[Thematique], steps: Iterable[str]
+) -> str:
+    """``entry_search_text`` from what the caller already has (imports load it in bulk)."""
     parts = [entry.title, entry.summary, entry.body, entry.commune, entry.frais_precisions]
-    if entry.structure_id:
-        parts.append(entry.structure.name)
-    parts += [f"{theme.label} {theme.categorie_label}" for theme in entry.thematiques.all()]
-    parts += [step.text for step in entry.steps.all()]
+    if structure_name:
+        parts.append(structure_name)
+    parts += [f"{theme.label} {theme.categorie_label}" for theme in themes]
+    parts += list(steps)
     for translation in (entry.translations or {}).values():
         if isinstance(translation, dict):
             parts += [str(translation.get(key, "")) for key in ("title", "summary", "body")]
@@ -56,11 +69,15 @@ def entry_search_text(entry: Entry) -> str:
 
 
 def entry_reindex(*, entry: Entry) -> None:
-    """Refresh what is derived from the entry: its theme codes, its search text and, on
-    PostgreSQL, its French search vector. Call it after every change of the entry."""
+    """Refresh what is derived from the entry: its theme codes, its search text, its
+    quality score and, on PostgreSQL, its French search vector. Call it after every change
+    of the entry."""
     search_text = entry_search_text(entry)
     theme_codes = sorted(entry.thematiques.values_list("code", flat=True))
-    Entry.objects.filter(pk=entry.pk).update(search_text=search_text, theme_codes=theme_codes)
+    quality_score = entry_quality_score(entry, theme_codes)
+    Entry.objects.filter(pk=entry.pk).update(
+        search_text=search_text, theme_codes=theme_codes, quality_score=quality_score
+    )
     if connection.vendor == "postgresql":
         # The title weighs more than the rest of the text.
         Entry.objects.filter(pk=entry.pk).update(
@@ -75,6 +92,7 @@ def entry_reindex(*, entry: Entry) -> None:
         )
     entry.search_text = search_text
     entry.theme_codes = theme_codes
+    entry.quality_score = quality_score
 
 
 def entries_reindex(batch: int = 500) -> int:
