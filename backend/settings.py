@@ -199,7 +199,7 @@ if REDIS_URL:
     REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=_next_redis_database(REDIS_URL))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "backend.cache.RedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "jalon",
         }

@@ -99,42 +99,51 @@ class CatalogueEntryListView(APIView):
         ),
     )
     def get(self, request: Request) -> HttpResponse:
-        params_serializer = CatalogueSearchParams(data=request.query_params)
-        params_serializer.is_valid(raise_exception=True)
-        params = params_serializer.validated_data
         version = selectors.catalogue_version()
+        raw = request.query_params
         # Everything an answer depends on: the catalogue, the day (validity dates), the
         # minute for "open now", the language and the whole address (links included).
         # The day also covers a closure coming into the list's notice or ending.
-        # The list is the same for everyone, signed in or not.
+        # The list is the same for everyone, signed in or not. Built from the raw
+        # address, so that an answer already given skips even the parameters' checks.
         key = _etag(
             "catalogue-list",
             LIST_ANSWER_FORMAT,
             version,
             settings.CATALOGUE_MIN_QUALITY,  # what is visible, besides the rows
             timezone.localdate().isoformat(),
-            timezone.now().strftime("%Y%m%d%H%M") if params.get("open_now") else "",
+            timezone.now().strftime("%Y%m%d%H%M") if "open_now" in raw else "",
             translation.get_language(),
             request.build_absolute_uri(),
         )
         if _not_modified(request, key):
             return HttpResponseNotModified(headers={"ETag": key})
-        if params.get("updated_since"):
+        if "updated_since" in raw:
             # An offline copy's walk: one device's own, not worth keeping for others.
+            params = self._params(request)
             body, found = self._sync_page(request, params, version)
+            search = None
         else:
             cache_key = f"catalogue:list:{key}"
             cached = cache.get(cache_key)
             if cached is None:
-                cached = self._page(request, params, version)
+                params = self._params(request)  # a bad request raises here: never kept
+                cached = (*self._page(request, params, version), self._search_event(params))
                 cache.set(cache_key, cached, ANSWER_SECONDS)
-            body, found = cached
-        self._count_search(request, params, found=found)
+            body, found, search = cached
+        if search is not None:  # counted for the figures, even when the answer is kept
+            services.search_event_record(**search, found=found, visitor=visitor_pseudonym(request))
         response = HttpResponse(body, content_type="application/json")
         response["ETag"] = key
         response["Cache-Control"] = "no-cache"  # cache, but check the ETag every time
         response["Vary"] = "Accept-Language"
         return response
+
+    @staticmethod
+    def _params(request: Request) -> dict:
+        params = CatalogueSearchParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return params.validated_data
 
     def _page(self, request: Request, params: dict, version: int) -> tuple[bytes, bool]:
         queryset = selectors.entry_search(params)
@@ -184,23 +193,22 @@ class CatalogueEntryListView(APIView):
         return JSONRenderer().render(data), count > 0
 
     @staticmethod
-    def _count_search(request: Request, params: dict, found: bool) -> None:
+    def _search_event(params: dict) -> dict | None:
+        """What the figures keep of a search (no one, no text), or None if it is none."""
         is_search = any(params.get(key) for key in ("q", "categorie", "thematique"))
         if not is_search:
-            return  # a sync of the offline copy or a plain listing is not a search
+            return None  # a sync of the offline copy or a plain listing is not a search
         departement = selectors.search_departement(params)
         if departement not in departement_codes():
             departement = None
         thematique = params.get("thematique", "")
-        services.search_event_record(
-            departement_code=departement,
-            commune_code=params.get("commune", ""),
-            categorie=params.get("categorie") or thematique.split("--")[0],
-            thematique=thematique,
-            had_text=bool(params.get("q")),
-            found=found,
-            visitor=visitor_pseudonym(request),  # only for a search: not on every sync
-        )
+        return {
+            "departement_code": departement,
+            "commune_code": params.get("commune", ""),
+            "categorie": params.get("categorie") or thematique.split("--")[0],
+            "thematique": thematique,
+            "had_text": bool(params.get("q")),
+        }
 
 
 class CatalogueEntryDetailView(APIView):

@@ -11,6 +11,7 @@ from backend.api.pagination import decode_cursor
 from backend.api.serializers import (
     OptionalEmailField,
     OptionalURLField,
+    QueryParamsMixin,
     StrictFieldsMixin,
     VocabularyChoiceField,
 )
@@ -49,7 +50,7 @@ def text_language(entry, fields=("title", "summary")) -> str:
 # --- Query parameters -----------------------------------------------------------------
 
 
-class CatalogueSearchParams(serializers.Serializer):
+class CatalogueSearchParams(QueryParamsMixin, serializers.Serializer):
     """Query parameters of ``GET /api/v1/catalogue/entries/``."""
 
     q = serializers.CharField(required=False, max_length=200, allow_blank=True)
@@ -58,9 +59,9 @@ class CatalogueSearchParams(serializers.Serializer):
         choices=tuple((row["code"], row["label"]) for row in vocabulary.thematique_rows()),
         required=False,
     )
-    kind = serializers.ChoiceField(choices=Entry.Kind.choices, required=False)
-    type = serializers.ChoiceField(choices=vocabulary.TYPE_CHOICES, required=False)
-    frais = serializers.ChoiceField(choices=vocabulary.FRAIS_CHOICES, required=False)
+    kind = VocabularyChoiceField(choices=tuple(Entry.Kind.choices), required=False)
+    type = VocabularyChoiceField(choices=tuple(vocabulary.TYPE_CHOICES), required=False)
+    frais = VocabularyChoiceField(choices=tuple(vocabulary.FRAIS_CHOICES), required=False)
     departement = serializers.CharField(required=False, max_length=3)
     commune = serializers.RegexField(
         vocabulary.COMMUNE_CODE, required=False, help_text=_("INSEE commune code.")
