@@ -78,6 +78,10 @@ LIST_ANSWER_FORMAT = 2
 ANSWER_SECONDS = 600
 
 
+# The parameters of the list (its query serializer's, and the pages').
+_LIST_PARAMETERS = frozenset(CatalogueSearchParams._declared_fields) | {"page", "page_size"}
+
+
 class CatalogueEntryListView(APIView):
     """Search the published catalogue; open to anyone, signed in or not."""
 
@@ -116,28 +120,44 @@ class CatalogueEntryListView(APIView):
             translation.get_language(),
             request.build_absolute_uri(),
         )
-        if _not_modified(request, key):
-            return HttpResponseNotModified(headers={"ETag": key})
         if "updated_since" in raw:
             # An offline copy's walk: one device's own, not worth keeping for others.
+            if _not_modified(request, key):
+                return HttpResponseNotModified(headers={"ETag": key})
             params = self._params(request)
             body, found = self._sync_page(request, params, version)
             search = None
         else:
+            # Only answers to the documented parameters are kept: made-up ones would
+            # fill the cache with copies of the same answer.
+            keep = set(raw) <= _LIST_PARAMETERS
             cache_key = f"catalogue:list:{key}"
-            cached = cache.get(cache_key)
+            cached = cache.get(cache_key) if keep else None
+            if _not_modified(request, key):
+                # The phone shows what it has: still a search for the figures.
+                if cached is not None:
+                    found, search = cached[1], cached[2]
+                else:
+                    found, search = True, self._search_event(self._params(request))
+                self._record_search(request, search, found)
+                return HttpResponseNotModified(headers={"ETag": key})
             if cached is None:
                 params = self._params(request)  # a bad request raises here: never kept
                 cached = (*self._page(request, params, version), self._search_event(params))
-                cache.set(cache_key, cached, ANSWER_SECONDS)
+                if keep:
+                    cache.set(cache_key, cached, ANSWER_SECONDS)
             body, found, search = cached
-        if search is not None:  # counted for the figures, even when the answer is kept
-            services.search_event_record(**search, found=found, visitor=visitor_pseudonym(request))
+        self._record_search(request, search, found)
         response = HttpResponse(body, content_type="application/json")
         response["ETag"] = key
         response["Cache-Control"] = "no-cache"  # cache, but check the ETag every time
         response["Vary"] = "Accept-Language"
         return response
+
+    @staticmethod
+    def _record_search(request: Request, search: dict | None, found: bool) -> None:
+        if search is not None:  # counted for the figures, even when the answer is kept
+            services.search_event_record(**search, found=found, visitor=visitor_pseudonym(request))
 
     @staticmethod
     def _params(request: Request) -> dict:

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,10 +81,13 @@ class CatalogueSearchParams(QueryParamsMixin, serializers.Serializer):
     def validate_cursor(self, value: str) -> tuple:
         try:
             updated_at, pk = decode_cursor(value)
-            moment = datetime.fromisoformat(updated_at)
-            if not isinstance(pk, int) or isinstance(pk, bool) or moment.tzinfo is None:
+            # In UTC, as stored; a year at the edge of the calendar overflows there.
+            moment = datetime.fromisoformat(updated_at).astimezone(UTC)
+            if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
                 raise ValueError
-        except (ValueError, TypeError) as exc:
+            if datetime.fromisoformat(updated_at).tzinfo is None or not 2000 <= moment.year <= 9000:
+                raise ValueError
+        except (ValueError, TypeError, OverflowError) as exc:
             raise serializers.ValidationError(
                 _("Not a cursor from a `next` link."), code="invalid_cursor"
             ) from exc

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Departement
+from backend.api.pagination import encode_cursor
 from services_catalog import selectors
 from services_catalog.models import Entry, EntryClosure, EntryRemoval, Structure
 
@@ -164,6 +165,20 @@ def test_the_walk_still_lists_removals(api_client, make_entry):
             "cursor",
             "invalid_cursor",
         ),
+        # Dates at the edges of the calendar, which overflow once in UTC; a huge id.
+        *(
+            (
+                {"updated_since": "2026-01-01T00:00:00Z", "cursor": encode_cursor(values)},
+                "cursor",
+                "invalid_cursor",
+            )
+            for values in (
+                ["0001-01-01T00:00:00+01:00", 1],
+                ["9999-12-31T23:59:59-01:00", 1],
+                ["2026-01-01T00:00:00+00:00", 2**70],
+                ["2026-01-01T00:00:00", 1],
+            )
+        ),
         # A cursor of a well-formed shape but nonsense values.
         (
             {"updated_since": "2026-01-01T00:00:00Z", "cursor": "WyJ4IiwgMV0"},
@@ -195,3 +210,22 @@ def test_the_departements_list_is_rendered_once_and_kept_by_the_phone(api_client
     with CaptureQueriesContext(connection) as queries:
         assert api_client.get("/api/v1/departements/").status_code == 200
     assert len(queries) == 2
+
+
+def test_made_up_parameters_get_the_answer_but_are_not_kept(api_client, make_entry):
+    make_entry("Aide au permis")
+    api_client.get(LIST, {"junk": "1"})
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(LIST, {"junk": "1"})
+    assert _titles(response) == ["Aide au permis"]
+    assert len(queries) > 1  # computed again: nothing was kept under that address
+
+
+def test_a_search_the_phone_already_has_still_counts_for_the_figures(api_client, make_entry):
+    from services_catalog.models import SearchEvent
+
+    make_entry("Aide au permis")
+    first = api_client.get(LIST, {"q": "permis"})
+    again = api_client.get(LIST, {"q": "permis"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert list(SearchEvent.objects.values_list("found", flat=True)) == [True, True]
