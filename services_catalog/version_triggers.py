@@ -36,6 +36,38 @@ SQLITE_BUMP = (
 )
 _EVENTS = ("insert", "update", "delete")
 
+# PostgreSQL: one trigger per statement, which moves the version only if the statement
+# changed rows (its transition table is not empty): an hourly task that touches nothing
+# does not throw every cached answer away.
+_POSTGRESQL_FUNCTIONS = (
+    "CREATE OR REPLACE FUNCTION catalogue_version_bump() RETURNS trigger "
+    f"LANGUAGE plpgsql AS $$ BEGIN {POSTGRESQL_BUMP}; RETURN NULL; END $$",
+    "CREATE OR REPLACE FUNCTION catalogue_version_bump_if_rows() RETURNS trigger "  # noqa: S608 - constant SQL
+    "LANGUAGE plpgsql AS $$ BEGIN "
+    f"IF EXISTS (SELECT 1 FROM changed_rows) THEN {POSTGRESQL_BUMP}; END IF; "
+    "RETURN NULL; END $$",
+)
+
+
+def _postgresql_triggers(table: str) -> list[tuple[str, str]]:
+    triggers = [
+        (
+            f"{table}_version_{event}",
+            f"CREATE TRIGGER {table}_version_{event} AFTER {event.upper()} ON {table} "
+            f"REFERENCING {'OLD' if event == 'delete' else 'NEW'} TABLE AS changed_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_bump_if_rows()",
+        )
+        for event in _EVENTS
+    ]
+    triggers.append(
+        (
+            f"{table}_version_truncate",
+            f"CREATE TRIGGER {table}_version_truncate AFTER TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_bump()",
+        )
+    )
+    return triggers
+
 
 def ensure(connection) -> int:
     """Create the triggers missing on the watched tables that exist; returns how many."""
@@ -46,22 +78,17 @@ def ensure(connection) -> int:
         watched = [table for table in WATCHED_TABLES if table in tables]
         created = 0
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE OR REPLACE FUNCTION catalogue_version_bump() RETURNS trigger "
-                f"LANGUAGE plpgsql AS $$ BEGIN {POSTGRESQL_BUMP}; RETURN NULL; END $$"
-            )
+            for sql in _POSTGRESQL_FUNCTIONS:
+                cursor.execute(sql)
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
             present = {row[0] for row in cursor.fetchall()}
             for table in watched:
-                if f"{table}_version" in present:
-                    continue
-                # One bump per statement: a bulk insert of 2,000 rows moves it once.
-                cursor.execute(
-                    f"CREATE TRIGGER {table}_version AFTER INSERT OR UPDATE OR DELETE OR "
-                    f"TRUNCATE ON {table} FOR EACH STATEMENT "
-                    "EXECUTE FUNCTION catalogue_version_bump()"
-                )
-                created += 1
+                if f"{table}_version" in present:  # the first version's single trigger
+                    cursor.execute(f"DROP TRIGGER {table}_version ON {table}")
+                for name, sql in _postgresql_triggers(table):
+                    if name not in present:
+                        cursor.execute(sql)
+                        created += 1
         elif connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             present = {row[0] for row in cursor.fetchall()}
@@ -87,9 +114,11 @@ def drop(connection) -> None:
         for table in WATCHED_TABLES:
             if connection.vendor == "postgresql":
                 if table in connection.introspection.table_names(cursor):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_version ON {table}")
+                    for name, _sql in _postgresql_triggers(table):
+                        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             else:
                 for event in _EVENTS:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {table}_version_{event}")
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS catalogue_version_bump()")
+            cursor.execute("DROP FUNCTION IF EXISTS catalogue_version_bump_if_rows()")

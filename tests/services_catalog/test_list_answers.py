@@ -229,3 +229,10 @@ def test_a_search_the_phone_already_has_still_counts_for_the_figures(api_client,
     again = api_client.get(LIST, {"q": "permis"}, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert list(SearchEvent.objects.values_list("found", flat=True)) == [True, True]
+
+
+def test_a_write_that_changes_nothing_keeps_the_answers(make_entry):
+    make_entry("Aide au permis")
+    before = selectors.catalogue_version()
+    assert Entry.objects.filter(title="Personne").update(title="Toujours personne") == 0
+    assert selectors.catalogue_version() == before
