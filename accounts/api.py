@@ -88,14 +88,13 @@ class MeExportView(APIView):
 
 # The départements' list is reference data that only migrations change (like
 # ``selectors.departement_codes``): its pages are rendered once and kept in the cache,
-# per language and address. A change in this process (tests) moves to new keys.
-_departement_pages_generation = 0
-
-
+# per language and address, under a digest of the rows. A migration that changes them
+# changes the digest of every process started after it; a change in this process (the
+# tests) forgets it here.
 @receiver([post_save, post_delete], sender=Departement)
 def _forget_departement_pages(**kwargs) -> None:
-    global _departement_pages_generation
-    _departement_pages_generation += 1
+    selectors.departements_digest.cache_clear()
+    selectors.departements_digest()  # now, not in the next request
 
 
 class DepartementListView(generics.ListAPIView):
@@ -110,7 +109,9 @@ class DepartementListView(generics.ListAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        key = f"departements:{_departement_pages_generation}:{translation.get_language()}:{address}"
+        key = ":".join(
+            ["departements", selectors.departements_digest(), translation.get_language(), address]
+        )
         body = cache.get(key)
         if body is None:
             body = JSONRenderer().render(super().list(request, *args, **kwargs).data)

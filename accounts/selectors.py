@@ -1,6 +1,7 @@
 """Reads on accounts, profiles and départements."""
 
 import functools
+import hashlib
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,6 +17,15 @@ from .roles import Role
 def departement_codes() -> frozenset[str]:
     """The INSEE codes of the départements: reference data, read once per process."""
     return frozenset(Departement.objects.values_list("code", flat=True))
+
+
+@functools.cache
+def departements_digest() -> str:
+    """A digest of the départements' rows, read once per process (reference data)."""
+    rows = Departement.objects.order_by("code").values_list(
+        "code", "name", "region_code", "region_name"
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:16]
 
 
 def departement_list() -> QuerySet[Departement]:

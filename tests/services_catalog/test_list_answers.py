@@ -206,10 +206,13 @@ def test_the_departements_list_is_rendered_once_and_kept_by_the_phone(api_client
         again = api_client.get("/api/v1/departements/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert len(queries) == 0
-    Departement.objects.filter(code="93").get().save()  # a change reaches the next answer
+    departement = Departement.objects.get(code="01")
+    departement.name = "Ain (renommé)"
+    departement.save()  # a change reaches the next answer
     with CaptureQueriesContext(connection) as queries:
-        assert api_client.get("/api/v1/departements/").status_code == 200
+        renamed = api_client.get("/api/v1/departements/")
     assert len(queries) == 2
+    assert renamed.json()["results"][0]["name"] == "Ain (renommé)"
 
 
 def test_made_up_parameters_get_the_answer_but_are_not_kept(api_client, make_entry):
