@@ -13,7 +13,7 @@ from django.db import connection
 
 from .models import Entry, EntryStep, Thematique
 from .quality import entry_quality_score
-from .services import search_text_of
+from .services import entries_follow_quality_bar, search_text_of
 from .text import searchable
 
 # The search vector as services.entry_reindex builds it (SearchVector with weights A, B).
@@ -111,6 +111,7 @@ def entries_reindex(entry_ids: list[int], batch: int = 1000) -> int:
             "entry_id", "text"
         ):
             steps[entry_id].append(text)
+        previous_scores = {entry.pk: entry.quality_score for entry in chunk}
         for entry in chunk:
             entry_index_values(
                 entry,
@@ -121,5 +122,6 @@ def entries_reindex(entry_ids: list[int], batch: int = 1000) -> int:
             )
         Entry.objects.bulk_update(chunk, ["search_text", "theme_codes", "quality_score"])
         search_vectors_update(chunk)
+        entries_follow_quality_bar([(entry, previous_scores[entry.pk]) for entry in chunk])
         count += len(chunk)
     return count

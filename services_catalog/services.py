@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
@@ -75,9 +76,12 @@ def entry_reindex(*, entry: Entry) -> None:
     search_text = entry_search_text(entry)
     theme_codes = sorted(entry.thematiques.values_list("code", flat=True))
     quality_score = entry_quality_score(entry, theme_codes)
+    previous_score = entry.quality_score
     Entry.objects.filter(pk=entry.pk).update(
         search_text=search_text, theme_codes=theme_codes, quality_score=quality_score
     )
+    entry.quality_score = quality_score
+    entries_follow_quality_bar([(entry, previous_score)])
     if connection.vendor == "postgresql":
         # The title weighs more than the rest of the text.
         Entry.objects.filter(pk=entry.pk).update(
@@ -93,6 +97,26 @@ def entry_reindex(*, entry: Entry) -> None:
     entry.search_text = search_text
     entry.theme_codes = theme_codes
     entry.quality_score = quality_score
+
+
+def entries_follow_quality_bar(scored: list[tuple[Entry, int]]) -> None:
+    """Tell offline copies of the published entries that crossed the quality bar.
+
+    ``scored`` pairs an entry, its new ``quality_score`` set, with its score before. An
+    entry that falls below ``CATALOGUE_MIN_QUALITY`` leaves the app: a removal, as for an
+    archive. One that rises above it comes back: changed now.
+    """
+    bar = settings.CATALOGUE_MIN_QUALITY
+    published = [(entry, old) for entry, old in scored if entry.status == Entry.Status.PUBLISHED]
+    fallen = [entry.pk for entry, old in published if old >= bar > entry.quality_score]
+    risen = [entry.pk for entry, old in published if old < bar <= entry.quality_score]
+    now = timezone.now()
+    if fallen:
+        EntryRemoval.objects.bulk_create(
+            [EntryRemoval(entry_id=pk, removed_at=now) for pk in fallen]
+        )
+    if risen:
+        Entry.objects.filter(pk__in=risen).update(updated_at=now)
 
 
 def entries_reindex(batch: int = 500) -> int:

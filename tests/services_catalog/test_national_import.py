@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -370,3 +371,23 @@ def test_a_departements_import_keeps_its_rules():
     assert report.created == report.updated == 0
     assert all("another département" in reason for _line, reason in report.errors)
     assert Entry.objects.get().title == "Service dora--1"
+
+
+def test_an_entry_that_becomes_poor_when_reindexed_leaves_the_offline_copies(api_client):
+    from django.core.management import call_command
+
+    import_file(text=_file([_service("dora--1")]), publish=True)
+    entry = Entry.objects.get()
+    since = (entry.updated_at - timedelta(minutes=1)).isoformat()
+    # Edited past the import (a curator shortening it), then scored again by reindexing.
+    Entry.objects.filter(pk=entry.pk).update(body="Une aide.", telephone="", adresse="")
+    call_command("reindex_catalogue")
+    body = api_client.get(LIST, {"updated_since": since}).json()
+    assert body["results"] == [] and body["removed"] == [entry.pk]
+    # Richer again: back in the offline copies, changed now.
+    Entry.objects.filter(pk=entry.pk).update(
+        body="Un conseiller t'aide. " * 20, telephone="0102030405"
+    )
+    call_command("reindex_catalogue")
+    body = api_client.get(LIST, {"updated_since": since}).json()
+    assert [row["id"] for row in body["results"]] == [entry.pk]
