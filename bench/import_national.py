@@ -49,7 +49,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import Departement  # noqa: E402
 from services_catalog import services  # noqa: E402
-from services_catalog.data_inclusion import _Import  # noqa: E402
+from services_catalog.data_inclusion import COMMUNE_CODE_FIELD, _Import  # noqa: E402
 from services_catalog.models import Entry, Structure  # noqa: E402
 
 SEED = 16
@@ -142,7 +142,7 @@ def generate(records: int, departements: list[str]) -> dict:
                 "adresse": address,
                 "code_postal": postcode,
                 "commune": f"Commune {commune}",
-                "code_insee": commune,
+                COMMUNE_CODE_FIELD: commune,
                 "latitude": latitude if located else None,
                 "longitude": longitude if located else None,
             }
@@ -170,7 +170,7 @@ def generate(records: int, departements: list[str]) -> dict:
             "adresse": address,
             "code_postal": postcode,
             "commune": f"Commune {commune}",
-            "code_insee": commune,
+            COMMUNE_CODE_FIELD: commune,
             "latitude": latitude,
             "longitude": longitude if latitude is not None else None,
             "zone_eligibilite": rng.choice([[commune], [commune[:2]], ["france"]]),
@@ -189,7 +189,7 @@ def generate(records: int, departements: list[str]) -> dict:
                 "nom": structure["nom"].upper(),
                 "date_maj": "2025-05-01",
                 "siret": structure["siret"] if by_siret else None,
-                "code_insee": structure["code_insee"],
+                COMMUNE_CODE_FIELD: structure[COMMUNE_CODE_FIELD],
             }
         )
         copy = dict(original)

@@ -1,6 +1,8 @@
 """API of the catalogue: search, detail, the young person's rights and procedures."""
 
+import functools
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -73,6 +75,19 @@ class CataloguePagination(PageNumberPagination):
 # Bump when the list's answer changes shape: cached answers of the old shape are not
 # served again after a deployment (they also expire on their own, see ANSWER_SECONDS).
 LIST_ANSWER_FORMAT = 2
+
+
+@functools.cache
+def _words_digest() -> str:
+    """A digest of the compiled translations, read once per process: a release that
+    changes a word (a weekday, "closed") changes the lists' keys and ETags with it."""
+    digest = hashlib.sha256()
+    for folder in settings.LOCALE_PATHS:
+        for path in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 # How long a list answer is kept. The key already changes with every write to the
 # catalogue; the expiry only bounds what stays cached after a deployment.
 ANSWER_SECONDS = 600
@@ -113,6 +128,7 @@ class CatalogueEntryListView(APIView):
         key = _etag(
             "catalogue-list",
             LIST_ANSWER_FORMAT,
+            _words_digest(),
             version,
             settings.CATALOGUE_MIN_QUALITY,  # what is visible, besides the rows
             timezone.localdate().isoformat(),

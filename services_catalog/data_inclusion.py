@@ -48,6 +48,10 @@ SITUATION_LABELS_FR = {
     "unaccompanied_minor": "ancien·ne mineur·e non accompagné·e",
 }
 
+# data·inclusion's name for the INSEE commune code (Jalon's is ``commune_code``): files
+# written for data·inclusion (the national import's benchmark) name it through this.
+COMMUNE_CODE_FIELD = "code_insee"
+
 
 # --- Export ------------------------------------------------------------------------------
 

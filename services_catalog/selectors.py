@@ -284,17 +284,6 @@ def entry_closures_shown(entry: Entry, today: date | None = None) -> list[EntryC
     return [closure for closure in closures if closure.ends_on >= today][:CLOSURES_SHOWN]
 
 
-def closure_notices_signature(entries: list[Entry]) -> str:
-    """What the closures of a list's ``entries`` show today, for its ETag: a closure
-    coming into notice or ending changes the page without changing any entry."""
-    notices = []
-    for entry in entries:
-        closure = entry_closure_notice(entry)
-        if closure is not None:
-            notices.append(f"{entry.pk}:{closure.pk}:{closure.starts_on}:{closure.ends_on}")
-    return ",".join(notices)
-
-
 def entry_closure_notice(entry: Entry, today: date | None = None) -> EntryClosure | None:
     """The closure a list mentions: the current one, or the next if it starts within
     ``CLOSURE_NOTICE_DAYS``."""

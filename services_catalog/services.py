@@ -119,20 +119,6 @@ def entries_follow_quality_bar(scored: list[tuple[Entry, int]]) -> None:
         Entry.objects.filter(pk__in=risen).update(updated_at=now)
 
 
-def entries_reindex(batch: int = 500) -> int:
-    """``entry_reindex`` for every entry, a batch at a time; how many there were."""
-    count = 0
-    entries = Entry.objects.order_by("pk").prefetch_related("thematiques", "steps")
-    entries = entries.select_related("structure")
-    last = 0
-    while chunk := list(entries.filter(pk__gt=last)[:batch]):
-        for entry in chunk:
-            entry_reindex(entry=entry)
-        count += len(chunk)
-        last = chunk[-1].pk
-    return count
-
-
 # --- Creation ---------------------------------------------------------------------
 
 
