@@ -182,6 +182,15 @@ def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     )
 
 
+def _cells_by_part(parts: dict, scope: dict) -> dict[str, dict[str, Cell]]:
+    """``{code: {part: cell}}``: the totals of each queryset of ``parts``, per code."""
+    cells: dict[str, dict[str, Cell]] = {}
+    for name, queryset in parts.items():
+        for code, cell in totals(queryset, **scope).items():
+            cells.setdefault(code, {})[name] = cell
+    return cells
+
+
 def _demarches(codes, start: datetime, end: datetime) -> dict:
     """Started, completed and abandoned in the window: one query per state."""
     scope = {"departement": "user__profile__departement", "codes": codes, "people": "user"}
@@ -191,10 +200,7 @@ def _demarches(codes, start: datetime, end: datetime) -> dict:
         "done": closed.filter(status=Demarche.Status.DONE),
         "abandoned": closed.filter(status=Demarche.Status.ABANDONED),
     }
-    cells: dict[str, dict[str, Cell]] = {}
-    for name, queryset in parts.items():
-        for code, cell in totals(queryset, **scope).items():
-            cells.setdefault(code, {})[name] = cell
+    cells = _cells_by_part(parts, scope)
     return tables("catalogue.demarches", cells)
 
 
@@ -219,10 +225,7 @@ def _error_reports(codes, start: datetime, end: datetime) -> dict:
         "handled": closed.filter(state=EntryErrorReport.State.HANDLED),
         "dismissed": closed.filter(state=EntryErrorReport.State.DISMISSED),
     }
-    cells: dict[str, dict[str, Cell]] = {}
-    for name, queryset in parts.items():
-        for code, cell in totals(queryset, **scope).items():
-            cells.setdefault(code, {})[name] = cell
+    cells = _cells_by_part(parts, scope)
     handling = percentiles(
         closed,
         **scope,
