@@ -55,6 +55,7 @@ MIN_SIX_MONTHS_INTERVIEWS = 6
 MIN_PER_ANSWER = 5
 MIN_CALLS_FOR_HELP = 6  # in 93, each closed month
 MIN_PROJETS_FIRST_MONTH = 7  # in 93: the projets are counted at the end of each month
+MIN_PROJETS_75 = 5  # 75 has a little of everything, whatever the day the demo is loaded
 # Care leavers whose six months after care fall in the same month, before the next
 # month is filled: the months they fill have enough check-ins then to show some answers.
 SIX_MONTHS_A_MONTH = 8
@@ -366,6 +367,13 @@ def make_projets(window: Window, people: list[Person], at_17: dict[int, date]) -
     rng.shuffle(idle)
     for person in idle[: max(0, MIN_PROJETS_FIRST_MONTH - early)]:
         moment = at_hour(rng.choice(person.active[first]), rng.randint(12, 21))
+        begun[person.user.pk] = max(moment, person.joined)
+    # In 75, a few projets whatever the draw: its people (and so the odds) follow the day.
+    in_75 = [p for p in people if p.code == "75" and p.user.pk not in begun and p.active]
+    missing = MIN_PROJETS_75 - sum(1 for p in people if p.code == "75" and p.user.pk in begun)
+    for person in in_75[: max(0, missing)]:
+        month = min(person.active)
+        moment = at_hour(rng.choice(person.active[month]), rng.randint(12, 21))
         begun[person.user.pk] = max(moment, person.joined)
     made = _Projets()
     for person in people:
