@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 from rest_framework.test import APIClient
 
-from .conftest import login_token
+from .conftest import signed_in_token
 
 API_PREFIX = "/api/v1/"
 
@@ -176,10 +176,10 @@ def is_list_answer(response) -> bool:
 
 
 def client_as(user) -> APIClient:
-    """An API client signed in as ``user`` (a real allauth session token), or anonymous."""
+    """An API client signed in as ``user`` (a real session token), or anonymous."""
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_X_SESSION_TOKEN=login_token(client, user.email))
+        client.credentials(HTTP_X_SESSION_TOKEN=signed_in_token(user))
     return client
 
 
@@ -196,7 +196,7 @@ def run_case(
     """Ask ``method url`` as each role of ``expected``, each in a savepoint rolled back
     afterwards, so that every role meets the same world.
 
-    Every role signs in first (a real allauth session token). Returns the differences
+    Every role signs in first (a real session token). Returns the differences
     from ``expected`` (each naming the role), and whether any answer was a list. A
     refused request writes to none of the project's tables.
     """

@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: named users for every role, API clients, guards."""
 
 import base64
+import io
 import ipaddress
 import json
 import socket
@@ -79,24 +80,64 @@ def _kept_database_left_whole(django_db_setup, django_db_blocker, django_db_keep
             connection.creation.deserialize_db_from_string(contents)
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    # A fast hasher: the suite logs in hundreds of times; production keeps PBKDF2.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Each test has its own vault: a fixed keyring, blobs under its temporary directory.
-    settings.VAULT_KEYRING = TEST_KEYRING
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "vault": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "vault")},
+def _files_settings(root: Path) -> dict:
+    """Settings of a test's files: a fast hasher, a fixed keyring, blobs under ``root``."""
+    return {
+        # The suite signs in hundreds of times; production keeps PBKDF2.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "MEDIA_ROOT": root / "media",
+        "VAULT_KEYRING": TEST_KEYRING,
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "vault": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(root / "vault")},
+            },
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path, request):
+    # Each test has its own vault (blobs under its temporary directory), but the tests of a
+    # module that share the demo (``demo_loaded``) read the blobs it wrote.
+    root = tmp_path
+    if "demo_loaded" in request.fixturenames:
+        root = request.getfixturevalue("demo_loaded")
+    for name, value in _files_settings(root).items():
+        setattr(settings, name, value)
     # Rate limits and throttles count in the real cache: start each test from zero.
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``make run``'s demo, loaded once for all the tests of a module that ask for it.
+
+    The demo stays in a transaction that is rolled back after the module's last test;
+    each test runs in a savepoint of it, so each meets the demo as it was just loaded.
+    A module that uses it must not hold a test that needs an empty database (the demo
+    is there for every test after the first that asks for it). Gives the root of the
+    files the demo wrote (its vault's blobs).
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    root = tmp_path_factory.mktemp("demo")
+    with django_db_blocker.unblock(), override_settings(**_files_settings(root)):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            cache.clear()
+            call_command("load_demo", stdout=io.StringIO())
+            yield root
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            cache.clear()
 
 
 @pytest.fixture
@@ -257,6 +298,32 @@ def login_token(
     return body["meta"]["session_token"]
 
 
+def signed_in_token(user) -> str:
+    """A session token for ``user`` such as a finished sign-in leaves it: the password
+    proved and, for staff and référents, the second factor (with a TOTP authenticator).
+
+    The session is made directly, as Django's ``Client.force_login`` makes a cookie
+    session, instead of through allauth's sign-in requests: the suite signs in thousands
+    of times, and the sign-in itself is walked by ``tests/accounts`` (``login_token``).
+    What reads the token (allauth's ``X-Session-Token``, the second-factor rule, the
+    session store) is the real one.
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from django.contrib.auth import login
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.session = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    record_authentication(request, user, method="password", email=user.email)
+    if second_factor_required_of(user):
+        totp_enrol(user)
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        record_authentication(request, user, method="mfa", id=authenticator.pk, type="totp")
+    request.session.save()
+    return request.session.session_key
+
+
 def session_shift(token: str, seconds: float) -> None:
     """As if the sign-ins of the session of ``token`` (and its last use) had happened
     ``seconds`` earlier: how a test lets the reauthentication window or the session's
@@ -276,12 +343,11 @@ def api_client():
 
 @pytest.fixture
 def client_for():
-    """An API client signed in as ``user`` with a real allauth session token."""
+    """An API client signed in as ``user``: a real session token (``signed_in_token``)."""
 
     def _client(user) -> APIClient:
         client = APIClient()
-        token = login_token(client, user.email)
-        client.credentials(HTTP_X_SESSION_TOKEN=token)
+        client.credentials(HTTP_X_SESSION_TOKEN=signed_in_token(user))
         return client
 
     return _client

@@ -2,18 +2,15 @@
 entering care at 17 and a half, care ending then the six-month interview, the droit au
 retour until 21, the residence permit's year; and what "Mes jeunes" says of them."""
 
-import io
 import zoneinfo
 from datetime import date, datetime, time
 
 import pytest
 import time_machine
-from django.core.management import call_command
 
 from accounts import services as accounts_services
-from accounts.models import User
 from autonomy.models import Interview
-from autonomy.selectors import add_months, timeline_for_user
+from autonomy.selectors import add_months
 from referents import services as referents_services
 from tests.referents.pages import browser_client
 
@@ -179,15 +176,6 @@ def test_interviews_are_in_the_export_and_go_with_the_account(client_for, young_
     assert interview["kind"] == "six_months" and interview["requested_at"]
     accounts_services.user_erase(user=young_person)
     assert not Interview.objects.exists()
-
-
-def test_the_demo_gives_jeune_93_a_timeline_with_her_interviews_and_procedures():
-    call_command("load_demo", stdout=io.StringIO())
-    aminata = User.objects.get(email="jeune.93@demo.jalon.fr")
-    shown = {step.kind: step for step in timeline_for_user(user=aminata)["steps"]}
-    assert shown["interview_17"].status == "held"
-    assert shown["six_months"].status == "scheduled"
-    assert shown["majority"].entries[0].title.startswith("Récupérer")
 
 
 def test_national_editors_choose_the_procedures_of_each_milestone(

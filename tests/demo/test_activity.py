@@ -1,7 +1,6 @@
 """After ``make run``'s ``load_demo``, département 93's figures are worth reading."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,132 +12,20 @@ from rest_framework.test import APIClient
 from accounts.dates import age_on
 from accounts.models import ActivityDay, User
 from autonomy import services as autonomy_services
-from autonomy.models import Assessment, CheckIn, Interview, Projet, ProjetChange
-from demo.accounts import load_demo_accounts
-from demo.activity import MARKER_EMAIL, Window, load_demo_activity
-from demo.catalogue import load_demo_catalogue
-from demo.mentoring import load_demo_mentoring
-from demo.vault import load_demo_vault
+from autonomy.models import CheckIn, Interview, Projet
+from demo.activity import Window, load_demo_activity
 from figures.periods import Period, first_of_month
 from figures.selectors import departement_report
-from figures.services import month_archive
-from mentoring.models import (
-    Appointment,
-    Match,
-    Meeting,
-    MentoringRequest,
-    MentorProfile,
-    Reminder,
-    ReminderDelivery,
-)
-from services_catalog.models import Demarche, EntryConsultation, EntryErrorReport, SearchEvent
+from mentoring.models import Appointment, Match, Meeting, Reminder
 from tests.conftest import login_token
-from vault.models import Document
 
-pytestmark = pytest.mark.django_db
+from .common import BANDS, KEY_TABLES, counts, last_quarter, make_run, shown
 
-MODELS = (
-    User,
-    ActivityDay,
-    SearchEvent,
-    EntryConsultation,
-    Demarche,
-    EntryErrorReport,
-    MentorProfile,
-    MentoringRequest,
-    Match,
-    Meeting,
-    Appointment,
-    Reminder,
-    ReminderDelivery,
-    Document,
-    Projet,
-    ProjetChange,
-    Assessment,
-    CheckIn,
-    Interview,
-)
-# The tables a département's officer reads first: each must show something.
-KEY_TABLES = (
-    "young_people.active_by_age",
-    "young_people.signups",
-    "catalogue.searches_by_category",
-    "catalogue.unmet_by_category",
-    "catalogue.unmet_by_commune",
-    "mentoring.time_to_match",
-    "mentoring.meetings",
-    "reminders.sent",
-)
-BANDS = {"16-17", "18-20", "21-25"}
-
-
-def load_others() -> None:
-    """The demo loaders that come before the activity's."""
-    load_demo_accounts()
-    load_demo_catalogue()
-    load_demo_vault()
-    load_demo_mentoring()
-
-
-def make_run() -> None:
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def shown(report, key: str) -> dict:
-    return {row.key: row.value for row in report.table(key).rows if row.value is not None}
-
-
-def last_quarter() -> Period:
-    """The last three months that are over."""
-    last = Period.last_closed_month()
-    first = last.first
-    for _ in range(2):
-        first = first_of_month(first - timedelta(days=1))
-    return Period.from_dates(first, last.last)
-
-
-def test_93_shows_figures_for_the_last_month_over():
-    load_others()
-    last_month = Period.last_closed_month()
-    departement_report("93", last_month)  # read before: kept empty, then computed again
-    load_demo_activity()
-
-    report = departement_report("93", last_month)
-    for key in KEY_TABLES:
-        assert shown(report, key), key
-    ages = report.table("young_people.active_by_age")
-    assert set(shown(report, "young_people.active_by_age")) >= BANDS
-    assert ages.total >= 40
-    assert shown(report, "young_people.signups")["all"] >= 5
-    assert len(shown(report, "young_people.situations")) >= 5
-    assert len(shown(report, "catalogue.searches_by_category")) >= 6
-    assert {"logement-hebergement", "mobilite"} <= set(shown(report, "catalogue.unmet_by_category"))
-    assert {"93014", "93071"} <= set(shown(report, "catalogue.unmet_by_commune"))
-    assert len(shown(report, "catalogue.consulted_entries")) >= 3
-    assert set(shown(report, "catalogue.demarches")) == {"started", "done", "abandoned"}
-    assert shown(report, "catalogue.error_reports")["received"] >= 2
-    assert shown(report, "catalogue.error_report_handling_time")["median"] > 0
-    wait = shown(report, "mentoring.time_to_match")
-    assert 0 < wait["median"] <= wait["p90"]
-    assert shown(report, "mentoring.mentors")["approved"] >= 10
-    assert shown(report, "mentoring.waiting")["all"] >= 5
-    assert shown(report, "mentoring.active_matches")["all"] >= 5
-    assert report.table("mentoring.ended_matches").total >= 5
-    assert "goals_reached" in shown(report, "mentoring.ended_matches")
-    assert shown(report, "mentoring.meetings")["all"] >= 5
-    assert set(shown(report, "reminders.sent")) == {"push", "email"}
-    assert shown(report, "vault.accounts")["all"] >= 5
-    assert shown(report, "vault.documents_by_type")
-    # 75 has a little activity too, mostly under the threshold.
-    assert departement_report("75", last_month).table("young_people.active_by_age").total
+# Every test meets the demo as make run loads it (one load for the module).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
 
 
 def test_every_month_over_and_the_last_quarter_show_the_key_tables():
-    make_run()
     window = Window.ending(timezone.localdate())
     months = [Period.month(month.year, month.month) for month in window.months[:-1]]
     for period in [*months, last_quarter()]:
@@ -162,7 +49,6 @@ AUTONOMY_EVERY_MONTH = (
 
 
 def test_93_shows_the_path_to_autonomy_every_month_over():
-    make_run()
     window = Window.ending(timezone.localdate())
     months = [Period.month(month.year, month.month) for month in window.months[:-1]]
     at_19 = 0
@@ -192,7 +78,6 @@ def test_93_shows_the_path_to_autonomy_every_month_over():
 
 
 def test_the_fictitious_check_ins_are_where_in_life_the_people_were():
-    make_run()
     demo = CheckIn.objects.filter(young_person__email__startswith="demo.jeune.")
     assert demo.count() >= 200
     for check_in in demo.select_related("young_person__profile"):
@@ -216,7 +101,6 @@ def test_the_fictitious_check_ins_are_where_in_life_the_people_were():
 
 
 def test_loading_again_duplicates_nothing():
-    make_run()
     before = counts()
     figures = departement_report("93", Period.last_closed_month()).as_dict()
     assert not load_demo_activity()  # this window's activity is there: nothing made
@@ -225,35 +109,7 @@ def test_loading_again_duplicates_nothing():
     assert departement_report("93", Period.last_closed_month()).as_dict() == figures
 
 
-def test_a_later_window_replaces_the_activity_of_the_previous_one():
-    load_others()
-    today = timezone.localdate()
-    two_months_ago = first_of_month(first_of_month(today) - timedelta(days=40))
-    assert load_demo_activity(today=two_months_ago + timedelta(days=14))
-    # The server kept running: beat kept a month and blanked its pseudonyms.
-    month_archive(first_of_month(two_months_ago - timedelta(days=1)))
-    outcome = load_demo_activity()
-    assert outcome["previous demo activity replaced"] == 1
-    window = Window.ending(today)
-    marker = User.objects.get(email=MARKER_EMAIL)
-    assert timezone.localdate(marker.date_joined) == window.months[0]
-    # Nothing of the old window is left before the new one starts.
-    assert not SearchEvent.objects.filter(created_at__lt=window.start).exists()
-    assert not EntryConsultation.objects.filter(created_at__lt=window.start).exists()
-    assert not SearchEvent.objects.filter(visitor="").exists()  # the kept month's too
-    assert not EntryConsultation.objects.filter(visitor="").exists()
-    assert not ActivityDay.objects.filter(day__lt=window.months[0]).exists()
-    assert not EntryErrorReport.objects.filter(created_at__lt=window.start).exists()
-    assert User.objects.filter(email__startswith="demo.jeune.93.").count() == 80
-    assert User.objects.filter(email__startswith="demo.jeune.75.").count() == 20
-    assert MentorProfile.objects.filter(user__email__startswith="demo.mentor.93.").count() == 10
-    made = counts()
-    assert not load_demo_activity()
-    assert counts() == made
-
-
 def test_demo_people_cannot_sign_in_and_nothing_is_left_for_the_worker():
-    make_run()
     demo = User.objects.filter(email__startswith="demo.", email__endswith="@demo.jalon.fr")
     assert demo.count() == 110
     assert not any(user.has_usable_password() for user in demo)
@@ -278,7 +134,6 @@ def test_the_command_refuses_to_run_in_production(settings):
 
 
 def test_the_demo_keeps_no_paper_appointment_place_or_feedback_in_clear():
-    make_run()
     clear = [
         "Préfecture - titre de séjour",
         "Apporter le titre de séjour",

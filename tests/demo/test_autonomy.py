@@ -24,10 +24,12 @@ from autonomy.models import (
     Projet,
     ProjetChange,
 )
+from autonomy.selectors import timeline_for_user
 from mentoring.models import Match, Reminder
 from services_catalog.models import Demarche
 
-pytestmark = pytest.mark.django_db
+# Each test starts from the demo as make run loaded it (one load for the module).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
 
 JEUNE_93 = "jeune.93@demo.jalon.fr"
 MODELS = (
@@ -54,7 +56,6 @@ def counts() -> dict[str, int]:
 
 
 def test_jeune_93_has_a_projet_written_with_lea_and_shared_in_part_with_her_mentor():
-    load()
     aminata = User.objects.get(email=JEUNE_93)
     view = selectors.projet_view(aminata)
     with_goals = {domain["domain"] for domain in view["domains"] if domain["goals"]}
@@ -104,7 +105,6 @@ def test_jeune_93_has_a_projet_written_with_lea_and_shared_in_part_with_her_ment
 
 
 def test_jeune_93_has_assessed_herself_twice_months_apart_and_lea_once():
-    load()
     aminata = User.objects.get(email=JEUNE_93)
     own = list(
         Assessment.objects.filter(young_person=aminata, by_role=Actor.YOUNG_PERSON).order_by(
@@ -129,7 +129,6 @@ def test_jeune_93_has_assessed_herself_twice_months_apart_and_lea_once():
 
 
 def test_jeune_93_checked_in_the_months_before_this_one_without_a_call_for_help():
-    load()
     aminata = User.objects.get(email=JEUNE_93)
     check_ins = list(CheckIn.objects.filter(young_person=aminata).order_by("month"))
     this_month = selectors.month_of(timezone.localdate())
@@ -150,7 +149,6 @@ def test_jeune_93_checked_in_the_months_before_this_one_without_a_call_for_help(
 
 
 def test_loading_again_adds_nothing_and_keeps_what_she_changed():
-    load()
     before = counts()
     load()
     assert counts() == before
@@ -171,3 +169,11 @@ def test_loading_again_adds_nothing_and_keeps_what_she_changed():
     assert not Goal.objects.filter(projet__young_person=aminata, domain=Domain.HEALTH).exists()
     assert Goal.objects.filter(projet__young_person=aminata, domain=Domain.MOBILITY).exists()
     assert CheckIn.objects.filter(young_person=aminata).count() == 3
+
+
+def test_the_demo_gives_jeune_93_a_timeline_with_her_interviews_and_procedures():
+    aminata = User.objects.get(email=JEUNE_93)
+    shown = {step.kind: step for step in timeline_for_user(user=aminata)["steps"]}
+    assert shown["interview_17"].status == "held"
+    assert shown["six_months"].status == "scheduled"
+    assert shown["majority"].entries[0].title.startswith("Récupérer")

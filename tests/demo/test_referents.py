@@ -14,12 +14,8 @@ from referents.models import DemarcheProposal, Note
 from tests.conftest import totp_code_for_secret
 from vault.models import Share
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
+# Each test starts from the demo as make run loaded it (one load for the module).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
 
 
 def _sign_in(email: str, secret: str) -> Client:
@@ -33,7 +29,7 @@ def _sign_in(email: str, secret: str) -> Client:
 
 
 @pytest.mark.parametrize("referent", DEMO_REFERENTS, ids=lambda referent: referent[0])
-def test_a_demo_referent_signs_in_with_the_documented_key_and_sees_jeune_93(demo, referent):
+def test_a_demo_referent_signs_in_with_the_documented_key_and_sees_jeune_93(referent):
     email, _departement, _structure, _profession, _title, secret, scopes = referent
     page = _sign_in(email, secret).get("/pro/").content.decode()
     assert "Aminata" in page
@@ -41,7 +37,7 @@ def test_a_demo_referent_signs_in_with_the_documented_key_and_sees_jeune_93(demo
     assert link.scopes == sorted(scopes)
 
 
-def test_the_ase_educator_has_a_shared_paper_appointment_note_and_proposal(demo):
+def test_the_ase_educator_has_a_shared_paper_appointment_note_and_proposal():
     educator = User.objects.get(email="referent.93@demo.jalon.fr")
     (link,) = selectors.young_people_links_for_user(user=educator)
     file = selectors.young_person_file(link)

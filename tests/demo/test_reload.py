@@ -1,34 +1,29 @@
 """Loading the demo again updates it in place: ``make run`` keeps what a developer did."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import DepartementContact, User, YoungPersonProfile
 from autonomy.models import Assessment, CheckIn, Goal, Interview, Projet, ProjetChange
-from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD
 from demo.catalogue import DEMO_SOURCE
-from demo.services import load_demo
-from figures.periods import first_of_month
 from mentoring.models import Appointment, Match, Meeting, MentorProfile, Message
 from referents.models import DemarcheProposal, Link, Note, ReferentProfile
-from services_catalog.models import Demarche, Entry, EntryConsultation, SearchEvent, Structure
-from tests.conftest import login_token
+from services_catalog.models import Demarche, Entry, Structure
 from tests.vault.conftest import DOCUMENTS, upload
 from tests.vault.samples import pdf
 from vault.models import Document, Share, UserKey
 
-pytestmark = pytest.mark.django_db
+from .common import JEUNE_93, NAMED, app_client, named_pks
 
-NAMED = [email for email, _role, _name, _codes in DEMO_ACCOUNTS]
-JEUNE_93 = "jeune.93@demo.jalon.fr"
+# Each test starts from the demo as make run loaded it (one load for the module).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
+
 MODELS = (
     User,
     EmailAddress,
@@ -62,19 +57,8 @@ def load() -> None:
     call_command("load_demo", stdout=io.StringIO())
 
 
-def named_pks() -> dict[str, int]:
-    return dict(User.objects.filter(email__in=NAMED).values_list("email", "pk"))
-
-
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def app_client(email: str) -> APIClient:
-    """Signed in through allauth's app API with the demo password."""
-    client = APIClient()
-    client.credentials(HTTP_X_SESSION_TOKEN=login_token(client, email, DEMO_PASSWORD))
-    return client
 
 
 def browser_client(email: str) -> Client:
@@ -86,7 +70,6 @@ def browser_client(email: str) -> Client:
 
 
 def test_loading_again_keeps_the_accounts_ids_and_doubles_nothing():
-    load()
     pks = named_pks()
     assert sorted(pks) == sorted(NAMED)
     before = counts()
@@ -96,7 +79,6 @@ def test_loading_again_keeps_the_accounts_ids_and_doubles_nothing():
 
 
 def test_sessions_made_between_two_loads_stay_valid():
-    load()
     young = app_client(JEUNE_93)
     staff = browser_client("agent.93@demo.jalon.fr")
     assert staff.get("/admin/").status_code == 200
@@ -110,7 +92,6 @@ def test_sessions_made_between_two_loads_stay_valid():
 
 
 def test_what_a_developer_did_with_the_demo_accounts_stays():
-    load()
     young = app_client(JEUNE_93)
     added = upload(young, pdf(), name="bail.pdf", document_type="other", title="Bail")
     assert added.status_code == 201, added.content
@@ -134,7 +115,6 @@ def test_what_a_developer_did_with_the_demo_accounts_stays():
 
 
 def test_what_the_demo_defines_is_brought_back():
-    load()
     aminata = User.objects.get(email=JEUNE_93)
     aminata.first_name = "Autre"
     aminata.set_password("un-autre-mot-de-passe")
@@ -160,29 +140,3 @@ def test_what_the_demo_defines_is_brought_back():
         "jeune_majeur_contract",
         "residence_permit",
     ]
-
-
-def test_a_later_window_replaces_only_the_activity_it_made():
-    today = timezone.localdate()
-    two_months_ago = first_of_month(first_of_month(today) - timedelta(days=40))
-    load_demo(today=two_months_ago + timedelta(days=14))
-    pks = named_pks()
-    young = app_client(JEUNE_93)
-    entry = Entry.objects.filter(source=DEMO_SOURCE, status=Entry.Status.PUBLISHED).first()
-    saved = young.post("/api/v1/me/demarches/", {"entry": entry.pk}, format="json")
-    assert saved.status_code == 201, saved.content
-    # A developer's own search and reading in a month kept since (pseudonyms blanked).
-    moment = timezone.now() - timedelta(days=45)
-    search = SearchEvent.objects.create(
-        created_at=moment, departement_id="93", categorie="sante", found=True, visitor=""
-    )
-    reading = EntryConsultation.objects.create(
-        created_at=moment, departement_id="93", entry=entry, visitor=""
-    )
-
-    assert load_demo().activity["previous demo activity replaced"] == 1
-    assert named_pks() == pks
-    assert young.get("/api/v1/me/").status_code == 200
-    assert Demarche.objects.filter(pk=saved.json()["id"]).exists()
-    assert SearchEvent.objects.filter(pk=search.pk).exists()
-    assert EntryConsultation.objects.filter(pk=reading.pk).exists()

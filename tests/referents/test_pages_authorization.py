@@ -26,7 +26,7 @@ from tests.vault import samples
 from vault import services as vault_services
 
 from .links import catalogue_entry
-from .pages import browser_client
+from .pages import browser_client, session_client
 
 make_document = vault_fixtures.make_document  # the vault tests' fixture, shared
 
@@ -184,7 +184,7 @@ def test_page_matrix(key, statuses, world, request):
     body = BODIES.get(key, lambda world: {})(world)
     problems = []
     clients = {
-        role: browser_client(None if role == "anonymous" else request.getfixturevalue(role))
+        role: session_client(None if role == "anonymous" else request.getfixturevalue(role))
         for role in ROLES
     }
     for role, expected in zip(ROLES, statuses, strict=True):
