@@ -53,7 +53,7 @@ CHECKS = [
 ROLES = ["anonymous", "young_person", "mentor", "staff"]
 
 BOUNDED = hypothesis_settings(
-    max_examples=5,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     database=None,
