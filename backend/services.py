@@ -1,9 +1,10 @@
 """Write helpers shared by the apps' services."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connections, models, transaction
 
 M = TypeVar("M", bound=models.Model)
 
@@ -42,3 +43,23 @@ def model_update(
         ]
         instance.save(update_fields=[*changed, *auto_now])
     return instance, changed
+
+
+@contextmanager
+def counted_without_waiting_for_disk(using: str = "default") -> Iterator[None]:
+    """A transaction for a counter of the figures (a search, a reading): on PostgreSQL its
+    commit does not wait for the write-ahead log to reach the disk.
+
+    ``synchronous_commit`` off, for this transaction only: a crash may lose the counts of
+    its last fraction of a second (nothing else: the database stays consistent), while
+    waiting for the disk cost every search about a millisecond and a half. Inside a
+    transaction already open it changes nothing, so as not to weaken that transaction.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.scoping import user_sees_all_departements
 from backend.pseudonyms import PSEUDONYM_LENGTH, pseudonym, user_subject
-from backend.services import model_update
+from backend.services import counted_without_waiting_for_disk, model_update
 
 from .models import (
     CLOSURE_NOTICE_DAYS,
@@ -69,10 +69,11 @@ def search_text_of(
     return searchable(" ".join(part for part in parts if part))
 
 
-def entry_reindex(*, entry: Entry) -> None:
+def entry_reindex(*, entry: Entry, new: bool = False) -> None:
     """Refresh what is derived from the entry: its theme codes, its search text, its
     quality score and, on PostgreSQL, its French search vector. Call it after every change
-    of the entry."""
+    of the entry (``new``: just created, so no offline copy has it to lose or get back
+    when its score crosses the quality bar)."""
     search_text = entry_search_text(entry)
     theme_codes = sorted(entry.thematiques.values_list("code", flat=True))
     quality_score = entry_quality_score(entry, theme_codes)
@@ -81,7 +82,8 @@ def entry_reindex(*, entry: Entry) -> None:
         search_text=search_text, theme_codes=theme_codes, quality_score=quality_score
     )
     entry.quality_score = quality_score
-    entries_follow_quality_bar([(entry, previous_score)])
+    if not new:
+        entries_follow_quality_bar([(entry, previous_score)])
     if connection.vendor == "postgresql":
         # The title weighs more than the rest of the text.
         Entry.objects.filter(pk=entry.pk).update(
@@ -146,15 +148,20 @@ def entry_create(
     zone_departements = list(zone_departements)
     entry = Entry(**fields)
     entry.zone_communes = ",".join(split_communes(entry.zone_communes))
+    if publish:
+        # What entry_publish does, in the same checks and the same save (an import, the
+        # demo, a test: no one whose rights to check).
+        _transition(entry, _PUBLISHABLE, Entry.Status.PUBLISHED)
+        _mark_published(entry)
     _full_clean(entry, zone_departements)
     entry.save()
     entry.thematiques.set(thematiques)
     entry.zone_departements.set(zone_departements)
-    for position, step in enumerate(_steps_as_dicts(steps), start=1):
-        EntryStep.objects.create(entry=entry, position=position, **step)
-    entry_reindex(entry=entry)
-    if publish:
-        entry_publish(entry=entry)
+    EntryStep.objects.bulk_create(
+        EntryStep(entry=entry, position=position, **step)
+        for position, step in enumerate(_steps_as_dicts(steps), start=1)
+    )
+    entry_reindex(entry=entry, new=True)
     return entry
 
 
@@ -382,18 +389,20 @@ def entry_publish(*, entry: Entry, by: User | None = None) -> Entry:
         and not user_sees_all_departements(by)
     ):
         raise PermissionDenied(_("Only national editors publish entries that apply everywhere."))
-    _transition(
-        entry,
-        [Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.ARCHIVED],
-        Entry.Status.PUBLISHED,
-    )
+    _transition(entry, _PUBLISHABLE, Entry.Status.PUBLISHED)
     entry.full_clean()
-    now = timezone.now()
-    entry.status = Entry.Status.PUBLISHED
-    entry.published_at = now
-    entry.reviewed_at = timezone.localdate()
+    _mark_published(entry)
     entry.save(update_fields=["status", "published_at", "reviewed_at", "updated_at"])
     return entry
+
+
+_PUBLISHABLE = (Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.ARCHIVED)
+
+
+def _mark_published(entry: Entry) -> None:
+    entry.status = Entry.Status.PUBLISHED
+    entry.published_at = timezone.now()
+    entry.reviewed_at = timezone.localdate()  # publishing counts as a review
 
 
 @transaction.atomic
@@ -518,16 +527,17 @@ def search_event_record(
 
     ``visitor`` is the searcher's monthly pseudonym (``backend.pseudonyms``).
     """
-    return SearchEvent.objects.create(
-        created_at=timezone.now(),
-        departement_id=departement_code,
-        commune_code=commune_code,
-        categorie=categorie,
-        thematique=thematique,
-        had_text=had_text,
-        found=found,
-        visitor=visitor,
-    )
+    with counted_without_waiting_for_disk():
+        return SearchEvent.objects.create(
+            created_at=timezone.now(),
+            departement_id=departement_code,
+            commune_code=commune_code,
+            categorie=categorie,
+            thematique=thematique,
+            had_text=had_text,
+            found=found,
+            visitor=visitor,
+        )
 
 
 def visitor_pseudonyms_erase(*, user_id: int) -> int:
@@ -586,13 +596,15 @@ def entry_consultation_record(
 ) -> EntryConsultation:
     """Count one opening of ``entry``'s detail for département ``departement_code``'s
     figures, identifying nobody: ``visitor`` is the reader's monthly pseudonym."""
-    return EntryConsultation.objects.create(
-        created_at=timezone.now(),
-        departement_id=departement_code,
-        entry=entry,
-        categorie=entry_main_categorie(entry),
-        visitor=visitor,
-    )
+    categorie = entry_main_categorie(entry)
+    with counted_without_waiting_for_disk():
+        return EntryConsultation.objects.create(
+            created_at=timezone.now(),
+            departement_id=departement_code,
+            entry=entry,
+            categorie=categorie,
+            visitor=visitor,
+        )
 
 
 # --- Error reports ("Signaler une erreur") ----------------------------------------------

@@ -235,3 +235,29 @@ def test_no_user_id_e_mail_or_address_is_stored(client_for, young_person, local_
         "categorie",
         "visitor",
     }
+
+
+# --- Counting without waiting for the disk ------------------------------------------------
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="synchronous_commit is PostgreSQL's setting"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_search_is_committed_without_waiting_for_the_disk_and_only_its_own(api_client):
+    with CaptureQueriesContext(connection) as context:
+        response = api_client.get(URL, {"q": "logement", "departement": "93"})
+    assert response.status_code == 200
+    assert "SET LOCAL synchronous_commit TO OFF" in [q["sql"] for q in context]
+    # Committed: another connection of the database sees the count.
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM services_catalog_searchevent")
+            assert cursor.fetchone() == (1,)
+    finally:
+        other.close()
+    # The setting ended with the search's transaction: the next one waits for the disk.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
