@@ -15,12 +15,11 @@ from rest_framework import generics, permissions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMentor, IsYoungPerson, RecentlyAuthenticated
 from backend.api.serializers import ErrorSerializer
-from backend.api.throttling import ScopedMethodThrottle
+from backend.api.throttling import ScopedMethodThrottle, ScopedRateThrottle
 
 from . import keys, selectors, services
 from .document_types import DocumentType

@@ -88,6 +88,20 @@ def test_the_version_moves_on_every_write_and_never_back(make_entry):
     assert before < after_create < after_delete
 
 
+def test_a_process_reuses_the_version_it_read_for_its_max_age(
+    api_client, make_entry, settings, django_assert_num_queries
+):
+    make_entry("Aide au permis")
+    settings.CATALOGUE_VERSION_MAX_AGE = 60
+    first = api_client.get(LIST)
+    with django_assert_num_queries(0):  # the kept answer, under the version read before
+        assert api_client.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    make_entry("Aide au logement")
+    assert api_client.get(LIST).json()["count"] == 1  # within the max age: as it was
+    settings.CATALOGUE_VERSION_MAX_AGE = 0  # as when the max age has passed
+    assert api_client.get(LIST).json()["count"] == 2
+
+
 def test_the_count_follows_new_entries_on_every_page(api_client, make_entry):
     for number in range(3):
         make_entry(f"Aide {number}")
