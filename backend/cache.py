@@ -61,7 +61,7 @@ local key, now, duration, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]),
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - duration)
 if redis.call('ZCARD', key) >= limit then
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    return {0, oldest[2]}
+    return {0, oldest[2] or ARGV[1]}  -- a rate of 0: no oldest, the whole window to wait
 end
 redis.call('ZADD', key, now, ARGV[4])
 redis.call('PEXPIRE', key, math.ceil(duration * 1000))

@@ -253,10 +253,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services_catalog.tasks.touch_newly_valid_entries",
         "schedule": timedelta(hours=1),
     },
-    "write-kept-catalogue-searches": {
-        "task": "services_catalog.tasks.write_kept_searches",
-        "schedule": timedelta(minutes=1),
-    },
     "touch-catalogue-closure-notices": {
         "task": "services_catalog.tasks.touch_closure_notices",
         "schedule": timedelta(hours=1),
@@ -456,10 +452,6 @@ CATALOGUE_MIN_QUALITY = env.int("CATALOGUE_MIN_QUALITY", default=50)
 # list request needs it, and a database round trip was a third of a kept answer's cost.
 # A change reaches the lists that much later at most. 0: read it on every request.
 CATALOGUE_VERSION_MAX_AGE = env.float("CATALOGUE_VERSION_MAX_AGE", default=1.0)
-# With Redis, each search of the catalogue is counted in a Redis list and written to the
-# database every minute in batches (and before the figures read them): a transaction on
-# every search was most of the cost of a search answered from the kept answers.
-CATALOGUE_SEARCHES_BATCHED = env.bool("CATALOGUE_SEARCHES_BATCHED", default=True)
 if not 0 <= CATALOGUE_MIN_QUALITY <= 100:
     raise environ.ImproperlyConfigured("CATALOGUE_MIN_QUALITY must be between 0 and 100.")
 

@@ -27,7 +27,6 @@ from backend.aggregates import (
 
 from .models import Demarche, Entry, EntryConsultation, EntryErrorReport, SearchEvent
 from .selectors import needs_review
-from .services import search_events_write_kept
 from .vocabulary import CATEGORIE_CHOICES
 
 SECTION = _("Catalogue")
@@ -138,7 +137,6 @@ def forget(start: datetime, end: datetime) -> int:
     """Blank the pseudonyms of [start, end), a month every département has kept: they
     served only to count distinct people, and with the server's secret they would lead
     back to accounts."""
-    search_events_write_kept()
     window = {"created_at__gte": start, "created_at__lt": end}
     searches = SearchEvent.objects.filter(**window).exclude(visitor="").update(visitor="")
     readings = EntryConsultation.objects.filter(**window).exclude(visitor="").update(visitor="")
@@ -147,7 +145,6 @@ def forget(start: datetime, end: datetime) -> int:
 
 def provider(codes: list[str] | None, start: datetime, end: datetime) -> dict:
     """Readings, searches, unmet needs, procedures, entries to review, error reports."""
-    search_events_write_kept()  # the searches still waiting in Redis count too
     window = {"created_at__gte": start, "created_at__lt": end}
     consulted = EntryConsultation.objects.filter(**window)
     searches = SearchEvent.objects.filter(**window)

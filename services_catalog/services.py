@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import user_sees_all_departements
-from backend.buffers import buffer_drain, buffer_push
 from backend.pseudonyms import PSEUDONYM_LENGTH, pseudonym, user_subject
 from backend.services import counted_without_waiting_for_disk, model_update
 
@@ -514,10 +513,6 @@ def demarche_forget(*, demarche: Demarche) -> None:
 # --- Figures --------------------------------------------------------------------------
 
 
-# Where searches wait to be written in batches (``backend.buffers``), with Redis.
-SEARCHES_BUFFER = "catalogue-searches"
-
-
 def search_event_record(
     *,
     departement_code: str | None,
@@ -527,39 +522,22 @@ def search_event_record(
     had_text: bool,
     found: bool,
     visitor: str = "",
-) -> None:
+) -> SearchEvent:
     """Count one search for the département's figures, identifying nobody.
 
-    ``visitor`` is the searcher's monthly pseudonym (``backend.pseudonyms``). With
-    ``CATALOGUE_SEARCHES_BATCHED`` and Redis, the search waits in Redis for
-    ``search_events_write_kept`` (one round trip instead of a database transaction on
-    every search); otherwise it is written at once.
+    ``visitor`` is the searcher's monthly pseudonym (``backend.pseudonyms``).
     """
-    event = {
-        "created_at": timezone.now(),
-        "departement_id": departement_code,
-        "commune_code": commune_code,
-        "categorie": categorie,
-        "thematique": thematique,
-        "had_text": had_text,
-        "found": found,
-        "visitor": visitor,
-    }
-    if settings.CATALOGUE_SEARCHES_BATCHED and buffer_push(SEARCHES_BUFFER, event):
-        return
     with counted_without_waiting_for_disk():
-        SearchEvent.objects.create(**event)
-
-
-def search_events_write_kept() -> int:
-    """Write the searches waiting in Redis (``search_event_record``) to the database, in
-    batches: every minute, and before anything reads them all (the figures, an
-    erasure). Returns how many."""
-    return buffer_drain(
-        SEARCHES_BUFFER,
-        lambda batch: SearchEvent.objects.bulk_create([SearchEvent(**event) for event in batch]),
-        dates=("created_at",),
-    )
+        return SearchEvent.objects.create(
+            created_at=timezone.now(),
+            departement_id=departement_code,
+            commune_code=commune_code,
+            categorie=categorie,
+            thematique=thematique,
+            had_text=had_text,
+            found=found,
+            visitor=visitor,
+        )
 
 
 def visitor_pseudonyms_erase(*, user_id: int) -> int:
@@ -571,7 +549,6 @@ def visitor_pseudonyms_erase(*, user_id: int) -> int:
     the same for all of that month's events: the month's figures still count one person,
     who can no longer be told. Returns how many events changed.
     """
-    search_events_write_kept()  # the searches still waiting in Redis too
     pending = [
         moment
         for events in (SearchEvent.objects, EntryConsultation.objects)

@@ -19,9 +19,3 @@ def touch_newly_valid_entries() -> int:
 def touch_closure_notices() -> int:
     """Hourly: entries whose closure comes into notice or ended reach the offline copies."""
     return services.entries_touch_closure_notices()
-
-
-@shared_task
-def write_kept_searches() -> int:
-    """Every minute: the searches counted in Redis go to the database, in batches."""
-    return services.search_events_write_kept()

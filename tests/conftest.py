@@ -109,9 +109,6 @@ def _test_settings(settings, tmp_path, request):
     # A test reads the catalogue's lists right after changing it (tests/services_catalog/
     # test_list_answers.py tests the reuse of the version read).
     settings.CATALOGUE_VERSION_MAX_AGE = 0
-    # A test counts the searches right after making them (tests/services_catalog/
-    # test_figures_events.py tests their batches).
-    settings.CATALOGUE_SEARCHES_BATCHED = False
     # Rate limits and throttles count in the real cache: start each test from zero.
     cache.clear()
     yield

@@ -1,8 +1,10 @@
 """What every endpoint of the API shares: error format, languages, schema, throttling."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
@@ -58,6 +60,32 @@ def test_throttling_answers_429_in_the_error_format(api_client, monkeypatch):
     response = api_client.get("/api/v1/departements/")
     assert response["Retry-After"]
     assert response.json()["error"]["code"] == "throttled"
+
+
+def test_a_rate_of_zero_refuses_every_request_and_says_to_wait_the_window(api_client, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "0/minute", "user": "0/minute"}
+    )
+    response = api_client.get("/api/v1/departements/")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+
+
+def test_throttled_requests_leave_the_window_one_by_one(api_client, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": "2/minute"}
+    )
+    with time_machine.travel(datetime(2026, 12, 3, 10, 0, 0, tzinfo=UTC), tick=False) as now:
+        assert api_client.get("/api/v1/departements/").status_code == 200
+        now.shift(20)
+        assert api_client.get("/api/v1/departements/").status_code == 200
+        now.shift(20)
+        refused = api_client.get("/api/v1/departements/")
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == "20"  # when the first leaves the minute
+        now.shift(21)
+        assert api_client.get("/api/v1/departements/").status_code == 200
+        assert api_client.get("/api/v1/departements/").status_code == 429
 
 
 def test_openapi_schema_describes_the_api(api_client):

@@ -5,20 +5,13 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
-from django.conf import settings as settings_module
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from backend.buffers import buffer_drain
 from backend.pseudonyms import visitor_pseudonym
-from figures.periods import Period
-from figures.selectors import departement_report
-from services_catalog import services
 from services_catalog.models import Entry, EntryConsultation, SearchEvent
-from services_catalog.tasks import write_kept_searches
 
 pytestmark = pytest.mark.django_db
 
@@ -268,76 +261,3 @@ def test_a_search_is_committed_without_waiting_for_the_disk_and_only_its_own(api
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
-
-
-# --- Searches counted in Redis, written in batches ------------------------------------------
-
-needs_redis = pytest.mark.skipif(
-    "redis" not in settings_module.CACHES["default"]["BACKEND"].lower(),
-    reason="the searches wait in Redis only when the cache is Redis",
-)
-
-
-@pytest.fixture
-def batched(settings):
-    settings.CATALOGUE_SEARCHES_BATCHED = True
-
-
-@needs_redis
-def test_a_search_waits_in_redis_and_the_figures_count_it(
-    api_client, batched, make_entry, settings
-):
-    settings.FIGURES_MIN_PEOPLE = 1  # one visitor here: shown
-    make_entry("Aide au logement", scope=Entry.Scope.DEPARTEMENTS, zone_departements=["93"])
-    last_month = Period.last_closed_month()
-    with time_machine.travel(paris(last_month.first.year, last_month.first.month, 10)):
-        for _ in range(3):
-            assert api_client.get(URL, {"q": "logement", "departement": "93"}).status_code == 200
-    assert not SearchEvent.objects.exists()  # counted in Redis, not yet in the database
-
-    report = departement_report("93", last_month)
-    assert report.table("catalogue.searches_by_category").total == 3
-    assert SearchEvent.objects.filter(departement_id="93", had_text=True, found=True).count() == 3
-    assert services.search_events_write_kept() == 0  # written once
-
-
-@needs_redis
-def test_the_minute_task_writes_the_waiting_searches_in_order(api_client, batched):
-    for commune in ("93008", "93048", "93066"):
-        api_client.get(URL, {"categorie": "sante", "commune": commune})
-    assert write_kept_searches.apply().get() == 3
-    events = SearchEvent.objects.order_by("pk")
-    assert [e.commune_code for e in events] == ["93008", "93048", "93066"]
-    assert all(e.created_at.tzinfo is not None and e.categorie == "sante" for e in events)
-
-
-@needs_redis
-def test_searches_that_fail_to_be_written_wait_for_the_next_time(api_client, batched):
-    api_client.get(URL, {"categorie": "sante", "commune": "93008"})
-    api_client.get(URL, {"categorie": "mobilite", "commune": "93048"})
-
-    def fail(_batch):
-        raise DatabaseError("the database is gone")
-
-    with pytest.raises(DatabaseError):
-        buffer_drain(services.SEARCHES_BUFFER, fail, dates=("created_at",))
-    assert services.search_events_write_kept() == 2
-    assert list(SearchEvent.objects.order_by("pk").values_list("categorie", flat=True)) == [
-        "sante",
-        "mobilite",
-    ]
-
-
-@needs_redis
-def test_an_erasure_reaches_the_searches_still_waiting(client_for, young_person, batched):
-    client_for(young_person).get(URL, {"categorie": "sante"})
-    mine = visitor_pseudonym(request_of(young_person))
-    services.visitor_pseudonyms_erase(user_id=young_person.pk)
-    (event,) = SearchEvent.objects.all()
-    assert event.visitor and event.visitor != mine
-
-
-def test_without_redis_a_search_is_written_at_once(api_client, batched, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    api_client.get(URL, {"categorie": "sante"})
-    assert SearchEvent.objects.count() == 1
