@@ -448,12 +448,12 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 CATALOGUE_REVIEW_MAX_AGE_DAYS = env.int("CATALOGUE_REVIEW_MAX_AGE_DAYS", default=183)
 # Imported entries scoring less (0-100, services_catalog.quality) stay out of the app.
 CATALOGUE_MIN_QUALITY = env.int("CATALOGUE_MIN_QUALITY", default=50)
+if not 0 <= CATALOGUE_MIN_QUALITY <= 100:
+    raise environ.ImproperlyConfigured("CATALOGUE_MIN_QUALITY must be between 0 and 100.")
 # How long a process reuses the catalogue's version it read (seconds): every anonymous
 # list request needs it, and a database round trip was a third of a kept answer's cost.
 # A change reaches the lists that much later at most. 0: read it on every request.
 CATALOGUE_VERSION_MAX_AGE = env.float("CATALOGUE_VERSION_MAX_AGE", default=1.0)
-if not 0 <= CATALOGUE_MIN_QUALITY <= 100:
-    raise environ.ImproperlyConfigured("CATALOGUE_MIN_QUALITY must be between 0 and 100.")
 
 # --- Vault ------------------------------------------------------------------------------
 # The master keyring: JSON in VAULT_KEYRING, or a file. Production must bring its own;
