@@ -17,6 +17,8 @@ class JalonAdminSite(admin.AdminSite):
     site_header = _("Jalon administration")
     site_title = _("Jalon")
     index_title = _("Administration")
+    # No "View site": Jalon's site is the mobile app, which staff do not reach from here.
+    site_url = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

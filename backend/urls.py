@@ -3,6 +3,7 @@ from importlib import import_module
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health
@@ -35,6 +36,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # The API's domain has no page of its own: a browser that opens it (or comes back
+    # after signing out) reaches the sign-in, which sends each professional onwards.
+    path("", RedirectView.as_view(pattern_name="account_login"), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
