@@ -305,11 +305,11 @@ class Entry(models.Model):
 
     # Copy of the themes' codes, kept by services.entry_reindex: the list endpoint shows
     # them without a query per page.
-    theme_codes = models.JSONField(default=list, editable=False)
+    theme_codes = models.JSONField(_("codes of the themes"), default=list, editable=False)
     # Unaccented lower-case text of the entry: the search on every database.
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(_("text for the search"), editable=False, default="")
     # PostgreSQL only: French stemming over ``search_text`` (kept up to date by services).
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(_("full-text search index"), null=True, editable=False)
     # How complete an imported entry is, 0 to 100 (services_catalog.quality); the app
     # shows none below CATALOGUE_MIN_QUALITY. Jalon's own entries always score 100.
     quality_score = models.PositiveSmallIntegerField(
@@ -414,7 +414,7 @@ class CatalogueVersion(models.Model):
     are keyed by it, so a change is never served stale.
     """
 
-    number = models.BigIntegerField(default=0)
+    number = models.BigIntegerField(_("number"), default=0)
 
     class Meta:
         verbose_name = _("catalogue version")
@@ -427,7 +427,9 @@ class CatalogueVersion(models.Model):
 class EntryStep(models.Model):
     """One step of what to do to get a right or use a service."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="steps")
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("catalogue entry"), on_delete=models.CASCADE, related_name="steps"
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.CharField(_("step"), max_length=500)
     translations = models.JSONField(_("translations"), default=dict, blank=True)
@@ -555,11 +557,13 @@ class EntryRemoval(models.Model):
     The app keeps an offline copy; ``updated_since`` tells it which entries to drop.
     """
 
-    entry_id = models.BigIntegerField(db_index=True)
-    removed_at = models.DateTimeField(db_index=True)
+    entry_id = models.BigIntegerField(_("number of the removed entry"), db_index=True)
+    removed_at = models.DateTimeField(_("removed at"), db_index=True)
 
     class Meta:
         ordering = ["removed_at"]
+        verbose_name = _("removed entry")
+        verbose_name_plural = _("removed entries")
 
     def __str__(self) -> str:
         return f"entry #{self.entry_id} removed at {self.removed_at:%Y-%m-%d %H:%M}"
@@ -569,7 +573,9 @@ class EntryAlias(models.Model):
     """A record of another source that is the same service as ``entry``: an import keeps
     the service once and skips this record, now and at every later import."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("catalogue entry"), on_delete=models.CASCADE, related_name="aliases"
+    )
     source = models.CharField(_("source"), max_length=100)
     source_id = models.CharField(_("identifier at the source"), max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -593,18 +599,25 @@ class SearchEvent(models.Model):
     count distinct people (see ``backend.pseudonyms``).
     """
 
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(_("searched at"), db_index=True)
     departement = models.ForeignKey(
-        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Departement,
+        verbose_name=_("département"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    commune_code = models.CharField(max_length=5, blank=True)
-    categorie = models.CharField(max_length=80, blank=True)
-    thematique = models.CharField(max_length=120, blank=True)
-    had_text = models.BooleanField(default=False)
-    found = models.BooleanField()
-    visitor = models.CharField(max_length=16, blank=True)
+    commune_code = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
+    categorie = models.CharField(_("category"), max_length=80, blank=True)
+    thematique = models.CharField(_("theme"), max_length=120, blank=True)
+    had_text = models.BooleanField(_("with a text"), default=False)
+    found = models.BooleanField(_("something found"))
+    visitor = models.CharField(_("monthly pseudonym of the visitor"), max_length=16, blank=True)
 
     class Meta:
+        verbose_name = _("catalogue search")
+        verbose_name_plural = _("catalogue searches")
         indexes = [
             # Figures per département and period.
             models.Index(fields=["departement", "created_at"], name="search_dept_time_idx"),
@@ -622,21 +635,33 @@ class EntryConsultation(models.Model):
     can count distinct people (see ``backend.pseudonyms``).
     """
 
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(_("consulted at"), db_index=True)
     # The reader's département when a young person with a profile reads it, otherwise
     # the entry's own; None for a national entry read anonymously.
     departement = models.ForeignKey(
-        Departement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Departement,
+        verbose_name=_("département"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Figures outlive the entries they count: a deleted entry leaves its consultations.
     entry = models.ForeignKey(
-        Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Entry,
+        verbose_name=_("catalogue entry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The same vocabulary as SearchEvent.categorie: a data·inclusion category.
-    categorie = models.CharField(max_length=80, blank=True)
-    visitor = models.CharField(max_length=16, blank=True)
+    categorie = models.CharField(_("category"), max_length=80, blank=True)
+    visitor = models.CharField(_("monthly pseudonym of the visitor"), max_length=16, blank=True)
 
     class Meta:
+        verbose_name = _("consultation of an entry")
+        verbose_name_plural = _("consultations of entries")
         indexes = [
             # Figures per département and period.
             models.Index(fields=["departement", "created_at"], name="consult_dept_time_idx"),
@@ -655,13 +680,23 @@ class Demarche(models.Model):
         ABANDONED = "abandoned", _("Abandoned")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demarches"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("young person"),
+        on_delete=models.CASCADE,
+        related_name="demarches",
     )
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="demarches")
+    entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("catalogue entry"),
+        on_delete=models.PROTECT,
+        related_name="demarches",
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
     )
-    completed_steps = models.ManyToManyField(EntryStep, blank=True, related_name="+")
+    completed_steps = models.ManyToManyField(
+        EntryStep, verbose_name=_("completed steps"), blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
