@@ -14,10 +14,17 @@ class MonthlyFigures(models.Model):
     through the suppression of small counts.
     """
 
-    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="First day of the month (Europe/Paris).")
-    computed_at = models.DateTimeField(default=timezone.now)
-    tables = models.JSONField(default=dict)
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("département"),
+    )
+    month = models.DateField(
+        verbose_name=_("month"), help_text=_("First day of the month (Europe/Paris).")
+    )
+    computed_at = models.DateTimeField(default=timezone.now, verbose_name=_("computed at"))
+    tables = models.JSONField(default=dict, verbose_name=_("tables of figures"))
 
     class Meta:
         # The name it had in accounts, where the table was made: kept, not renamed.

@@ -33,12 +33,17 @@ class UserKey(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_key"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="vault_key",
+        verbose_name=_("young person"),
     )
-    master_key_version = models.CharField(max_length=32)
-    wrapped_key = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    rotated_at = models.DateTimeField(null=True, blank=True)
+    master_key_version = models.CharField(
+        max_length=32, verbose_name=_("version of the master key")
+    )
+    wrapped_key = models.BinaryField(verbose_name=_("key, encrypted by the master key"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    rotated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("re-encrypted at"))
 
     class Meta:
         verbose_name = _("user key")
@@ -51,31 +56,49 @@ class UserKey(models.Model):
 class Document(SealedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_documents"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="vault_documents",
+        verbose_name=_("young person"),
     )
-    user_key = models.ForeignKey(UserKey, on_delete=models.CASCADE, related_name="+")
+    user_key = models.ForeignKey(
+        UserKey, on_delete=models.CASCADE, related_name="+", verbose_name=_("user key")
+    )
     # Sealed with the owner's key: "residence permit" or "placement order", and a date,
     # say more about a person than the server needs to query.
     document_type = Sealed(verbose_name=_("document type"))
     issue_date = Sealed(DATE, verbose_name=_("issue date"))
     expiry_date = Sealed(DATE, verbose_name=_("expiry date"))
-    document_type_sealed = models.BinaryField(default=b"", blank=True)
-    issue_date_sealed = models.BinaryField(default=b"", blank=True)
-    expiry_date_sealed = models.BinaryField(default=b"", blank=True)
+    document_type_sealed = models.BinaryField(
+        default=b"", blank=True, verbose_name=_("encrypted document type")
+    )
+    issue_date_sealed = models.BinaryField(
+        default=b"", blank=True, verbose_name=_("encrypted issue date")
+    )
+    expiry_date_sealed = models.BinaryField(
+        default=b"", blank=True, verbose_name=_("encrypted expiry date")
+    )
     # In clear for the figures: coarse enough to tell nothing of a person (see its choices).
     category = models.CharField(
-        _("category"), max_length=16, choices=DocumentCategory.choices, default="other"
+        max_length=16,
+        choices=DocumentCategory.choices,
+        default="other",
+        verbose_name=_("category"),
     )
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(help_text="Bytes of the original file.")
-    wrapped_data_key = models.BinaryField()
-    encrypted_title = models.BinaryField()
-    encrypted_filename = models.BinaryField()
-    encrypted_tags = models.BinaryField()
-    encrypted_sha256 = models.BinaryField()
-    blob_name = models.CharField(max_length=255, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    content_type = models.CharField(max_length=64, verbose_name=_("file type"))
+    size = models.PositiveBigIntegerField(
+        verbose_name=_("size"), help_text=_("Bytes of the original file.")
+    )
+    wrapped_data_key = models.BinaryField(verbose_name=_("encrypted key of the file"))
+    encrypted_title = models.BinaryField(verbose_name=_("encrypted title"))
+    encrypted_filename = models.BinaryField(verbose_name=_("encrypted file name"))
+    encrypted_tags = models.BinaryField(verbose_name=_("encrypted tags"))
+    encrypted_sha256 = models.BinaryField(verbose_name=_("encrypted fingerprint of the file"))
+    blob_name = models.CharField(
+        max_length=255, unique=True, verbose_name=_("name of the stored file")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("document")
@@ -109,9 +132,17 @@ class PendingBlob(models.Model):
     ``vault.tasks.clean_up_pending_blobs``.
     """
 
-    blob_name = models.CharField(max_length=255, unique=True)
+    blob_name = models.CharField(
+        max_length=255, unique=True, verbose_name=_("name of the stored file")
+    )
     # Index: the clean-up task's "journaled over 60 minutes ago" (created_at < cutoff).
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+
+    class Meta:
+        verbose_name = _("file awaiting clean-up")
+        verbose_name_plural = _("files awaiting clean-up")
 
     def __str__(self) -> str:
         return self.blob_name
@@ -124,14 +155,17 @@ class Share(models.Model):
         REFERENT = "referent", _("Shared with one of my référents")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="shares")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="shares", verbose_name=_("document")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="vault_shares_received",
+        verbose_name=_("mentor"),
     )
     # A référent the owner linked (``vault.ports``): the share lasts while the link does.
     referent = models.ForeignKey(
@@ -140,16 +174,27 @@ class Share(models.Model):
         null=True,
         blank=True,
         related_name="vault_referent_shares_received",
+        verbose_name=_("référent"),
     )
     # Only a hash of the link's token and of its code: the database alone opens nothing.
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    code_hash = models.CharField(max_length=128, blank=True)
-    failed_code_attempts = models.PositiveSmallIntegerField(default=0)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    use_count = models.PositiveIntegerField(default=0)
+    token_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        verbose_name=_("hash of the link's token"),
+    )
+    code_hash = models.CharField(
+        max_length=128, blank=True, verbose_name=_("hash of the link's code")
+    )
+    failed_code_attempts = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("failed code attempts")
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    use_count = models.PositiveIntegerField(default=0, verbose_name=_("number of uses"))
 
     class Meta:
         verbose_name = _("share")
@@ -217,27 +262,40 @@ class AccessEvent(SealedModel):
         SYSTEM = "system", _("Jalon")
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_access_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="vault_access_events",
+        verbose_name=_("young person"),
     )
     # Not foreign keys: the log outlives the documents and shares it tells about.
     # Index: one document's history across owners' logs (an incident review by an
     # operator); no request path filters by it.
-    document_id = models.UUIDField(null=True, blank=True, db_index=True)
+    document_id = models.UUIDField(
+        null=True, blank=True, db_index=True, verbose_name=_("document's identifier")
+    )
     document_type = Sealed(verbose_name=_("document type"))  # the owner's key, as the document's
-    document_type_sealed = models.BinaryField(default=b"", blank=True)
+    document_type_sealed = models.BinaryField(
+        default=b"", blank=True, verbose_name=_("encrypted document type")
+    )
     # What a reading showed besides documents (referents.models.Scope values).
-    scopes = models.JSONField(default=list, blank=True)
+    scopes = models.JSONField(default=list, blank=True, verbose_name=_("data read"))
     # Who, by name, when the actor is a person the owner chose (a référent): kept as it
     # was, sealed with the owner's key, so that the line outlives that person's account.
     actor_name = Sealed(verbose_name=_("who"))
-    actor_name_sealed = models.BinaryField(default=b"", blank=True)
-    share_id = models.UUIDField(null=True, blank=True)
-    action = models.CharField(max_length=16, choices=Action.choices)
-    actor = models.CharField(max_length=16, choices=Actor.choices)
+    actor_name_sealed = models.BinaryField(
+        default=b"", blank=True, verbose_name=_("encrypted name of the person")
+    )
+    share_id = models.UUIDField(null=True, blank=True, verbose_name=_("share's identifier"))
+    action = models.CharField(max_length=16, choices=Action.choices, verbose_name=_("action"))
+    actor = models.CharField(max_length=16, choices=Actor.choices, verbose_name=_("done by"))
     # Index: readings of the log by period (created_at ranges), as an operator reviews one.
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
         ordering = ["-created_at", "-id"]
         # The owner's access log, newest first (GET /vault/access-log/, the export).
         indexes = [models.Index(fields=["owner", "-created_at"])]
