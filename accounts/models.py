@@ -178,7 +178,10 @@ class YoungPersonProfile(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("account"),
     )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     departement = models.ForeignKey(
@@ -283,11 +286,16 @@ class ActivityDay(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_days"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activity_days",
+        verbose_name=_("account"),
     )
-    day = models.DateField()
+    day = models.DateField(_("day"))
 
     class Meta:
+        verbose_name = _("day of activity")
+        verbose_name_plural = _("days of activity")
         constraints = [
             models.UniqueConstraint(fields=["user", "day"], name="accounts_activity_once_a_day")
         ]
@@ -306,19 +314,23 @@ class StaffEnrolment(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_enrolments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_enrolments",
+        verbose_name=_("staff account"),
     )
-    code_hash = models.CharField(max_length=256)
+    code_hash = models.CharField(_("hash of the code"), max_length=256)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("issued by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("staff enrolment code")

@@ -153,12 +153,16 @@ class Projet(models.Model):
 class DomainWishes(models.Model):
     """The young person's own words for a domain: what they want."""
 
-    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="wishes")
+    projet = models.ForeignKey(
+        Projet, on_delete=models.CASCADE, related_name="wishes", verbose_name=_("projet")
+    )
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     text = models.TextField(_("what I want"), max_length=2000, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("wishes for a domain")
+        verbose_name_plural = _("wishes for the domains")
         ordering = ["projet", "domain"]
         constraints = [
             models.UniqueConstraint(fields=["projet", "domain"], name="autonomy_wishes_per_domain")
@@ -178,7 +182,9 @@ class Goal(models.Model):
         REACHED = "reached", _("Reached")
         DROPPED = "dropped", _("Given up")
 
-    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="goals")
+    projet = models.ForeignKey(
+        Projet, on_delete=models.CASCADE, related_name="goals", verbose_name=_("projet")
+    )
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     title = models.CharField(_("goal"), max_length=200)
     status = models.CharField(
@@ -190,6 +196,8 @@ class Goal(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["projet", "domain", "position", "id"]
         indexes = [models.Index(fields=["projet", "shared_with_mentor"])]
 
@@ -207,7 +215,9 @@ class Action(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Given up")
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="actions", verbose_name=_("goal")
+    )
     title = models.CharField(_("action"), max_length=200)
     entry = models.ForeignKey(
         "services_catalog.Entry",
@@ -236,6 +246,8 @@ class Action(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
         ordering = ["goal", "due_on", "id"]
 
     def __str__(self) -> str:
@@ -247,7 +259,9 @@ class ProjetChange(models.Model):
     words of the author's name and of the subject are copied, so the line still reads
     right once the goal is deleted or the référent's account closed."""
 
-    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="changes")
+    projet = models.ForeignKey(
+        Projet, on_delete=models.CASCADE, related_name="changes", verbose_name=_("projet")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -255,6 +269,7 @@ class ProjetChange(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("author's account"),
     )
     by_role = models.CharField(_("by"), max_length=16, choices=Actor.choices)
     by_name = models.CharField(_("by whom"), max_length=160, blank=True)
@@ -265,6 +280,8 @@ class ProjetChange(models.Model):
     fields = models.JSONField(_("changed fields"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("change of a projet")
+        verbose_name_plural = _("changes of the projets")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["projet", "-at"])]
 
@@ -380,12 +397,15 @@ class Assessment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("author's account"),
     )
-    by_name = models.CharField(max_length=160, blank=True)
+    by_name = models.CharField(_("by whom"), max_length=160, blank=True)
     version = models.PositiveSmallIntegerField(_("version of the référentiel"))
     created_at = models.DateTimeField(_("filled on"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["young_person", "-created_at"])]
 
@@ -394,12 +414,21 @@ class Assessment(models.Model):
 
 
 class AssessmentAnswer(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("assessment"),
+    )
     # PROTECT: an answered item stays, so the answer keeps its meaning.
-    item = models.ForeignKey(AssessmentItem, on_delete=models.PROTECT, related_name="answers")
+    item = models.ForeignKey(
+        AssessmentItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("item")
+    )
     level = models.PositiveSmallIntegerField(_("answer"), choices=Level.choices)
 
     class Meta:
+        verbose_name = _("answer to an item")
+        verbose_name_plural = _("answers to the items")
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "item"], name="autonomy_one_answer_per_item"
@@ -437,7 +466,10 @@ class CheckIn(models.Model):
         NOT_ENOUGH = "not_enough", _("Not enough")
 
     young_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+        verbose_name=_("young person"),
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     housing = models.CharField(_("housing"), max_length=16, choices=Housing.choices, blank=True)
@@ -450,19 +482,24 @@ class CheckIn(models.Model):
     help_asked_at = models.DateTimeField(_("help asked at"), null=True, blank=True)
     # When the mentor was told (once a month, as the référents are at ``help_asked_at``).
     mentor_told_at = models.DateTimeField(_("mentor told at"), null=True, blank=True)
-    age = models.PositiveSmallIntegerField(null=True, blank=True)
-    months_after_care = models.PositiveSmallIntegerField(null=True, blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    months_after_care = models.PositiveSmallIntegerField(
+        _("months since care ended"), null=True, blank=True
+    )
     departement = models.ForeignKey(
         "accounts.Departement",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("département"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("monthly check-in")
+        verbose_name_plural = _("monthly check-ins")
         ordering = ["-month"]
         constraints = [
             models.UniqueConstraint(

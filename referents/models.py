@@ -37,7 +37,10 @@ class ReferentProfile(models.Model):
     """What a référent's account adds: where they work, and how they may be reached."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referent_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="referent_profile",
+        verbose_name=_("account"),
     )
     departement = models.ForeignKey(
         "accounts.Departement",
@@ -76,8 +79,9 @@ class ReferentProfile(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("référent")
@@ -105,28 +109,39 @@ class LinkInvitation(models.Model):
         ACCOUNT = "account", _("Sent to the young person's account")
 
     referent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link_invitations_sent"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="link_invitations_sent",
+        verbose_name=_("référent"),
     )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     # Only the code's keyed hash (HMAC with the server's secret): the database alone
     # links no one.
-    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    code_hash = models.CharField(
+        _("hash of the code"), max_length=64, unique=True, null=True, blank=True
+    )
     # An invitation to an account is addressed by the hash of an e-mail address: whether
     # an account has that address is never told to the référent, and a young person who
     # signs up later with it finds the invitation waiting.
-    email_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email_hash = models.CharField(
+        _("hash of the e-mail address"), max_length=64, blank=True, db_index=True
+    )
     # The référent's own words to find the young person again in their list ("Aminata,
     # foyer de Bondy"): theirs, not the young person's data.
     label = models.CharField(_("label"), max_length=80, blank=True)
     # The scopes the référent suggests; the young person chooses at acceptance.
-    suggested_scopes = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    declined_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    suggested_scopes = models.JSONField(
+        _("what the référent suggests to see"), default=list, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("link invitation")
+        verbose_name_plural = _("link invitations")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -164,31 +179,50 @@ class Link(models.Model):
         NOT_CONFIRMED = "not_confirmed", _("Not confirmed at 18")
 
     young_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referent_links"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="referent_links",
+        verbose_name=_("young person"),
     )
     referent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="young_people_links"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="young_people_links",
+        verbose_name=_("référent"),
     )
     invitation = models.OneToOneField(
-        LinkInvitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="link"
+        LinkInvitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="link",
+        verbose_name=_("invitation"),
     )
-    scopes = models.JSONField(default=list, blank=True)
+    scopes = models.JSONField(_("what the référent may see"), default=list, blank=True)
     label = models.CharField(_("label"), max_length=80, blank=True)  # the invitation's
-    accepted_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
     # At acceptance, the young person was under 18: at 18 they decide anew.
-    made_while_minor = models.BooleanField(default=False)
+    made_while_minor = models.BooleanField(_("made while a minor"), default=False)
     # Their 18th birthday as the profile gave it at acceptance, kept on the link: a birth
     # date changed or removed later must not spare the link the adult's decision.
-    adult_on = models.DateField(null=True, blank=True)
-    confirmed_as_adult_at = models.DateTimeField(null=True, blank=True)
+    adult_on = models.DateField(_("turns 18 on"), null=True, blank=True)
+    confirmed_as_adult_at = models.DateTimeField(
+        _("confirmed as an adult at"), null=True, blank=True
+    )
     # When the young person was asked, at 18, to confirm it (asked once: the nightly task).
-    adult_confirmation_asked_at = models.DateTimeField(null=True, blank=True)
+    adult_confirmation_asked_at = models.DateTimeField(
+        _("confirmation at 18 requested at"), null=True, blank=True
+    )
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=24, choices=EndReason.choices, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=24, choices=EndReason.choices, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("link with a référent")
+        verbose_name_plural = _("links with référents")
         ordering = ["-accepted_at"]
         constraints = [
             models.UniqueConstraint(
@@ -218,7 +252,10 @@ class Note(SealedModel):
     """
 
     young_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referent_notes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="referent_notes",
+        verbose_name=_("young person"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,14 +263,17 @@ class Note(SealedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("author's account"),
     )
     author_name = Sealed(verbose_name=_("author"))
     body = Sealed(verbose_name=_("note"))
-    author_name_sealed = models.BinaryField(default=b"", blank=True)
-    body_sealed = models.BinaryField(default=b"", blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    author_name_sealed = models.BinaryField(_("author (sealed)"), default=b"", blank=True)
+    body_sealed = models.BinaryField(_("note (sealed)"), default=b"", blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("référent's note")
+        verbose_name_plural = _("référents' notes")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["young_person", "-created_at"])]
 
@@ -256,7 +296,10 @@ class DemarcheProposal(models.Model):
         DECLINED = "declined", _("Declined")
 
     young_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demarche_proposals"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="demarche_proposals",
+        verbose_name=_("young person"),
     )
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -264,15 +307,23 @@ class DemarcheProposal(models.Model):
         null=True,
         blank=True,
         related_name="demarche_proposals_made",
+        verbose_name=_("référent"),
     )
     entry = models.ForeignKey(
-        "services_catalog.Entry", on_delete=models.CASCADE, related_name="proposals"
+        "services_catalog.Entry",
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("catalogue entry"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("proposed procedure")
+        verbose_name_plural = _("proposed procedures")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
