@@ -35,7 +35,10 @@ class MentorProfile(models.Model):
         SUSPENDED = "suspended", _("Suspended")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mentor_profile",
+        verbose_name=_("account"),
     )
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, verbose_name=_("département")
@@ -50,8 +53,12 @@ class MentorProfile(models.Model):
         _("INSEE commune code"), max_length=5, validators=[commune_code_validator]
     )
     # Approximate (about 1 km): enough for distances, not an address.
-    latitude = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    latitude = models.DecimalField(
+        verbose_name=_("latitude"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        verbose_name=_("longitude"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     max_distance_km = models.PositiveSmallIntegerField(_("distance accepted (km)"), default=10)
     meeting_mode = models.CharField(
         _("meetings"), max_length=16, choices=MeetingMode.choices, default=MeetingMode.BOTH
@@ -76,7 +83,7 @@ class MentorProfile(models.Model):
         verbose_name=_("decided by"),
     )
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
     # The application's history goes with it: an erased mentor leaves no past version
     # (organisation, place, gender, the coordinator's note) behind.
     history = HistoricalRecords(cascade_delete_history=True)
@@ -117,7 +124,11 @@ class DepartementMentoring(models.Model):
         )
 
     departement = models.OneToOneField(
-        Departement, on_delete=models.CASCADE, primary_key=True, related_name="mentoring"
+        Departement,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="mentoring",
+        verbose_name=_("département"),
     )
     pairing = models.CharField(
         _("pairing"), max_length=32, choices=Pairing.choices, default=Pairing.COORDINATOR
@@ -147,8 +158,11 @@ class MentoringRequest(models.Model):
         null=True,
         blank=True,
         related_name="mentoring_requests",
+        verbose_name=_("young person"),
     )
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, verbose_name=_("département")
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.WAITING
     )
@@ -157,8 +171,12 @@ class MentoringRequest(models.Model):
     commune_code = models.CharField(
         _("INSEE commune code"), max_length=5, validators=[commune_code_validator]
     )
-    latitude = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    latitude = models.DecimalField(
+        verbose_name=_("latitude"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        verbose_name=_("longitude"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     meeting_mode = models.CharField(
         _("meetings"), max_length=16, choices=MeetingMode.choices, default=MeetingMode.BOTH
     )
@@ -168,7 +186,7 @@ class MentoringRequest(models.Model):
     availability = models.JSONField(_("weekly availability"), default=list)
     # The waiting list, longest wait first (selectors.waiting_requests).
     created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mentoring request")
@@ -225,7 +243,12 @@ class Match(_MatchSealed):
         YOUNG_PERSON = "young_person", _("Picked by the young person")
         BULK = "bulk", _("Bulk matching")
 
-    request = models.ForeignKey(MentoringRequest, on_delete=models.CASCADE, related_name="matches")
+    request = models.ForeignKey(
+        MentoringRequest,
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("mentoring request"),
+    )
     # A member who erases their account is detached, not cascaded: the other member's
     # side and any safety report stay for SAFETY_REPORT_RETENTION_DAYS (``*_erased_at``
     # says when), then ``tasks.purge_expired_safety_material`` deletes them.
@@ -235,6 +258,7 @@ class Match(_MatchSealed):
         null=True,
         blank=True,
         related_name="matches_as_mentee",
+        verbose_name=_("young person"),
     )
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,6 +266,7 @@ class Match(_MatchSealed):
         null=True,
         blank=True,
         related_name="matches_as_mentor",
+        verbose_name=_("mentor"),
     )
     young_person_erased_at = models.DateTimeField(
         _("young person's account erased at"), null=True, blank=True
@@ -250,20 +275,29 @@ class Match(_MatchSealed):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices)
     score = models.JSONField(_("score and its parts"), default=dict)
-    proposed_at = models.DateTimeField(default=timezone.now)
-    activated_at = models.DateTimeField(null=True, blank=True)
+    proposed_at = models.DateTimeField(verbose_name=_("proposed at"), default=timezone.now)
+    activated_at = models.DateTimeField(verbose_name=_("started at"), null=True, blank=True)
     # Only whoever paused resumes: a young person who paused is never overruled.
     paused_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paused by"),
     )
-    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(verbose_name=_("ended at"), null=True, blank=True)
     end_reason = models.CharField(
         _("end reason"), max_length=32, choices=EndReason.choices, blank=True
     )
     young_person_feedback = Sealed(verbose_name=_("young person's feedback"))
     mentor_feedback = Sealed(verbose_name=_("mentor's feedback"))
-    young_person_feedback_sealed = models.BinaryField(default=b"", blank=True)
-    mentor_feedback_sealed = models.BinaryField(default=b"", blank=True)
+    young_person_feedback_sealed = models.BinaryField(
+        verbose_name=_("young person's feedback (encrypted)"), default=b"", blank=True
+    )
+    mentor_feedback_sealed = models.BinaryField(
+        verbose_name=_("mentor's feedback (encrypted)"), default=b"", blank=True
+    )
 
     class Meta:
         verbose_name = _("match")
@@ -299,11 +333,15 @@ class Conversation(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="conversation")
-    master_key_version = models.CharField(max_length=32)
-    wrapped_key = models.BinaryField()
-    reported_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    match = models.OneToOneField(
+        Match, on_delete=models.CASCADE, related_name="conversation", verbose_name=_("match")
+    )
+    master_key_version = models.CharField(
+        verbose_name=_("version of the master key"), max_length=32
+    )
+    wrapped_key = models.BinaryField(verbose_name=_("key of the conversation (encrypted)"))
+    reported_at = models.DateTimeField(verbose_name=_("reported at"), null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("conversation")
@@ -315,19 +353,31 @@ class Conversation(models.Model):
 
 class Message(models.Model):
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages"
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("conversation"),
     )
     # Empty when the sender erased their account and a safety report covers the message;
     # ``erased_sender`` then says which side wrote it.
     sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sender"),
     )
-    erased_sender = models.CharField(max_length=16, choices=MEMBER_SIDES, blank=True)
-    encrypted_body = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    erased_sender = models.CharField(
+        verbose_name=_("side of the erased sender"), max_length=16, choices=MEMBER_SIDES, blank=True
+    )
+    encrypted_body = models.BinaryField(verbose_name=_("text (encrypted)"))
+    created_at = models.DateTimeField(verbose_name=_("sent at"), default=timezone.now)
+    read_at = models.DateTimeField(verbose_name=_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [
             # A conversation's messages in order: the cursor pages and the ``since`` poll.
@@ -341,7 +391,12 @@ class Message(models.Model):
 class ConversationReport(SealedModel):
     """A member reported the conversation: it joins the coordinator's queue."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("conversation"),
+    )
     # A report never goes with an account: the reporter is only detached (empty).
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -349,11 +404,20 @@ class ConversationReport(SealedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("reported by"),
     )
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True)
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("reported message"),
+    )
     # Sealed with the conversation's key, which the coordinator's queue opens.
     reason = Sealed(verbose_name=_("reason"))
-    reason_sealed = models.BinaryField(default=b"", blank=True)
+    reason_sealed = models.BinaryField(
+        verbose_name=_("reason (encrypted)"), default=b"", blank=True
+    )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -362,6 +426,7 @@ class ConversationReport(SealedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("resolved by"),
     )
     resolution_note = models.TextField(_("what was done"), blank=True)
 
@@ -397,22 +462,37 @@ class Meeting(_MatchSealed):
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("match")
+    )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     starts_at = models.DateTimeField(_("starts at"))
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    duration_minutes = models.PositiveSmallIntegerField(
+        verbose_name=_("duration (minutes)"), default=60
+    )
     place = Sealed(verbose_name=_("place"))
     video_url = Sealed(verbose_name=_("video link"))
-    place_sealed = models.BinaryField(default=b"", blank=True)
-    video_url_sealed = models.BinaryField(default=b"", blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
-    reminder_offsets = models.JSONField(default=_default_offsets, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    place_sealed = models.BinaryField(verbose_name=_("place (encrypted)"), default=b"", blank=True)
+    video_url_sealed = models.BinaryField(
+        verbose_name=_("video link (encrypted)"), default=b"", blank=True
+    )
+    status = models.CharField(
+        verbose_name=_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    reminder_offsets = models.JSONField(
+        verbose_name=_("reminders (minutes before)"), default=_default_offsets, blank=True
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
@@ -430,24 +510,33 @@ class Appointment(SealedModel):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="appointments",
+        verbose_name=_("young person"),
     )
     title = Sealed(verbose_name=_("title"))
     place = Sealed(verbose_name=_("place"))
     notes = Sealed(verbose_name=_("notes"))
-    title_sealed = models.BinaryField(default=b"", blank=True)
-    place_sealed = models.BinaryField(default=b"", blank=True)
-    notes_sealed = models.BinaryField(default=b"", blank=True)
+    title_sealed = models.BinaryField(verbose_name=_("title (encrypted)"), default=b"", blank=True)
+    place_sealed = models.BinaryField(verbose_name=_("place (encrypted)"), default=b"", blank=True)
+    notes_sealed = models.BinaryField(verbose_name=_("notes (encrypted)"), default=b"", blank=True)
     starts_at = models.DateTimeField(_("starts at"))
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
-    reminder_offsets = models.JSONField(default=_default_offsets, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        verbose_name=_("duration (minutes)"), default=60
+    )
+    reminder_offsets = models.JSONField(
+        verbose_name=_("reminders (minutes before)"), default=_default_offsets, blank=True
+    )
     # The young person marks an appointment as shared: the référents they let see their
     # appointments (referents.models.Scope.APPOINTMENTS) see it, the others do not.
     shared_with_referents = models.BooleanField(_("shared with my référents"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
@@ -480,26 +569,44 @@ class Reminder(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True)
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(verbose_name=_("type"), max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("meeting")
+    )
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("appointment")
+    )
     document = models.ForeignKey(
-        "vault.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "vault.Document",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
     )
-    offset_minutes = models.PositiveIntegerField()
-    due_at = models.DateTimeField()
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=200, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    offset_minutes = models.PositiveIntegerField(verbose_name=_("minutes before"))
+    due_at = models.DateTimeField(verbose_name=_("due at"))
+    state = models.CharField(
+        verbose_name=_("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(verbose_name=_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(verbose_name=_("taken for sending at"), null=True, blank=True)
+    claimed_by = models.CharField(
+        verbose_name=_("taken for sending by"), max_length=200, blank=True
+    )
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         indexes = [
             # The dispatcher's claim: pending reminders due by now, oldest first.
             models.Index(fields=["state", "due_at"]),
@@ -540,15 +647,23 @@ class ReminderDelivery(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField(max_length=16)
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.SENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("reminder")
+    )
+    channel = models.CharField(verbose_name=_("channel"), max_length=16)
+    idempotency_key = models.CharField(
+        verbose_name=_("key against a second send"), max_length=100, unique=True
+    )
+    state = models.CharField(
+        verbose_name=_("state"), max_length=16, choices=State.choices, default=State.SENDING
+    )
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
 
     class Meta:
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["reminder", "channel"], name="mentoring_one_delivery_per_channel"
@@ -567,12 +682,19 @@ class Device(models.Model):
         IOS = "ios", "iOS"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="devices",
+        verbose_name=_("account"),
     )
-    platform = models.CharField(max_length=16, choices=Platform.choices)
-    token = models.CharField(max_length=512, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now=True)
+    platform = models.CharField(verbose_name=_("platform"), max_length=16, choices=Platform.choices)
+    token = models.CharField(verbose_name=_("push notification token"), max_length=512, unique=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(verbose_name=_("last seen at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
 
     def __str__(self) -> str:
         return f"{self.platform} device {self.pk}"
@@ -582,17 +704,27 @@ class Notification(models.Model):
     """The in-app inbox: every reminder delivered, and what else the app should show."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     reminder = models.OneToOneField(
-        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notification"
+        Reminder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notification",
+        verbose_name=_("reminder"),
     )
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    body = models.TextField(verbose_name=_("text"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(verbose_name=_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             # The inbox, newest first (GET /api/v1/me/notifications/).
@@ -607,14 +739,16 @@ class RecordedSend(models.Model):
     """What the recording push backend delivered (tests, demo, benchmarks): one row per
     idempotency key, and ``calls`` counts every attempt."""
 
-    channel = models.CharField(max_length=16)
-    idempotency_key = models.CharField(max_length=100)
-    recipient = models.TextField(blank=True)
-    title = models.CharField(max_length=200)
-    calls = models.PositiveIntegerField(default=1)
-    sent_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(verbose_name=_("channel"), max_length=16)
+    idempotency_key = models.CharField(verbose_name=_("key against a second send"), max_length=100)
+    recipient = models.TextField(verbose_name=_("recipient"), blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    calls = models.PositiveIntegerField(verbose_name=_("attempts"), default=1)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("recorded send")
+        verbose_name_plural = _("recorded sends")
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "idempotency_key"], name="mentoring_recorded_send_once"
