@@ -332,7 +332,7 @@ class Conversation(models.Model):
     vault's user keys, and re-wrapped by the same rotation command.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("identifier"), primary_key=True, default=uuid.uuid4, editable=False)
     match = models.OneToOneField(
         Match, on_delete=models.CASCADE, related_name="conversation", verbose_name=_("match")
     )

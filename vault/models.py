@@ -31,7 +31,7 @@ def _owner_secret(user_key: "UserKey") -> bytes:
 class UserKey(models.Model):
     """A young person's key, wrapped by a master key; deleting it shreds their vault."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("identifier"), primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -54,7 +54,7 @@ class UserKey(models.Model):
 
 
 class Document(SealedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("identifier"), primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -154,7 +154,7 @@ class Share(models.Model):
         LINK = "link", _("Link for a professional")
         REFERENT = "referent", _("Shared with one of my référents")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("identifier"), primary_key=True, default=uuid.uuid4, editable=False)
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="shares", verbose_name=_("document")
     )
