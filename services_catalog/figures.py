@@ -25,7 +25,14 @@ from backend.aggregates import (
     totals,
 )
 
-from .models import Demarche, Entry, EntryConsultation, EntryErrorReport, SearchEvent
+from .models import (
+    Demarche,
+    Entry,
+    EntryConsultation,
+    EntryErrorReport,
+    SearchEvent,
+    Structure,
+)
 from .selectors import needs_review
 from .vocabulary import CATEGORIE_CHOICES
 
@@ -55,6 +62,24 @@ def _entry_titles(keys: list) -> dict:
     ids = {key: int(key) for key in keys if str(key).isdigit()}
     titles = dict(Entry.objects.filter(pk__in=ids.values()).values_list("pk", "title"))
     return {key: titles[pk] for key, pk in ids.items() if pk in titles}
+
+
+def _commune_names(keys: list) -> dict:
+    """ "Saint-Denis (93066)" for the communes shown, named as the catalogue's structures
+    and entries there name them (the project keeps no table of communes): two queries for
+    a table. A code the catalogue never names keeps the fallback label."""
+    codes = [key for key in keys if key]
+    names: dict[str, str] = {}
+    for model in (Structure, Entry):
+        rows = (
+            model.objects.filter(commune_code__in=codes)
+            .exclude(commune="")
+            .values_list("commune_code", "commune")
+            .distinct()
+        )
+        for code, name in rows.order_by("commune_code", "commune"):
+            names.setdefault(code, name)
+    return {code: f"{name} ({code})" for code, name in names.items()}
 
 
 SEARCHES = _("searches")
@@ -93,8 +118,9 @@ TABLES = {
         _("Searches that found nothing, by category"), label=_categorie_label
     ),
     "catalogue.unmet_by_commune": _split(
-        _("Searches that found nothing, by commune (INSEE code)"),
+        _("Searches that found nothing, by commune"),
         label=lambda key: key or str(_("no commune given")),
+        labels=_commune_names,
     ),
     "catalogue.demarches": TableInfo(
         title=_("Saved procedures"),

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from figures.models import MonthlyFigures
 from figures.selectors import departement_report
 from services_catalog import figures as catalogue
-from services_catalog.models import Demarche, Entry, EntryConsultation, SearchEvent
+from services_catalog.models import Demarche, Entry, EntryConsultation, SearchEvent, Structure
 from services_catalog.services import entry_create
 
 from .conftest import OCTOBER, figures, paris
@@ -117,10 +117,17 @@ def test_searches_that_found_nothing_by_commune():
         "93005": (5, 5),
         "total": (22, 22),
     }
+    # The catalogue names Saint-Denis (a structure there), not Aulnay-sous-Bois.
+    Structure.objects.create(
+        departement_id="93", name="Mission locale", commune="Saint-Denis", commune_code="93066"
+    )
     table = departement_report("93", OCTOBER).table("catalogue.unmet_by_commune")
     # Bobigny and Montreuil may be the same 4 people: the smallest shown cell (5 people,
     # the one without a commune here) is hidden with them.
-    assert [(row.label, row.value) for row in table.rows] == [("93066", 6), ("93005", 5)]
+    assert [(row.label, row.value) for row in table.rows] == [
+        ("Saint-Denis (93066)", 6),
+        ("93005", 5),
+    ]
     assert table.hidden_rows == 3 and table.total == 22
 
 
