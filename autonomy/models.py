@@ -238,7 +238,7 @@ class Action(models.Model):
     actor = models.CharField(
         _("who does it"), max_length=16, choices=Actor.choices, default=Actor.YOUNG_PERSON
     )
-    due_on = models.DateField(_("by"), null=True, blank=True)
+    due_on = models.DateField(_("due by"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.TODO
     )

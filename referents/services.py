@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts import services as accounts_services
 from accounts.dates import age_on, birthday
@@ -49,7 +49,9 @@ CODE_LENGTH = 8
 CODE_ATTEMPTS_PER_HOUR = 10
 # Failed welcome forms per client address and per e-mail address, an hour.
 WELCOME_ATTEMPTS_PER_HOUR = 10
-NO_SUCH_INVITATION = _lazy("This e-mail address and invitation code match no valid invitation.")
+NO_SUCH_INVITATION = gettext_lazy(
+    "This e-mail address and invitation code match no valid invitation."
+)
 
 
 # --- Référent accounts ------------------------------------------------------------------

@@ -5,6 +5,7 @@ Searches and consultations are counted by distinct monthly pseudonyms
 figure from one person.
 """
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db.models import Count
@@ -65,20 +66,25 @@ def _entry_titles(keys: list) -> dict:
 
 
 def _commune_names(keys: list) -> dict:
-    """ "Saint-Denis (93066)" for the communes shown, named as the catalogue's structures
-    and entries there name them (the project keeps no table of communes): two queries for
-    a table. A code the catalogue never names keeps the fallback label."""
+    """The communes shown, as "Saint-Denis (93066)": named as most of the catalogue's
+    structures and entries there name them (the project keeps no table of communes), in
+    two queries for a table. A code the catalogue never names keeps the fallback label."""
     codes = [key for key in keys if key]
-    names: dict[str, str] = {}
+    uses: Counter = Counter()
     for model in (Structure, Entry):
         rows = (
             model.objects.filter(commune_code__in=codes)
             .exclude(commune="")
             .values_list("commune_code", "commune")
-            .distinct()
+            .annotate(uses=Count("pk"))
+            .order_by()
         )
-        for code, name in rows.order_by("commune_code", "commune"):
-            names.setdefault(code, name)
+        for code, name, count in rows:
+            uses[code, name] += count
+    names: dict[str, str] = {}
+    # The most used spelling; between equals, the first in alphabetical order.
+    for (code, name), _count in sorted(uses.items(), key=lambda item: (-item[1], item[0][1])):
+        names.setdefault(code, name)
     return {code: f"{name} ({code})" for code, name in names.items()}
 
 
@@ -119,7 +125,9 @@ TABLES = {
     ),
     "catalogue.unmet_by_commune": _split(
         _("Searches that found nothing, by commune"),
-        label=lambda key: key or str(_("no commune given")),
+        label=lambda key: (
+            str(_("INSEE code %(code)s") % {"code": key}) if key else str(_("no commune given"))
+        ),
         labels=_commune_names,
     ),
     "catalogue.demarches": TableInfo(

@@ -1,7 +1,7 @@
 """Outside the API, errors are pages in French with a way back; the API keeps its format."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from backend.api.exceptions import server_error
 
@@ -63,3 +63,12 @@ def test_the_admin_has_no_view_site_link(client, staff_93):
     client.force_login(staff_93)
     page = client.get("/admin/").content.decode()
     assert "Voir le site" not in page and "View site" not in page
+
+
+def test_an_expired_form_is_a_french_page_with_a_way_back():
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/accounts/login/", {"login": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Ce formulaire a expiré" in page
+    assert 'href="/accounts/login/"' in page

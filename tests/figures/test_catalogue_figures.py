@@ -126,7 +126,7 @@ def test_searches_that_found_nothing_by_commune():
     # the one without a commune here) is hidden with them.
     assert [(row.label, row.value) for row in table.rows] == [
         ("Saint-Denis (93066)", 6),
-        ("93005", 5),
+        ("code INSEE 93005", 5),
     ]
     assert table.hidden_rows == 3 and table.total == 22
 
