@@ -123,12 +123,41 @@ class DepartementMentoringAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
     list_display = ["departement", "pairing"]
 
 
+class RequestStatusFilter(admin.SimpleListFilter):
+    """The requests' status, the waiting ones unless another is chosen: what a
+    coordinator opens the list for."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*MentoringRequest.Status.choices, (self.ALL, _("All"))]
+
+    def _chosen(self) -> str:
+        known = {value for value, _label in self.lookup_choices}
+        return self.value() if self.value() in known else MentoringRequest.Status.WAITING
+
+    def choices(self, changelist):
+        chosen = self._chosen()
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": value == chosen,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen()
+        return queryset if chosen == self.ALL else queryset.filter(status=chosen)
+
+
 @admin.register(MentoringRequest)
 class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
     """The waiting list; a request's page proposes mentors, the coordinator confirms one."""
 
     list_display = ["__str__", "departement", "status", "created_at", "waiting_days"]
-    list_filter = ["status", ("departement", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [RequestStatusFilter, ("departement", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["young_person", "departement"]
     readonly_fields = [
         "young_person",

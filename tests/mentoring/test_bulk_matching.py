@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from mentoring import services
 from mentoring.models import Match, MentoringRequest
@@ -76,3 +77,22 @@ def test_the_coordinator_runs_it_from_the_admin(waiting_list, approve, mentor, c
     assert response.status_code == 200
     assert Match.objects.count() == 3
     assert "no_compatible_mentor: 1" in response.content.decode()
+
+
+def test_the_requests_list_opens_on_the_waiting_ones(waiting_list, approve, mentor, coordinator_93):
+    approve(mentor, capacity=1)
+    services.bulk_match(departement_id="93")  # the one waiting longest is matched
+    client = Client()
+    client.force_login(coordinator_93)
+
+    def listed(query=""):
+        response = client.get(f"/admin/mentoring/mentoringrequest/{query}")
+        assert response.status_code == 200
+        return {request.pk for request in response.context["cl"].result_list}
+
+    waiting = {waiting_list[name].pk for name in ("recente", "autre", "sante")}
+    assert listed() == waiting
+    assert listed("?status=matched") == {waiting_list["ancienne"].pk}
+    assert listed("?status=all") == waiting | {waiting_list["ancienne"].pk}
+    page = client.get("/admin/mentoring/mentoringrequest/").content.decode()
+    assert escape("En attente d'un mentor") in page and ">Tous<" in page
