@@ -1,11 +1,9 @@
 """jeune.93's path to autonomy after ``make run``: her projet, written with Léa and shared
 in part with her mentor, her assessments months apart, her check-ins; made once."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.dates import age_on
@@ -28,10 +26,11 @@ from autonomy.selectors import timeline_for_user
 from mentoring.models import Match, Reminder
 from services_catalog.models import Demarche
 
+from .common import JEUNE_93, make_run
+
 # Each test starts from the demo as make run loaded it (one load for the module).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
 
-JEUNE_93 = "jeune.93@demo.jalon.fr"
 MODELS = (
     Projet,
     DomainWishes,
@@ -45,10 +44,6 @@ MODELS = (
     Demarche,
     Reminder,
 )
-
-
-def load() -> None:
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def counts() -> dict[str, int]:
@@ -150,7 +145,7 @@ def test_jeune_93_checked_in_the_months_before_this_one_without_a_call_for_help(
 
 def test_loading_again_adds_nothing_and_keeps_what_she_changed():
     before = counts()
-    load()
+    make_run()
     assert counts() == before
 
     aminata = User.objects.get(email=JEUNE_93)
@@ -164,7 +159,7 @@ def test_loading_again_adds_nothing_and_keeps_what_she_changed():
     )
     CheckIn.objects.filter(young_person=aminata).order_by("month").first().delete()
     changed = counts()
-    load()
+    make_run()
     assert counts() == changed
     assert not Goal.objects.filter(projet__young_person=aminata, domain=Domain.HEALTH).exists()
     assert Goal.objects.filter(projet__young_person=aminata, domain=Domain.MOBILITY).exists()

@@ -1,9 +1,6 @@
 """The demo's référents: documented credentials that open /pro/, linked by jeune.93."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
@@ -13,6 +10,8 @@ from referents import selectors
 from referents.models import DemarcheProposal, Note
 from tests.conftest import totp_code_for_secret
 from vault.models import Share
+
+from .common import make_run
 
 # Each test starts from the demo as make run loaded it (one load for the module).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
@@ -49,6 +48,6 @@ def test_the_ase_educator_has_a_shared_paper_appointment_note_and_proposal():
     assert len(file.demarches) >= 3
     assert Note.objects.filter(author=educator).count() == 1
     assert DemarcheProposal.objects.filter(referent=educator).count() == 1
-    call_command("load_demo", stdout=io.StringIO())
+    make_run()
     assert Note.objects.filter(author=educator).count() == 1
     assert Share.objects.filter(referent=educator).count() == 1

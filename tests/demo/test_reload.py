@@ -1,11 +1,8 @@
 """Loading the demo again updates it in place: ``make run`` keeps what a developer did."""
 
-import io
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import DepartementContact, User, YoungPersonProfile
@@ -19,7 +16,7 @@ from tests.vault.conftest import DOCUMENTS, upload
 from tests.vault.samples import pdf
 from vault.models import Document, Share, UserKey
 
-from .common import JEUNE_93, NAMED, app_client, named_pks
+from .common import JEUNE_93, NAMED, app_client, make_run, named_pks
 
 # Each test starts from the demo as make run loaded it (one load for the module).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
@@ -53,10 +50,6 @@ MODELS = (
 )
 
 
-def load() -> None:
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
@@ -73,7 +66,7 @@ def test_loading_again_keeps_the_accounts_ids_and_doubles_nothing():
     pks = named_pks()
     assert sorted(pks) == sorted(NAMED)
     before = counts()
-    load()
+    make_run()
     assert named_pks() == pks
     assert counts() == before
 
@@ -83,7 +76,7 @@ def test_sessions_made_between_two_loads_stay_valid():
     staff = browser_client("agent.93@demo.jalon.fr")
     assert staff.get("/admin/").status_code == 200
     sessions = set(Session.objects.values_list("session_key", flat=True))
-    load()
+    make_run()
     assert set(Session.objects.values_list("session_key", flat=True)) == sessions
     me = young.get("/api/v1/me/")
     assert me.status_code == 200
@@ -105,7 +98,7 @@ def test_what_a_developer_did_with_the_demo_accounts_stays():
     assert sent.status_code == 201, sent.content
     before = counts()
 
-    load()
+    make_run()
     assert counts() == before
     listing = young.get(DOCUMENTS).json()
     assert added.json()["id"] in [document["id"] for document in listing["results"]]
@@ -127,7 +120,7 @@ def test_what_the_demo_defines_is_brought_back():
         if document.document_type == "health_insurance_card":
             document.delete()
 
-    load()
+    make_run()
     aminata.refresh_from_db()
     assert aminata.first_name == "Aminata"
     assert aminata.check_password(DEMO_PASSWORD)
