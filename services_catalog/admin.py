@@ -22,6 +22,7 @@ from accounts.scoping import (
     scope_queryset,
     user_sees_all_departements,
 )
+from backend.admin_actions import ObjectActionsMixin
 from backend.forms import formfield_https_urls
 
 from . import data_inclusion, selectors, services, vocabulary
@@ -240,8 +241,35 @@ class DataInclusionImportForm(forms.Form):
 
 
 @admin.register(Entry)
-class EntryAdmin(ScopedHistoryAdmin):
+class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
     form = EntryAdminForm
+    # The workflow's buttons on an entry's page (the same actions as the bulk menu), each
+    # saying what happens next; which are shown is entry_next_steps' rule.
+    object_actions = {
+        "submit_for_review": (
+            _("Submit for review"),
+            _("A curator of the département reviews it before it is published."),
+        ),
+        "publish": (
+            _("Publish"),
+            _(
+                "The entry appears in the app for the young people it concerns, "
+                "within its validity dates."
+            ),
+        ),
+        "archive": (
+            _("Archive"),
+            _("The entry leaves the app but stays here; it can be published again."),
+        ),
+        "return_to_draft": (
+            _("Return to draft"),
+            _("The entry is no longer in the app; its authors can change it and submit it again."),
+        ),
+        "mark_reviewed": (
+            _("Mark as reviewed today"),
+            _("You checked it is still right: it is no longer due for review for six months."),
+        ),
+    }
     change_list_template = "admin/services_catalog/entry/change_list.html"
     inlines = [EntryStepInline, EntryClosureInline]
     list_display = [
@@ -429,6 +457,13 @@ class EntryAdmin(ScopedHistoryAdmin):
             .values("count")
         )
         return queryset.annotate(open_reports_count=Coalesce(Subquery(waiting), 0))
+
+    def object_actions_for(self, request, obj) -> list[str]:
+        steps = services.entry_next_steps(entry=obj, by=request.user)
+        if _is_partner(request.user):
+            # A partner proposes; what becomes of the proposal is the curators' call.
+            return [step for step in steps if step == "submit_for_review"]
+        return steps
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -346,6 +346,43 @@ def entries_touch_closure_notices() -> int:
 # --- Publication workflow ------------------------------------------------------------
 
 
+# The statuses each step of the workflow starts from: the services below refuse the
+# others, and ``entry_next_steps`` offers a step only from them.
+_SUBMITTABLE = (Entry.Status.DRAFT,)
+_PUBLISHABLE = (Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.ARCHIVED)
+_ARCHIVABLE = (Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.PUBLISHED)
+_RETURNABLE = (Entry.Status.SUBMITTED, Entry.Status.PUBLISHED, Entry.Status.ARCHIVED)
+
+
+def entry_next_steps(*, entry: Entry, by: User) -> list[str]:
+    """The steps of the workflow ``by`` may take on ``entry`` as it is now, in this order:
+    ``submit_for_review``, ``publish``, ``archive``, ``return_to_draft``, ``mark_reviewed``
+    (the names of the functions below without ``entry_``, as the admin's actions).
+
+    The rules are those of ``entry_submit``, ``entry_publish``... (each refuses what is
+    not offered here), except ``mark_reviewed``: the service marks any entry, but a
+    review is only asked of a published one (what the app shows).
+    """
+    can_publish = by.has_perm(PUBLISH_PERMISSION)
+    status = entry.status
+    steps = []
+    if status in _SUBMITTABLE:
+        steps.append("submit_for_review")
+    if (
+        can_publish
+        and status in _PUBLISHABLE
+        and (entry.scope != Entry.Scope.NATIONAL or user_sees_all_departements(by))
+    ):
+        steps.append("publish")
+    if can_publish and status in _ARCHIVABLE:
+        steps.append("archive")
+    if status in _RETURNABLE and (can_publish or status != Entry.Status.PUBLISHED):
+        steps.append("return_to_draft")
+    if can_publish and status == Entry.Status.PUBLISHED:
+        steps.append("mark_reviewed")
+    return steps
+
+
 def _record_removal(entry: Entry) -> None:
     EntryRemoval.objects.create(entry_id=entry.pk, removed_at=timezone.now())
 
@@ -370,7 +407,7 @@ def _transition(entry: Entry, allowed_from: Iterable[str], to: str) -> None:
 @transaction.atomic
 def entry_submit(*, entry: Entry, by: User | None = None) -> Entry:
     """A draft is sent for review by the département's staff."""
-    _transition(entry, [Entry.Status.DRAFT], Entry.Status.SUBMITTED)
+    _transition(entry, _SUBMITTABLE, Entry.Status.SUBMITTED)
     entry.status = Entry.Status.SUBMITTED
     entry.save(update_fields=["status", "updated_at"])
     return entry
@@ -396,9 +433,6 @@ def entry_publish(*, entry: Entry, by: User | None = None) -> Entry:
     return entry
 
 
-_PUBLISHABLE = (Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.ARCHIVED)
-
-
 def _mark_published(entry: Entry) -> None:
     entry.status = Entry.Status.PUBLISHED
     entry.published_at = timezone.now()
@@ -409,11 +443,7 @@ def _mark_published(entry: Entry) -> None:
 def entry_archive(*, entry: Entry, by: User | None = None) -> Entry:
     """The entry leaves the app (and the app's offline copies) but stays in the admin."""
     _check_can_publish(by)
-    _transition(
-        entry,
-        [Entry.Status.DRAFT, Entry.Status.SUBMITTED, Entry.Status.PUBLISHED],
-        Entry.Status.ARCHIVED,
-    )
+    _transition(entry, _ARCHIVABLE, Entry.Status.ARCHIVED)
     was_published = entry.status == Entry.Status.PUBLISHED
     entry.status = Entry.Status.ARCHIVED
     entry.save(update_fields=["status", "updated_at"])
@@ -425,11 +455,7 @@ def entry_archive(*, entry: Entry, by: User | None = None) -> Entry:
 @transaction.atomic
 def entry_return_to_draft(*, entry: Entry, by: User | None = None) -> Entry:
     """Send an entry back to its authors (a proposal that needs work, an old entry)."""
-    _transition(
-        entry,
-        [Entry.Status.SUBMITTED, Entry.Status.PUBLISHED, Entry.Status.ARCHIVED],
-        Entry.Status.DRAFT,
-    )
+    _transition(entry, _RETURNABLE, Entry.Status.DRAFT)
     if entry.status == Entry.Status.PUBLISHED:
         _check_can_publish(by)
         _record_removal(entry)
