@@ -122,6 +122,22 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProposedByFilter(admin.SimpleListFilter):
+    """Entries proposed by a partner organisation: the proposals curators review."""
+
+    title = _("proposed by")
+    parameter_name = "proposed_by"
+    PARTNER = "partner"
+
+    def lookups(self, request, model_admin):
+        return [(self.PARTNER, _("A partner organisation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.PARTNER:
+            return queryset.filter(selectors.proposed_by_partner())
+        return queryset
+
+
 def _translation_state_field(language: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=get_language_info(language)["name_translated"],
@@ -287,6 +303,7 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
         "status",
         "kind",
         StaleFilter,
+        ProposedByFilter,
         TranslationStateFilter,
         ("departement", admin.RelatedOnlyFieldListFilter),
         "scope",

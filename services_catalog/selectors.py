@@ -29,6 +29,7 @@ from opening_hours import State
 
 from accounts.dates import age_on, birthday
 from accounts.models import SITUATION_FLAGS, YoungPersonProfile
+from accounts.roles import Role
 from backend import languages
 
 from . import hours
@@ -92,6 +93,11 @@ def reviewed_before(on: date | None = None) -> date:
 def needs_review(on: date | None = None) -> Q:
     """The entries due for review on ``on`` (default: today)."""
     return Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=reviewed_before(on))
+
+
+def proposed_by_partner() -> Q:
+    """The entries a partner organisation proposed (wrote in the admin), as a filter."""
+    return Q(proposed_by__role=Role.PARTNER, proposed_by__is_superuser=False)
 
 
 def entries_for_app() -> QuerySet[Entry]:
