@@ -250,6 +250,8 @@ class SpreadsheetImportForm(forms.Form):
     def __init__(self, *args, departements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departement"].queryset = departements
+        if len(codes := list(departements.values_list("code", flat=True)[:2])) == 1:
+            self.fields["departement"].initial = codes[0]  # theirs, chosen already
 
 
 @admin.register(Entry)

@@ -18,6 +18,7 @@ chosen département, or one the user may not change, is refused, never updated.
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,8 @@ from vault.document_types import DocumentType
 
 from . import services, vocabulary
 from .models import Entry, Thematique
+
+logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Several values in one cell: "Tous publics; Étudiants" (a cell reads back the same).
@@ -619,9 +622,16 @@ class _Import:
                 if not creating and not self._changed(form, entry, values, hidden):
                     return "unchanged"
                 self._save(form, creating, hidden)
-        except (ValidationError, PermissionDenied, DatabaseError) as error:
-            messages = getattr(error, "messages", None) or [str(error) or _("refused")]
-            raise _RowRefused(" ".join(_sentence(str(m)) for m in messages)) from error
+        except ValidationError as error:
+            raise _RowRefused(" ".join(_sentence(str(m)) for m in error.messages)) from error
+        except PermissionDenied as error:
+            raise _RowRefused(
+                _sentence(str(error) or _("You may not change this entry."))
+            ) from error
+        except DatabaseError as error:
+            # The database's words are no help to an officer, and may say too much.
+            logger.exception("spreadsheet import: row %d not saved", line)
+            raise _RowRefused(_("This row could not be saved.")) from error
         return "created" if creating else "updated"
 
     def _form(self, entry: Entry, values: dict):

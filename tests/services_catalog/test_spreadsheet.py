@@ -268,6 +268,7 @@ def test_staff_of_75_never_export_nor_update_93s_entries(client, staff_75, catal
     # 93 is no choice of theirs.
     form = client.get(IMPORT).context["form"]
     assert {d.code for d in form.fields["departement"].queryset} == {"75"}
+    assert form["departement"].value() == "75"
     response = client.post(IMPORT, {"departement": "93", "file": _xlsx(workbook)})
     assert response.status_code == 200
     assert "departement" in response.context["form"].errors
