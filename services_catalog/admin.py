@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +27,7 @@ from accounts.scoping import (
 from backend.admin_actions import ObjectActionsMixin
 from backend.forms import formfield_https_urls
 
-from . import data_inclusion, selectors, services, vocabulary
+from . import data_inclusion, selectors, services, spreadsheet, vocabulary
 from .models import Entry, EntryClosure, EntryErrorReport, EntryStep, Structure
 
 
@@ -254,6 +256,19 @@ class DataInclusionImportForm(forms.Form):
         self.fields["departement"].queryset = departements
         if not can_publish:
             del self.fields["publish"]
+
+
+class SpreadsheetImportForm(forms.Form):
+    departement = forms.ModelChoiceField(queryset=None, label=_("Département"))
+    file = forms.FileField(
+        label=_("Spreadsheet"), help_text=_("An .xlsx file, or CSV separated by ; or ,.")
+    )
+
+    def __init__(self, *args, departements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].queryset = departements
+        if len(codes := list(departements.values_list("code", flat=True)[:2])) == 1:
+            self.fields["departement"].initial = codes[0]  # theirs, chosen already
 
 
 @admin.register(Entry)
@@ -607,6 +622,16 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="services_catalog_entry_import",
             ),
+            path(
+                "spreadsheet/export/",
+                self.admin_site.admin_view(self.spreadsheet_export_view),
+                name="services_catalog_entry_spreadsheet_export",
+            ),
+            path(
+                "spreadsheet/import/",
+                self.admin_site.admin_view(self.spreadsheet_import_view),
+                name="services_catalog_entry_spreadsheet_import",
+            ),
             *urls,
         ]
 
@@ -632,26 +657,7 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
                     departement=form.cleaned_data["departement"],
                     publish=can_publish and form.cleaned_data.get("publish", False),
                 )
-                self.message_user(
-                    request,
-                    _(
-                        "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
-                        "%(refused)d refused."
-                    )
-                    % {
-                        "created": report.created,
-                        "updated": report.updated,
-                        "unchanged": report.unchanged,
-                        "refused": len(report.errors),
-                    },
-                    messages.WARNING if report.errors else messages.SUCCESS,
-                )
-                for line, reason in report.errors[:50]:
-                    self.message_user(
-                        request,
-                        _("Line %(line)d: %(reason)s") % {"line": line, "reason": reason},
-                        messages.ERROR,
-                    )
+                self._message_import_report(request, report)
                 return redirect("admin:services_catalog_entry_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -660,6 +666,83 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/services_catalog/entry/import.html", context)
+
+    def _message_import_report(self, request, report) -> None:
+        """An import's counts, then each refused line with its reason."""
+        self.message_user(
+            request,
+            _(
+                "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                "%(refused)d refused."
+            )
+            % {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "refused": len(report.errors),
+            },
+            messages.WARNING if report.errors else messages.SUCCESS,
+        )
+        for line, reason in report.errors[:50]:
+            self.message_user(
+                request,
+                _("Line %(line)d: %(reason)s") % {"line": line, "reason": reason},
+                messages.ERROR,
+            )
+
+    def spreadsheet_export_view(self, request):
+        """The entries of the list as it is filtered (and scoped), as an .xlsx file."""
+        if not self.has_view_permission(request) or _is_partner(request.user):
+            raise PermissionDenied
+        try:
+            entries = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            return redirect("admin:services_catalog_entry_changelist")
+        response = HttpResponse(
+            spreadsheet.export_workbook(entries), content_type=spreadsheet.XLSX_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{spreadsheet.export_filename()}"'
+        return response
+
+    def spreadsheet_import_view(self, request):
+        """Upload a spreadsheet (an export, changed) into one of the user's départements."""
+        may_write = self.has_add_permission(request) and self.has_change_permission(request)
+        if not may_write or _is_partner(request.user):
+            raise PermissionDenied
+        form = SpreadsheetImportForm(
+            request.POST or None,
+            request.FILES or None,
+            departements=departements_for_user(request.user),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = spreadsheet.import_file(
+                    content=form.cleaned_data["file"].read(),
+                    departement=form.cleaned_data["departement"],
+                    user=request.user,
+                    form_class=self.get_form(request),
+                )
+            except spreadsheet.UnreadableFile as error:
+                form.add_error("file", str(error))
+            else:
+                self._message_import_report(request, report)
+                if report.ignored_columns:
+                    self.message_user(
+                        request,
+                        _("Columns left aside: %(columns)s.")
+                        % {"columns": ", ".join(report.ignored_columns)},
+                        messages.WARNING,
+                    )
+                return redirect("admin:services_catalog_entry_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a spreadsheet"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/services_catalog/entry/spreadsheet_import.html", context
+        )
 
 
 class ReportStateFilter(admin.SimpleListFilter):
