@@ -55,9 +55,124 @@ class ScopedHistoryAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
         return form
 
 
+COMMUNES_URL = reverse_lazy("admin:services_catalog_entry_communes")
+
+
+def _commune_field() -> forms.CharField:
+    """``commune_code``, chosen by name (``CommunesWidget``), next to the ``commune`` and
+    ``code_postal`` inputs the script fills."""
+    # A name typed without the script is longer than a code: the model checks the code.
+    return forms.CharField(
+        label=capfirst(_("commune")),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Type the first letters of its name and choose it: its name and postcode are "
+            "filled in, its INSEE code is kept."
+        ),
+        widget=CommunesWidget(
+            url=COMMUNES_URL,
+            multiple=False,
+            name_field="id_commune",
+            postcode_field="id_code_postal",
+        ),
+    )
+
+
+class CommunesFormMixin:
+    """A model form whose ``commune_code`` (``_commune_field``) and communes' lists are
+    chosen by name and saved as INSEE codes. Without the script, codes or names may be
+    typed: a name is looked up among the user's départements' communes."""
+
+    # Set by the admin's get_form for the signed-in user.
+    user_sees_all = False
+    user_departements: frozenset[str] = frozenset()
+
+    def _typed_communes(self, text: str, stored: str) -> list[str]:
+        """``text``'s communes as INSEE codes; a code already ``stored`` is kept even if
+        it is no longer current (a commune merged since)."""
+        chosen = resolve_communes(
+            text,
+            departements=None if self.user_sees_all else self.user_departements,
+            known=set(vocabulary.split_communes(stored or "")) if self.instance.pk else set(),
+        )
+        error = communes_error(chosen)
+        if error is not None:
+            raise error
+        return chosen.codes
+
+    def clean_commune_code(self):
+        codes = self._typed_communes(self.cleaned_data["commune_code"], self.instance.commune_code)
+        if len(codes) > 1:
+            raise ValidationError(_("Choose one commune only."), code="several_communes")
+        return codes[0] if codes else ""
+
+    def _name_the_commune(self, cleaned) -> None:
+        """The commune's name from its code when none was typed, or when the code changed
+        alone: the script does it in the page, this without the script."""
+        commune = selectors.commune_named(cleaned.get("commune_code") or "")
+        if commune is not None and (
+            not cleaned.get("commune")
+            or ("commune_code" in self.changed_data and "commune" not in self.changed_data)
+        ):
+            cleaned["commune"] = commune.name
+
+
+class StructureAdminForm(CommunesFormMixin, forms.ModelForm):
+    commune_code = _commune_field()
+
+    class Meta:
+        model = Structure
+        fields = "__all__"  # noqa: DJ007 - StructureAdmin.fields lists them
+        formfield_callback = formfield_https_urls
+        widgets = {"horaires_accueil": OpeningHoursWidget()}
+        labels = {"commune": _("Name of the commune, as the app shows it")}
+        help_texts = {
+            "horaires_accueil": _(
+                "Tick the open days and give their hours; the text field below follows "
+                "(OpenStreetMap format), and may be typed directly."
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        self._name_the_commune(cleaned)
+        return cleaned
+
+
 @admin.register(Structure)
 class StructureAdmin(ScopedHistoryAdmin):
+    form = StructureAdminForm
+    fields = [
+        "departement",
+        "name",
+        "description",
+        "siret",
+        "adresse",
+        "complement_adresse",
+        "commune_code",
+        "commune",
+        "code_postal",
+        "latitude",
+        "longitude",
+        "telephone",
+        "courriel",
+        "site_web",
+        "horaires_accueil",
+        "source",
+        "source_id",
+        "created_at",
+        "updated_at",
+    ]
     list_display = ["name", "commune", "departement", "updated_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user_sees_all = user_sees_all_departements(request.user)
+        form.user_departements = frozenset(
+            departements_for_user(request.user).values_list("code", flat=True)
+        )
+        return form
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -231,13 +346,8 @@ def _entry_codes_field(name: str, choices) -> forms.MultipleChoiceField:
     )
 
 
-COMMUNES_URL = reverse_lazy("admin:services_catalog_entry_communes")
-
-
-class EntryAdminForm(TranslationsFormMixin, forms.ModelForm):
-    # Set by EntryAdmin.get_form for the signed-in user.
-    user_sees_all = False
-    user_departements: frozenset[str] = frozenset()
+class EntryAdminForm(CommunesFormMixin, TranslationsFormMixin, forms.ModelForm):
+    # Set by EntryAdmin.get_form for the signed-in user (and user_departements, user_sees_all).
     user_is_partner = False
 
     publics = _entry_codes_field("publics", vocabulary.PUBLIC_CHOICES)
@@ -257,22 +367,7 @@ class EntryAdminForm(TranslationsFormMixin, forms.ModelForm):
         TranslatedField("body", capfirst(_("description")), multiline=True),
         layout="tabs",
     )
-    # A name typed without the script is longer than a code: the model checks the code.
-    commune_code = forms.CharField(
-        label=capfirst(_("commune")),
-        max_length=150,
-        required=False,
-        help_text=_(
-            "Type the first letters of its name and choose it: its name and postcode are "
-            "filled in, its INSEE code is kept."
-        ),
-        widget=CommunesWidget(
-            url=COMMUNES_URL,
-            multiple=False,
-            name_field="id_commune",
-            postcode_field="id_code_postal",
-        ),
-    )
+    commune_code = _commune_field()
 
     # How far each translation is, one choice per language (stored in translation_states).
     translation_state_en = _translation_state_field("en")
@@ -320,30 +415,11 @@ class EntryAdminForm(TranslationsFormMixin, forms.ModelForm):
         self.instance.translation_states = states
         return super().save(commit=commit)
 
-    def _typed_communes(self, text: str, stored: str):
-        """``text``'s communes as INSEE codes; names are looked up in the user's
-        départements; codes stored before are kept even if no longer current."""
-        chosen = resolve_communes(
-            text,
-            departements=None if self.user_sees_all else self.user_departements,
-            known=set(vocabulary.split_communes(stored or "")) if self.instance.pk else set(),
-        )
-        error = communes_error(chosen)
-        if error is not None:
-            raise error
-        return chosen.codes
-
     def clean_zone_communes(self):
         codes = self._typed_communes(
             self.cleaned_data["zone_communes"], self.instance.zone_communes
         )
         return ",".join(codes)
-
-    def clean_commune_code(self):
-        codes = self._typed_communes(self.cleaned_data["commune_code"], self.instance.commune_code)
-        if len(codes) > 1:
-            raise ValidationError(_("Choose one commune only."), code="several_communes")
-        return codes[0] if codes else ""
 
     def clean(self):
         # The entry's own invariants are Entry.clean's (run after this, by the model form)
@@ -356,9 +432,7 @@ class EntryAdminForm(TranslationsFormMixin, forms.ModelForm):
                 self.add_error(None, error)
         if not self.user_sees_all:
             self._check_local_reach(cleaned)
-        commune = selectors.commune_named(cleaned.get("commune_code") or "")
-        if commune is not None and not cleaned.get("commune"):
-            cleaned["commune"] = commune.name  # the script fills it; without it, the server
+        self._name_the_commune(cleaned)
         return cleaned
 
     def _check_local_reach(self, cleaned) -> None:

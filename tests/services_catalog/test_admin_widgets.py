@@ -5,7 +5,7 @@ wrong gets a French error and changes nothing."""
 import pytest
 
 from services_catalog import selectors
-from services_catalog.models import Entry, EntryStep
+from services_catalog.models import Entry, EntryStep, Structure
 
 from .conftest import entry_form_data
 
@@ -346,3 +346,42 @@ def test_the_inline_rows_label_their_inputs(client, staff_93, make_entry):
     assert 'maxlength="500" aria-label="Étape" id="id_steps-0-text"' in page
     assert 'aria-label="None"' not in page
     assert 'name="steps-0-DELETE" aria-label="Supprimer"' in page
+
+
+def test_a_new_code_alone_renames_the_commune(client, staff_93, entry_93):
+    Entry.objects.filter(pk=entry_93.pk).update(commune_code="93008", commune="Bobigny")
+    client.force_login(staff_93)
+    response = client.post(
+        f"{ENTRIES}{entry_93.pk}/change/",
+        entry_form_data(commune_code="93066", commune="Bobigny"),
+    )
+    assert response.status_code == 302, _errors(response)
+    entry_93.refresh_from_db()
+    assert (entry_93.commune_code, entry_93.commune) == ("93066", "Saint-Denis")
+
+
+def test_a_structure_is_placed_by_its_communes_name_and_its_week(client, staff_93):
+    client.force_login(staff_93)
+    page = client.get("/admin/services_catalog/structure/add/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "data-jalon-communes" in page.content.decode()
+    assert "data-jalon-hours" in page.content.decode()
+    response = client.post(
+        "/admin/services_catalog/structure/add/",
+        {
+            "departement": "93",
+            "name": "Mission locale de Bobigny",
+            "commune_code": "bobigny",
+            "horaires_accueil": "Mo-Fr 09:00-17:00; PH off",
+        },
+    )
+    assert response.status_code == 302
+    structure = Structure.objects.get()
+    assert (structure.commune_code, structure.commune) == ("93008", "Bobigny")
+    assert structure.horaires_accueil == "Mo-Fr 09:00-17:00; PH off"
+    refused = client.post(
+        "/admin/services_catalog/structure/add/",
+        {"departement": "93", "name": "Ailleurs", "commune_code": "Marseille"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "Marseille" in " ".join(refused.context["adminform"].form.errors["commune_code"])
+    assert Structure.objects.count() == 1

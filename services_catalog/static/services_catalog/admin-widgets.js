@@ -126,9 +126,9 @@
           writeCodes();
           renderChips();
           announce(status, fill(words.removed, { commune: commune.label }));
-          const next = chips.querySelectorAll(".jalon-chip-remove")[index] ||
-            chips.querySelector(".jalon-chip-remove:last-of-type");
-          (next || search).focus();
+          // The focus goes to the chip that took its place, else the last one, else the box.
+          const buttons = chips.querySelectorAll(".jalon-chip-remove");
+          (buttons[index] || buttons[buttons.length - 1] || search).focus();
         });
         chip.append(make("span", {}, commune.label), remove);
         chips.append(chip);
@@ -531,7 +531,6 @@
       ) {
         const input = make("input", {
           type: "time",
-          step: "300",
           id: base + "_" + code + "_" + position,
           "aria-label": name + " : " + title,
         });
