@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,10 +26,20 @@ from accounts.scoping import (
     user_sees_all_departements,
 )
 from backend.admin_actions import ObjectActionsMixin
-from backend.forms import formfield_https_urls
+from backend.forms import codes_field, formfield_https_urls
 
 from . import data_inclusion, selectors, services, spreadsheet, vocabulary
 from .models import Entry, EntryClosure, EntryErrorReport, EntryStep, Structure
+from .widgets import (
+    CommunesWidget,
+    OpeningHoursWidget,
+    TranslatedField,
+    TranslationsField,
+    TranslationsWidget,
+    communes_error,
+    merge_translations,
+    resolve_communes,
+)
 
 
 def _is_partner(user) -> bool:
@@ -46,9 +57,124 @@ class ScopedHistoryAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
         return form
 
 
+COMMUNES_URL = reverse_lazy("admin:services_catalog_entry_communes")
+
+
+def _commune_field() -> forms.CharField:
+    """``commune_code``, chosen by name (``CommunesWidget``), next to the ``commune`` and
+    ``code_postal`` inputs the script fills."""
+    # A name typed without the script is longer than a code: the model checks the code.
+    return forms.CharField(
+        label=capfirst(_("commune")),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Type the first letters of its name and choose it: its name and postcode are "
+            "filled in, its INSEE code is kept."
+        ),
+        widget=CommunesWidget(
+            url=COMMUNES_URL,
+            multiple=False,
+            name_field="id_commune",
+            postcode_field="id_code_postal",
+        ),
+    )
+
+
+class CommunesFormMixin:
+    """A model form whose ``commune_code`` (``_commune_field``) and communes' lists are
+    chosen by name and saved as INSEE codes. Without the script, codes or names may be
+    typed: a name is looked up among the user's départements' communes."""
+
+    # Set by the admin's get_form for the signed-in user.
+    user_sees_all = False
+    user_departements: frozenset[str] = frozenset()
+
+    def _typed_communes(self, text: str, stored: str) -> list[str]:
+        """``text``'s communes as INSEE codes; a code already ``stored`` is kept even if
+        it is no longer current (a commune merged since)."""
+        chosen = resolve_communes(
+            text,
+            departements=None if self.user_sees_all else self.user_departements,
+            known=set(vocabulary.split_communes(stored or "")) if self.instance.pk else set(),
+        )
+        error = communes_error(chosen)
+        if error is not None:
+            raise error
+        return chosen.codes
+
+    def clean_commune_code(self):
+        codes = self._typed_communes(self.cleaned_data["commune_code"], self.instance.commune_code)
+        if len(codes) > 1:
+            raise ValidationError(_("Choose one commune only."), code="several_communes")
+        return codes[0] if codes else ""
+
+    def _name_the_commune(self, cleaned) -> None:
+        """The commune's name from its code when none was typed, or when the code changed
+        alone: the script does it in the page, this without the script."""
+        commune = selectors.commune_named(cleaned.get("commune_code") or "")
+        if commune is not None and (
+            not cleaned.get("commune")
+            or ("commune_code" in self.changed_data and "commune" not in self.changed_data)
+        ):
+            cleaned["commune"] = commune.name
+
+
+class StructureAdminForm(CommunesFormMixin, forms.ModelForm):
+    commune_code = _commune_field()
+
+    class Meta:
+        model = Structure
+        fields = "__all__"  # noqa: DJ007 - StructureAdmin.fields lists them
+        formfield_callback = formfield_https_urls
+        widgets = {"horaires_accueil": OpeningHoursWidget()}
+        labels = {"commune": _("Name of the commune, as the app shows it")}
+        help_texts = {
+            "horaires_accueil": _(
+                "Tick the open days and give their hours; the text field below follows "
+                "(OpenStreetMap format), and may be typed directly."
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        self._name_the_commune(cleaned)
+        return cleaned
+
+
 @admin.register(Structure)
 class StructureAdmin(ScopedHistoryAdmin):
+    form = StructureAdminForm
+    fields = [
+        "departement",
+        "name",
+        "description",
+        "siret",
+        "adresse",
+        "complement_adresse",
+        "commune_code",
+        "commune",
+        "code_postal",
+        "latitude",
+        "longitude",
+        "telephone",
+        "courriel",
+        "site_web",
+        "horaires_accueil",
+        "source",
+        "source_id",
+        "created_at",
+        "updated_at",
+    ]
     list_display = ["name", "commune", "departement", "updated_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user_sees_all = user_sees_all_departements(request.user)
+        form.user_departements = frozenset(
+            departements_for_user(request.user).values_list("code", flat=True)
+        )
+        return form
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -61,13 +187,72 @@ class StructureAdmin(ScopedHistoryAdmin):
     readonly_fields = ["source", "source_id", "created_at", "updated_at"]
 
 
+def _translations_field(*fields: TranslatedField, layout: str) -> TranslationsField:
+    return TranslationsField(
+        languages_=vocabulary.TRANSLATED_LANGUAGES,
+        fields=fields,
+        layout=layout,
+        label=capfirst(_("translations")),
+        help_text=_("Leave a language empty: the app shows the French text."),
+    )
+
+
+class TranslationsFormMixin:
+    """A model form whose ``translations`` (a ``TranslationsField``) keeps what it does
+    not edit: languages and keys of the stored JSON the form does not show."""
+
+    def clean_translations(self):
+        field = self.fields["translations"]
+        return merge_translations(
+            self.instance.translations,
+            self.cleaned_data["translations"],
+            languages_=field.languages,
+            keys=[translated.key for translated in field.translated_fields],
+        )
+
+
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline whose every input is named by its column: Django's table heads
+    label none of them, and a screen reader would read "edit text" alone."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            # The translations' inputs have labels of their own.
+            widget = field.widget
+            if field.label and not widget.is_hidden and not isinstance(widget, TranslationsWidget):
+                widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class EntryStepForm(TranslationsFormMixin, forms.ModelForm):
+    translations = _translations_field(
+        TranslatedField("text", capfirst(_("step")), max_length=500), layout="details"
+    )
+
+    class Meta:
+        model = EntryStep
+        fields = ["position", "text", "translations"]
+
+
 class EntryStepInline(admin.TabularInline):
     model = EntryStep
+    form = EntryStepForm
+    formset = LabelledInlineFormSet
     extra = 1
-    fields = ["position", "text"]
+    fields = ["position", "text", "translations"]
 
 
-class EntryClosureFormSet(forms.BaseInlineFormSet):
+class EntryClosureForm(TranslationsFormMixin, forms.ModelForm):
+    translations = _translations_field(
+        TranslatedField("message", capfirst(_("message")), max_length=300), layout="details"
+    )
+
+    class Meta:
+        model = EntryClosure
+        fields = ["starts_on", "ends_on", "message", "hours", "translations"]
+
+
+class EntryClosureFormSet(LabelledInlineFormSet):
     def clean(self):
         """Two closures of the entry cannot share a day (the model checks each alone)."""
         super().clean()
@@ -87,12 +272,10 @@ class EntryClosureInline(admin.TabularInline):
     entry (a partner, its proposals) may change them, nobody else."""
 
     model = EntryClosure
+    form = EntryClosureForm
     formset = EntryClosureFormSet
     extra = 0
     fields = ["starts_on", "ends_on", "message", "hours", "translations"]
-    formfield_overrides = {
-        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
-    }
 
     def _entry_changeable(self, request, obj) -> bool:
         entry_admin = self.admin_site._registry[Entry]
@@ -172,11 +355,37 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryAdminForm(forms.ModelForm):
-    # Set by EntryAdmin.get_form for the signed-in user.
-    user_sees_all = False
-    user_departements: frozenset[str] = frozenset()
+def _entry_codes_field(name: str, choices) -> forms.MultipleChoiceField:
+    """The JSON list of codes ``Entry.<name>`` as labelled checkboxes (the model's
+    validators still check what is saved)."""
+    model_field = Entry._meta.get_field(name)
+    return codes_field(
+        choices, label=capfirst(model_field.verbose_name), help_text=model_field.help_text
+    )
+
+
+class EntryAdminForm(CommunesFormMixin, TranslationsFormMixin, forms.ModelForm):
+    # Set by EntryAdmin.get_form for the signed-in user (and user_departements, user_sees_all).
     user_is_partner = False
+
+    publics = _entry_codes_field("publics", vocabulary.PUBLIC_CHOICES)
+    modes_accueil = _entry_codes_field("modes_accueil", vocabulary.MODE_ACCUEIL_CHOICES)
+    modes_mobilisation = _entry_codes_field(
+        "modes_mobilisation", vocabulary.MODE_MOBILISATION_CHOICES
+    )
+    mobilisable_par = _entry_codes_field(
+        "mobilisable_par", vocabulary.PERSONNE_MOBILISATRICE_CHOICES
+    )
+    situations = _entry_codes_field("situations", vocabulary.SITUATION_CHOICES)
+    documents = _entry_codes_field("documents", vocabulary.DOCUMENT_CHOICES)
+
+    translations = _translations_field(
+        TranslatedField("title", capfirst(_("title")), max_length=150),
+        TranslatedField("summary", capfirst(_("summary")), max_length=300),
+        TranslatedField("body", capfirst(_("description")), multiline=True),
+        layout="tabs",
+    )
+    commune_code = _commune_field()
 
     # How far each translation is, one choice per language (stored in translation_states).
     translation_state_en = _translation_state_field("en")
@@ -189,6 +398,21 @@ class EntryAdminForm(forms.ModelForm):
         model = Entry
         exclude = ["search_text", "search_vector", "theme_codes", "translation_states"]  # noqa: DJ006 - fieldsets list the fields
         formfield_callback = formfield_https_urls
+        widgets = {
+            "zone_communes": CommunesWidget(url=COMMUNES_URL),
+            "horaires_accueil": OpeningHoursWidget(),
+        }
+        labels = {"commune": _("Name of the commune, as the app shows it")}
+        help_texts = {
+            "zone_communes": _(
+                "Type the first letters of a commune's name and choose it, as many times as "
+                "needed. Without JavaScript: INSEE codes or names, separated by commas."
+            ),
+            "horaires_accueil": _(
+                "Tick the open days and give their hours; the text field below follows "
+                "(OpenStreetMap format), and may be typed directly."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +434,10 @@ class EntryAdminForm(forms.ModelForm):
         return super().save(commit=commit)
 
     def clean_zone_communes(self):
-        return ",".join(vocabulary.split_communes(self.cleaned_data["zone_communes"]))
+        codes = self._typed_communes(
+            self.cleaned_data["zone_communes"], self.instance.zone_communes
+        )
+        return ",".join(codes)
 
     def clean(self):
         # The entry's own invariants are Entry.clean's (run after this, by the model form)
@@ -223,6 +450,7 @@ class EntryAdminForm(forms.ModelForm):
                 self.add_error(None, error)
         if not self.user_sees_all:
             self._check_local_reach(cleaned)
+        self._name_the_commune(cleaned)
         return cleaned
 
     def _check_local_reach(self, cleaned) -> None:
@@ -240,7 +468,7 @@ class EntryAdminForm(forms.ModelForm):
             self.add_error(
                 "zone_communes",
                 _("These communes are outside your départements: %(codes)s.")
-                % {"codes": ", ".join(foreign)},
+                % {"codes": ", ".join(selectors.commune_label(code) for code in foreign)},
             )
 
 
@@ -348,7 +576,8 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "status", "departement", "structure", "proposed_by"]}),
         (_("Errors reported in the app"), {"fields": ["waiting_reports"]}),
-        (_("Text (French)"), {"fields": ["title", "summary", "body", "translations"]}),
+        (_("Text (French)"), {"fields": ["title", "summary", "body"]}),
+        (_("Translations"), {"fields": ["translations"]}),
         (
             _("State of the translations"),
             {"fields": [f"translation_state_{code}" for code in vocabulary.TRANSLATED_LANGUAGES]},
@@ -377,9 +606,9 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
                     "courriel",
                     "horaires_accueil",
                     "adresse",
-                    "code_postal",
-                    "commune",
                     "commune_code",
+                    "commune",
+                    "code_postal",
                     "latitude",
                     "longitude",
                 ]
@@ -632,8 +861,41 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
                 self.admin_site.admin_view(self.spreadsheet_import_view),
                 name="services_catalog_entry_spreadsheet_import",
             ),
+            path(
+                "communes/",
+                self.admin_site.admin_view(self.communes_view),
+                name="services_catalog_entry_communes",
+            ),
             *urls,
         ]
+
+    def communes_view(self, request):
+        """``?q=st denis``: the communes of the user's départements (every one for the
+        national roles) whose name starts so, as JSON: the entry form's autocomplete."""
+        if not (self.has_add_permission(request) or self.has_view_permission(request)):
+            raise PermissionDenied
+        departements = (
+            None
+            if user_sees_all_departements(request.user)
+            else set(departements_for_user(request.user).values_list("code", flat=True))
+        )
+        found = selectors.communes_matching(
+            request.GET.get("q", "")[:100], departements=departements, limit=15
+        )
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "code": commune.code,
+                        "name": commune.name,
+                        "label": commune.label,
+                        "departement": commune.departement,
+                        "postcodes": list(commune.postcodes),
+                    }
+                    for commune in found
+                ]
+            }
+        )
 
     def import_view(self, request):
         """Upload a data·inclusion file into one of the user's départements."""

@@ -32,7 +32,8 @@ from accounts.models import SITUATION_FLAGS, YoungPersonProfile
 from accounts.roles import Role
 from backend import languages
 
-from . import hours
+from . import communes, hours
+from .communes import Commune
 from .models import (
     CLOSURE_NOTICE_DAYS,
     CatalogueVersion,
@@ -927,3 +928,32 @@ def opening_text(week: OpeningWeek) -> str:
         )
         parts.append(f"{_day_ranges(days)} {spans or closed}")
     return " · ".join(parts)
+
+
+# --- Communes (reference data, see ``communes``) ---------------------------------------
+
+
+def communes_matching(query: str, *, departements=None, limit: int = 10) -> list[Commune]:
+    """The current communes whose name starts with ``query`` (accents, case, hyphens and
+    "st" for "saint" put aside), or whose postcode or INSEE code does; only those of
+    ``departements`` (codes) unless it is None. For the admin's autocomplete."""
+    return communes.search(query, departements=departements, limit=limit)
+
+
+def commune_named(code: str) -> Commune | None:
+    """The current commune of INSEE code ``code``, or None (a former or mistyped code)."""
+    return communes.get(code)
+
+
+def communes_called(name: str, *, departements=None) -> list[Commune]:
+    """The current communes named ``name`` (compared as ``communes_matching`` does), of
+    ``departements`` (codes) unless None: what a name typed without the autocomplete
+    may mean."""
+    return communes.find_by_name(name, departements=departements)
+
+
+def commune_label(code: str) -> str:
+    """``"Saint-Denis (93066)"``: a commune as staff read it; an INSEE code the reference
+    does not know (a former commune) is shown as it is."""
+    commune = communes.get(code)
+    return commune.label if commune is not None else code

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from opening_hours import OpeningHours, ParserError
 
 from accounts.models import SITUATION_FLAGS
+from accounts.vocabulary import VOCABULARIES as ACCOUNT_VOCABULARIES
 from vault.document_types import DocumentType
 
 # The languages an entry is translated into (French is the entry's own), and how far.
@@ -70,6 +71,9 @@ MODE_ACCUEIL_CHOICES = _choices(di.ModeAccueil)
 MODE_MOBILISATION_CHOICES = _choices(di.ModeMobilisation)
 PERSONNE_MOBILISATRICE_CHOICES = _choices(di.PersonneMobilisatrice)
 CATEGORIE_CHOICES = _choices(di.Categorie)
+# The profile's situations and the vault's document types, with their (translated) labels.
+SITUATION_CHOICES = list(ACCOUNT_VOCABULARIES["situations"])
+DOCUMENT_CHOICES = list(DocumentType.choices)
 
 
 def thematique_rows() -> list[dict[str, str]]:

@@ -266,7 +266,6 @@ def _closure_rows(*rows, initial=0) -> dict:
     data = {"closures-TOTAL_FORMS": str(len(rows)), "closures-INITIAL_FORMS": str(initial)}
     for index, row in enumerate(rows):
         data.update({f"closures-{index}-{key}": value for key, value in row.items()})
-        data.setdefault(f"closures-{index}-translations", "{}")
     return data
 
 
