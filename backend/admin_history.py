@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange
@@ -43,9 +43,9 @@ CONTEXT_CHARACTERS = 30
 DELETED_ACCOUNT = _("deleted account")
 
 ACTIONS = {
-    "+": pgettext_lazy("history action", "Created"),
-    "~": pgettext_lazy("history action", "Changed"),
-    "-": pgettext_lazy("history action", "Deleted"),
+    "+": _("Creation"),
+    "~": _("Modification"),
+    "-": _("Deletion"),
 }
 
 
