@@ -23,6 +23,12 @@ def _sources() -> dict:
     return found
 
 
+def vocabulary_sources() -> dict:
+    """Every vocabulary as ``{name: choices}``, labels still lazy (the admin's history
+    shows a code list's labels with them)."""
+    return _sources()
+
+
 def vocabularies() -> dict[str, list[dict[str, str]]]:
     """Every vocabulary as ``{name: [{"code", "label"}, ...]}``, in the active language."""
     return {

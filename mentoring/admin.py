@@ -12,9 +12,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoping import DepartementScopedAdminMixin
+from backend.admin_history import ReadableHistoryAdmin
 
 from . import conversations, selectors, services
 from .exceptions import MatchConflict
@@ -31,7 +31,7 @@ Status = MentorProfile.Status
 
 
 @admin.register(MentorProfile)
-class MentorProfileAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
+class MentorProfileAdmin(DepartementScopedAdminMixin, ReadableHistoryAdmin):
     list_display = [
         "__str__",
         "departement",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -436,7 +437,8 @@ class ConversationReport(SealedModel):
         ordering = ["resolved_at", "-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.conversation} ({self.created_at:%Y-%m-%d})"
+        # The day in Paris, as staff read it in the admin (not the UTC day).
+        return f"{self.conversation} ({date_format(timezone.localtime(self.created_at))})"
 
     def sealing_key(self) -> bytes | None:
         from .conversations import conversation_key

@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import Role
 from accounts.scoping import (
@@ -26,6 +25,7 @@ from accounts.scoping import (
     user_sees_all_departements,
 )
 from backend.admin_actions import ObjectActionsMixin
+from backend.admin_history import ReadableHistoryAdmin
 from backend.forms import codes_field, formfield_https_urls
 
 from . import data_inclusion, selectors, services, spreadsheet, vocabulary
@@ -46,7 +46,7 @@ def _is_partner(user) -> bool:
     return not user.is_superuser and user.role == Role.PARTNER
 
 
-class ScopedHistoryAdmin(DepartementScopedAdminMixin, SimpleHistoryAdmin):
+class ScopedHistoryAdmin(DepartementScopedAdminMixin, ReadableHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request, obj=None, **kwargs):
