@@ -10,8 +10,11 @@ the action's own messages. The bulk actions stay as they were.
 The buttons are in the page's form, below its "Save" buttons: pressing one first saves
 what was typed (a date just entered, a note), validated as "Save" does, and runs the
 action only once that is saved; a form with errors comes back with them and nothing is
-run. ``<object id>/action/<name>/`` runs an action with a POST and no form, for a client
-that has nothing to save.
+run. An action the object's state no longer allows (another coordinator acted
+meanwhile) is not run, and the page says so.
+
+``<object id>/action/<name>/`` runs an action with a POST and no form, for a client that
+has nothing to save; there an action the state does not allow is refused (403).
 """
 
 from django.contrib import admin, messages
@@ -119,7 +122,9 @@ class ObjectActionsMixin:
             return super().response_change(request, obj)
         if getattr(request, "_jalon_changes_saved", False):
             self.message_user(request, _("Your changes are saved."), messages.SUCCESS)
-        return self._run_object_action(request, obj, name)
+        # What was typed is saved by now: whatever happens, back to the page (a stale
+        # button says so there rather than as a refusal).
+        return self._run_object_action(request, obj, name, stale_refused=False)
 
     # --- The same, with a POST of its own -------------------------------------------------
 
@@ -132,13 +137,18 @@ class ObjectActionsMixin:
         obj = self.get_object(request, admin.utils.unquote(object_id))
         if obj is None:
             raise Http404
-        return self._run_object_action(request, obj, name)
+        return self._run_object_action(request, obj, name, stale_refused=True)
 
-    def _run_object_action(self, request, obj, name):
+    def _run_object_action(self, request, obj, name, *, stale_refused: bool):
+        """Run ``name`` on ``obj`` if the user may; one the object's state does not allow
+        is refused (403) or, with ``stale_refused=False``, said on the object's page."""
         permitted = self._permitted_actions(request, obj)
         if name not in permitted:
             raise PermissionDenied
-        if name in self.object_actions_for(request, obj):
+        applies = name in self.object_actions_for(request, obj)
+        if not applies and stale_refused:
+            raise PermissionDenied
+        if applies:
             function = permitted[name][0]
             response = function(self, request, self.get_queryset(request).filter(pk=obj.pk))
             if isinstance(response, HttpResponseBase):

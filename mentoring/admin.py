@@ -226,6 +226,15 @@ UNMATCHED_REASONS = {
 }
 
 
+# The refusals whose words are the young person's ("You already have a mentor"), as a
+# coordinator reads them.
+COORDINATOR_CONFLICTS = {
+    "already_matched": _(
+        "This young person already has a mentor, or one is considering their request."
+    ),
+}
+
+
 @admin.register(MentoringRequest)
 class MentoringRequestAdmin(DeclaredWordsMixin, DepartementScopedAdminMixin, admin.ModelAdmin):
     """The waiting list; a request's page proposes mentors, the coordinator confirms one."""
@@ -331,7 +340,8 @@ class MentoringRequestAdmin(DeclaredWordsMixin, DepartementScopedAdminMixin, adm
             services.match_create(request=obj, mentor=mentor.user, origin=Match.Origin.COORDINATOR)
             self.message_user(request, _("The pair is confirmed."))
         except MatchConflict as refused:
-            self.message_user(request, str(refused), level=messages.ERROR)
+            said = COORDINATOR_CONFLICTS.get(refused.code, str(refused))
+            self.message_user(request, said, level=messages.ERROR)
         return redirect("admin:mentoring_mentoringrequest_change", object_id)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from mentoring import conversations, services
-from mentoring.models import ConversationReport, Match, MentorProfile
+from mentoring.models import ConversationReport, Match, MentoringRequest, MentorProfile
 
 from .factories import mentor_application, service_request_data
 
@@ -278,6 +278,10 @@ def test_a_decision_overtaken_meanwhile_is_not_taken_again(applied, coordinator_
     ]
     applied.refresh_from_db()
     assert applied.decided_at == decided_at
+    # Through the action's URL (nothing typed to keep), it is refused.
+    assert client.post(_action(applied, "approve")).status_code == 403
+    applied.refresh_from_db()
+    assert applied.decided_at == decided_at
 
 
 def test_suspending_from_the_page_ends_the_pairs(mentee, approved_mentor, coordinator_93):
@@ -352,3 +356,19 @@ def test_a_report_is_resolved_from_its_page_with_what_was_done(match, mentee, co
     assert report.resolution_note == "Appel aux deux, binôme suivi."
     assert _buttons(client.get(url)) == []
     assert Match.objects.get(pk=match.pk).status == "active"  # resolving ends nothing
+
+
+def test_a_pair_refused_is_said_to_the_coordinator_as_a_coordinator(
+    match, mentee, other_mentor, approve, coordinator_93
+):
+    approve(other_mentor)
+    request = match.request
+    # As when the young person's pick was accepted while the coordinator's page was open:
+    # the request still reads as waiting, the young person has a mentor.
+    MentoringRequest.objects.filter(pk=request.pk).update(status=MentoringRequest.Status.WAITING)
+    response = _admin(coordinator_93).post(
+        f"/admin/mentoring/mentoringrequest/{request.pk}/confirm/{other_mentor.pk}/", follow=True
+    )
+    assert _messages(response) == [
+        "Ce ou cette jeune a déjà un mentor, ou un mentor étudie sa demande."
+    ]
