@@ -53,24 +53,50 @@ class MilestoneEntryAdmin(admin.ModelAdmin):
     ordering = ["milestone", "position"]
 
 
+ITEM_FIELDS = [
+    "key",
+    "domain",
+    "text",
+    "position",
+    "departement",
+    "version",
+    "retired_in",
+    "replaces",
+    "to_validate",
+]
+
+
+class AssessmentItemForm(forms.ModelForm):
+    """An item's key (its name in the answers) is made from its words when left empty:
+    staff write an item, not an identifier."""
+
+    class Meta:
+        model = AssessmentItem
+        fields = ITEM_FIELDS
+        help_texts = {"key": _("Left empty, it is made from the item's words.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "key" in self.fields:
+            self.fields["key"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if "key" in self.fields and not cleaned.get("key") and cleaned.get("text"):
+            cleaned["key"] = selectors.free_item_key(cleaned["text"])
+            self.instance.key = cleaned["key"]
+        return cleaned
+
+
 @admin.register(AssessmentItem)
 class AssessmentItemAdmin(admin.ModelAdmin):
+    form = AssessmentItemForm
     list_display = ["text", "domain", "departement", "version", "retired_in", "to_validate"]
     list_filter = ["domain", "to_validate", ("departement", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["text", "key"]
     ordering = ["domain", "position", "id"]
-    fields = [
-        "key",
-        "domain",
-        "text",
-        "position",
-        "departement",
-        "version",
-        "retired_in",
-        "replaces",
-        "to_validate",
-    ]
-    raw_id_fields = ["replaces"]
+    fields = ITEM_FIELDS
+    autocomplete_fields = ["replaces"]  # an item found by its words, not its number
 
     def get_queryset(self, request):
         items = super().get_queryset(request).select_related("departement")

@@ -368,7 +368,7 @@ class DepartementItemChoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.departement_id}: {self.item_id}"
+        return f"{self.departement_id}: {self.item}"
 
 
 class AssessmentAuthor(models.TextChoices):

@@ -21,6 +21,7 @@ from django.db.models import Case, Max, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import selectors as accounts_selectors
@@ -519,6 +520,16 @@ def referentiel_version() -> int:
         entered=Max("version"), left=Max("retired_in")
     )
     return max(versions["entered"] or 1, versions["left"] or 1)
+
+
+def free_item_key(text: str) -> str:
+    """A key no item has yet, made from an item's words ("je-sais-demander-l-apl")."""
+    base = slugify(text)[:50].strip("-") or "item"
+    key, number = base, 1
+    while AssessmentItem.objects.filter(key=key).exists():
+        number += 1
+        key = f"{base}-{number}"
+    return key
 
 
 def referentiel_for(departement_code: str | None) -> list[AssessmentItem]:

@@ -8,13 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import Language
 from accounts.scoping import DepartementScopedAdminMixin
+from backend.admin_actions import ObjectActionsMixin
 from backend.admin_history import ReadableHistoryAdmin
+from backend.forms import code_labels
 
 from . import conversations, selectors, services
 from .exceptions import MatchConflict
@@ -25,15 +29,32 @@ from .models import (
     Match,
     MentoringRequest,
     MentorProfile,
+    first_name_of,
 )
+from .vocabulary import AVAILABILITY_SLOTS, Domain
 
 Status = MentorProfile.Status
 
 
+class DeclaredWordsMixin:
+    """What a volunteer or a young person ticked in the app (domains or needs, languages,
+    weekly slots), shown read-only in words, never as the app's codes."""
+
+    @admin.display(description=_("languages spoken"))
+    def languages_labels(self, obj) -> str:
+        return code_labels(obj.languages, Language.choices)
+
+    @admin.display(description=_("weekly availability"))
+    def availability_labels(self, obj) -> str:
+        return code_labels(obj.availability, AVAILABILITY_SLOTS)
+
+
 @admin.register(MentorProfile)
-class MentorProfileAdmin(DepartementScopedAdminMixin, ReadableHistoryAdmin):
+class MentorProfileAdmin(
+    ObjectActionsMixin, DeclaredWordsMixin, DepartementScopedAdminMixin, ReadableHistoryAdmin
+):
     list_display = [
-        "__str__",
+        "mentor",
         "departement",
         "status",
         "honourability_checked_on",
@@ -46,18 +67,51 @@ class MentorProfileAdmin(DepartementScopedAdminMixin, ReadableHistoryAdmin):
     search_fields = ["user__first_name", "organisation"]
     list_select_related = ["user", "departement"]
     actions = ["approve", "reject", "suspend"]
+    # What the decisions really do (services.mentor_decide): no e-mail is sent, the app
+    # shows the volunteer their status.
+    object_actions = {
+        "approve": (
+            _("Approve"),
+            _(
+                "Needs a recent honourability check, dated above. The volunteer can then "
+                "be proposed to the young people waiting in the département; the app "
+                "shows them approved (no e-mail is sent)."
+            ),
+        ),
+        "reject": (
+            _("Reject"),
+            _(
+                "The volunteer is proposed to no young person, and any pair they are "
+                "still in ends (for safety). The app shows the application rejected (no "
+                "e-mail is sent)."
+            ),
+        ),
+        "suspend": (
+            _("Suspend"),
+            _(
+                "The volunteer is no longer proposed, and each of their pairs ends at once "
+                "(for safety): meetings to come are cancelled, the documents young people "
+                "shared with them are no longer shown to them. Approve again to lift it."
+            ),
+        ),
+    }
+    _DECISION_ACTIONS = {
+        Status.APPROVED: "approve",
+        Status.REJECTED: "reject",
+        Status.SUSPENDED: "suspend",
+    }
     # What the volunteer declared is theirs to change (through the app); the coordinator
     # records the check and decides.
     fields = [
         "user",
         "departement",
         "organisation",
-        "domains",
-        "languages",
+        "domains_labels",
+        "languages_labels",
         "commune_code",
         "max_distance_km",
         "meeting_mode",
-        "availability",
+        "availability_labels",
         "capacity",
         "status",
         "honourability_checked_on",
@@ -69,12 +123,12 @@ class MentorProfileAdmin(DepartementScopedAdminMixin, ReadableHistoryAdmin):
         "user",
         "departement",
         "organisation",
-        "domains",
-        "languages",
+        "domains_labels",
+        "languages_labels",
         "commune_code",
         "max_distance_km",
         "meeting_mode",
-        "availability",
+        "availability_labels",
         "capacity",
         "status",
         "decided_at",
@@ -83,6 +137,18 @@ class MentorProfileAdmin(DepartementScopedAdminMixin, ReadableHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # volunteers apply from the app
+
+    @admin.display(description=_("mentor"), ordering="user__first_name")
+    def mentor(self, profile: MentorProfile) -> str:
+        return str(profile.user)  # the status has its own column
+
+    @admin.display(description=_("domains of help"))
+    def domains_labels(self, profile: MentorProfile) -> str:
+        return code_labels(profile.domains, Domain.choices)
+
+    def object_actions_for(self, request, obj: MentorProfile) -> list[str]:
+        """The decisions the mentor's status allows (``services.mentor_decisions``)."""
+        return [self._DECISION_ACTIONS[status] for status in services.mentor_decisions(obj)]
 
     @admin.display(boolean=True, description=_("matchable"))
     def is_matchable(self, profile: MentorProfile) -> bool:
@@ -152,23 +218,40 @@ class RequestStatusFilter(admin.SimpleListFilter):
         return queryset if chosen == self.ALL else queryset.filter(status=chosen)
 
 
+# Why bulk matching left a request waiting (``matching.assignment``), in words.
+UNMATCHED_REASONS = {
+    "no_compatible_mentor": _("no approved mentor fits"),
+    "compatible_mentors_full": _("every mentor who fits is full"),
+    "outcompeted": _("the mentors who fit went to requests that fitted them better"),
+}
+
+
+# The refusals whose words are the young person's ("You already have a mentor"), as a
+# coordinator reads them.
+COORDINATOR_CONFLICTS = {
+    "already_matched": _(
+        "This young person already has a mentor, or one is considering their request."
+    ),
+}
+
+
 @admin.register(MentoringRequest)
-class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
+class MentoringRequestAdmin(DeclaredWordsMixin, DepartementScopedAdminMixin, admin.ModelAdmin):
     """The waiting list; a request's page proposes mentors, the coordinator confirms one."""
 
-    list_display = ["__str__", "departement", "status", "created_at", "waiting_days"]
+    list_display = ["young_person_name", "departement", "status", "created_at", "waiting_days"]
     list_filter = [RequestStatusFilter, ("departement", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["young_person", "departement"]
     readonly_fields = [
         "young_person",
         "departement",
         "status",
-        "needs",
-        "languages",
+        "needs_labels",
+        "languages_labels",
         "commune_code",
         "meeting_mode",
         "preferred_gender",
-        "availability",
+        "availability_labels",
         "created_at",
         "closed_at",
     ]
@@ -181,6 +264,14 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("young person"), ordering="young_person__first_name")
+    def young_person_name(self, obj: MentoringRequest) -> str:
+        return first_name_of(obj.young_person)  # the status has its own column
+
+    @admin.display(description=_("needs"))
+    def needs_labels(self, obj: MentoringRequest) -> str:
+        return code_labels(obj.needs, Domain.choices)
 
     @admin.display(description=_("days waiting"))
     def waiting_days(self, obj: MentoringRequest) -> int | None:
@@ -206,7 +297,8 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
                     "matched": len(report.matched),
                     "waiting": len(report.unmatched) + len(report.refused),
                     "reasons": ", ".join(
-                        f"{reason}: {count}"
+                        _("%(reason)s: %(count)d")
+                        % {"reason": UNMATCHED_REASONS.get(reason, reason), "count": count}
                         for reason, count in sorted(Counter(report.unmatched.values()).items())
                     )
                     or "—",
@@ -248,12 +340,23 @@ class MentoringRequestAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
             services.match_create(request=obj, mentor=mentor.user, origin=Match.Origin.COORDINATOR)
             self.message_user(request, _("The pair is confirmed."))
         except MatchConflict as refused:
-            self.message_user(request, str(refused), level=messages.ERROR)
+            said = COORDINATOR_CONFLICTS.get(refused.code, str(refused))
+            self.message_user(request, said, level=messages.ERROR)
         return redirect("admin:mentoring_mentoringrequest_change", object_id)
 
 
+# The parts of a pair's score (``matching.scoring.Score``), as the request's page names them.
+SCORE_PARTS = {
+    "domains": _("Domains"),
+    "language": _("Language"),
+    "distance": _("Distance"),
+    "availability": _("Availability"),
+    "preference": _("Preference"),
+}
+
+
 @admin.register(Match)
-class MatchAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
+class MatchAdmin(ObjectActionsMixin, DepartementScopedAdminMixin, admin.ModelAdmin):
     departement_lookup = "request__departement"
     list_display = ["__str__", "status", "origin", "proposed_at", "activated_at", "end_reason"]
     list_filter = ["status", "end_reason"]
@@ -263,7 +366,7 @@ class MatchAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
         "mentor",
         "status",
         "origin",
-        "score",
+        "score_labels",
         "proposed_at",
         "activated_at",
         "ended_at",
@@ -273,12 +376,40 @@ class MatchAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
     ]
     fields = readonly_fields
     actions = ["end_for_safety"]
+    object_actions = {
+        "end_for_safety": (
+            _("End this pair (safety)"),
+            _(
+                "The pair ends at once: no more messages in their conversation, meetings "
+                "to come are cancelled, and the mentor no longer sees the documents the "
+                "young person shared."
+            ),
+        )
+    }
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def object_actions_for(self, request, obj: Match) -> list[str]:
+        return [] if obj.status == Match.Status.ENDED else ["end_for_safety"]
+
+    @admin.display(description=_("score and its parts"))
+    def score_labels(self, match: Match) -> str:
+        score = match.score or {}
+        if "total" not in score:
+            return "-"
+        parts = score.get("parts", {})
+        return _("%(total)s out of 100 (%(parts)s)") % {
+            "total": number_format(score["total"]),
+            "parts": ", ".join(
+                _("%(part)s: %(points)s")
+                % {"part": SCORE_PARTS.get(name, name), "points": number_format(value)}
+                for name, value in parts.items()
+            ),
+        }
 
     @admin.action(description=_("End the selected matches (safety)"), permissions=["change"])
     def end_for_safety(self, request, queryset):
@@ -294,7 +425,7 @@ class MatchAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ConversationReport)
-class ConversationReportAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
+class ConversationReportAdmin(ObjectActionsMixin, DepartementScopedAdminMixin, admin.ModelAdmin):
     """The coordinator's queue of reported conversations: the only staff access to messages."""
 
     departement_lookup = "conversation__match__request__departement"
@@ -318,12 +449,24 @@ class ConversationReportAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
         "resolved_at",
     ]
     actions = ["mark_resolved"]
+    object_actions = {
+        "mark_resolved": (
+            _("Mark as resolved"),
+            _(
+                "The report leaves the queue, with what was done as written above. Its "
+                "page will no longer show the messages written after now."
+            ),
+        )
+    }
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def object_actions_for(self, request, obj: ConversationReport) -> list[str]:
+        return ["mark_resolved"] if obj.resolved_at is None else []
 
     @admin.display(description=_("messages"))
     def transcript(self, report: ConversationReport):
@@ -359,6 +502,15 @@ class ConversationReportAdmin(DepartementScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Mark as resolved"), permissions=["change"])
     def mark_resolved(self, request, queryset):
-        queryset.filter(resolved_at__isnull=True).update(
+        resolved = queryset.filter(resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked as resolved.",
+                "%(count)d reports marked as resolved.",
+                resolved,
+            )
+            % {"count": resolved},
         )

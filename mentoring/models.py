@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Departement, commune_code_validator
@@ -437,8 +438,9 @@ class ConversationReport(SealedModel):
         ordering = ["resolved_at", "-created_at"]
 
     def __str__(self) -> str:
-        # The day in Paris, as staff read it in the admin (not the UTC day).
-        return f"{self.conversation} ({date_format(timezone.localtime(self.created_at))})"
+        # As staff read a date (02/12/2026), on the day it was in Paris.
+        reported = date_format(timezone.localtime(self.created_at), "SHORT_DATE_FORMAT")
+        return f"{self.conversation} ({reported})"
 
     def sealing_key(self) -> bytes | None:
         from .conversations import conversation_key
@@ -568,7 +570,8 @@ class Reminder(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+        # "Annulé": a reminder (un rappel) is masculine, a meeting's "Cancelled" feminine.
+        CANCELLED = "cancelled", pgettext_lazy("reminder", "Cancelled")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -66,6 +66,22 @@ def mentor_apply(*, user, data: dict) -> MentorProfile:
     return profile
 
 
+# The decisions a coordinator may take on a mentor, from each status: a decision always
+# changes the status; only an approved mentor is suspended, and a suspension is lifted
+# by approving again (with a check still recent enough) or made final by rejecting.
+MENTOR_DECISIONS = {
+    Status.PENDING: (Status.APPROVED, Status.REJECTED),
+    Status.APPROVED: (Status.SUSPENDED,),
+    Status.SUSPENDED: (Status.APPROVED, Status.REJECTED),
+    Status.REJECTED: (Status.APPROVED,),
+}
+
+
+def mentor_decisions(profile: MentorProfile) -> tuple[str, ...]:
+    """The statuses a coordinator's decision may give ``profile`` now (``MENTOR_DECISIONS``)."""
+    return MENTOR_DECISIONS.get(profile.status, ())
+
+
 @transaction.atomic
 def mentor_decide(
     *,
@@ -77,8 +93,15 @@ def mentor_decide(
 ) -> MentorProfile:
     """Record a coordinator's decision on a mentor (approve, reject, suspend).
 
-    Approving needs an honourability check recent enough (required to work with minors).
+    Approving needs an honourability check recent enough (required to work with minors);
+    a decision the mentor's status does not allow (``mentor_decisions``) is refused.
     """
+    if status not in mentor_decisions(profile):
+        raise ValidationError(
+            _("This decision does not apply to this mentor now (status: %(status)s).")
+            % {"status": profile.get_status_display()},
+            code="decision_not_allowed",
+        )
     if honourability_checked_on is not None:
         profile.honourability_checked_on = honourability_checked_on
     if status == Status.APPROVED:

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.scoping import DepartementScopedModelAdmin
+from backend.admin_actions import ObjectActionsMixin
 from backend.errors import DomainError
 
 from . import services
@@ -56,7 +57,7 @@ class ReferentInviteForm(forms.ModelForm):
 
 
 @admin.register(ReferentProfile)
-class ReferentProfileAdmin(DepartementScopedModelAdmin):
+class ReferentProfileAdmin(ObjectActionsMixin, DepartementScopedModelAdmin):
     list_display = [
         "__str__",
         "profession",
@@ -70,6 +71,23 @@ class ReferentProfileAdmin(DepartementScopedModelAdmin):
     search_fields = ["user__first_name", "user__email", "structure__name"]
     list_select_related = ["user", "structure", "departement"]
     actions = ["send_new_invitation_code", "close_accounts"]
+    object_actions = {
+        "send_new_invitation_code": (
+            _("Send a new invitation code"),
+            _(
+                "The référent has not set up their account yet. A new code is e-mailed to "
+                "them and shown to you once, valid %(days)d days; the previous one no "
+                "longer works."
+            ),
+        ),
+        "close_accounts": (
+            _("Close the account"),
+            _(
+                "The référent can no longer sign in. Each of their links ends at once: "
+                "they no longer see those young people, nor the documents shared with them."
+            ),
+        ),
+    }
     # What the référent chose themselves (how to reach them) is theirs to change.
     readonly_fields = [
         "user",
@@ -110,6 +128,21 @@ class ReferentProfileAdmin(DepartementScopedModelAdmin):
                 ),
             )
         )
+
+    def object_actions_for(self, request, obj: ReferentProfile) -> list[str]:
+        """A new code while the account is open and its second factor not set up (as
+        ``services.referent_enrolment_issue`` requires); closing while it is open."""
+        if not obj.user.is_active:
+            return []
+        if obj.has_totp:
+            return ["close_accounts"]
+        return ["send_new_invitation_code", "close_accounts"]
+
+    def object_action_next(self, request, obj, name: str) -> str:
+        sentence = super().object_action_next(request, obj, name)
+        if name == "send_new_invitation_code":  # the code's validity is a setting
+            return sentence % {"days": settings.REFERENT_INVITATION_DAYS}
+        return sentence
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

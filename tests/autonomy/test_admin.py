@@ -3,6 +3,7 @@ items and write their own, asked only there; nobody rewrites an answered item; n
 editors keep the milestones' procedures national."""
 
 import pytest
+from django.utils.html import escape
 
 from autonomy import selectors, services
 from autonomy.models import AssessmentItem, DepartementItemChoice, MilestoneEntry
@@ -58,6 +59,34 @@ def test_staff_write_their_own_item_asked_in_their_departement_only(client, staf
     assert item.to_validate is False  # the département wrote it itself
     assert item in selectors.referentiel_for("93")
     assert item not in selectors.referentiel_for("75")
+
+
+def test_an_item_written_without_a_key_gets_one_from_its_words(client, staff_93):
+    client.force_login(staff_93)
+    form = {
+        "key": "",
+        "domain": "housing",
+        "text": "Je sais où trouver un foyer à Bobigny.",
+        "position": "9",
+        "departement": "93",
+    }
+    assert client.post(f"{ITEMS}add/", form).status_code == 302
+    assert client.post(f"{ITEMS}add/", form).status_code == 302  # the same words again
+    keys = set(AssessmentItem.objects.filter(departement="93").values_list("key", flat=True))
+    assert keys == {
+        "je-sais-ou-trouver-un-foyer-a-bobigny",
+        "je-sais-ou-trouver-un-foyer-a-bobigny-2",
+    }
+
+
+def test_a_departements_choice_is_named_by_its_item_not_its_number(client, staff_93):
+    client.force_login(staff_93)
+    response = client.post(
+        f"{CHOICES}add/", {"departement": "93", "item": _item().pk, "hidden": "on"}, follow=True
+    )
+    choice = DepartementItemChoice.objects.get()
+    assert str(choice) == f"93: {_item().text}"
+    assert escape(f"93: {_item().text}") in response.content.decode()  # "... was added"
 
 
 def test_staff_cannot_change_a_national_item(client, staff_93):

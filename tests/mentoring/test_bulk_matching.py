@@ -76,7 +76,7 @@ def test_the_coordinator_runs_it_from_the_admin(waiting_list, approve, mentor, c
     )
     assert response.status_code == 200
     assert Match.objects.count() == 3
-    assert "no_compatible_mentor: 1" in response.content.decode()
+    assert "aucun mentor approuvé ne convient : 1" in response.content.decode()
 
 
 def test_the_requests_list_opens_on_the_waiting_ones(waiting_list, approve, mentor, coordinator_93):

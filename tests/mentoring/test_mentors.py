@@ -151,6 +151,38 @@ def test_approval_needs_a_recent_honourability_check(applied, coordinator_93, se
     assert not selectors.matchable_mentors(today=tomorrow).exists()
 
 
+@pytest.mark.parametrize(
+    ("status", "decision"),
+    [
+        ("pending", "suspended"),  # only an approved mentor is suspended
+        ("pending", "pending"),  # nobody decides to keep waiting
+        ("approved", "approved"),
+        ("approved", "rejected"),  # an approved mentor is suspended, not rejected
+        ("rejected", "rejected"),
+        ("rejected", "suspended"),
+    ],
+)
+def test_a_decision_the_status_does_not_allow_is_refused(applied, coordinator_93, status, decision):
+    applied.status, applied.honourability_checked_on = status, timezone.localdate()
+    applied.save()
+    with pytest.raises(ValidationError) as refused:
+        services.mentor_decide(profile=applied, status=decision, by=coordinator_93)
+    assert refused.value.code == "decision_not_allowed"
+    applied.refresh_from_db()
+    assert applied.status == status and applied.decided_by is None
+
+
+def test_a_suspension_is_lifted_by_approving_again(applied, coordinator_93):
+    today = timezone.localdate()
+    services.mentor_decide(
+        profile=applied, status="approved", by=coordinator_93, honourability_checked_on=today
+    )
+    services.mentor_decide(profile=applied, status="suspended", by=coordinator_93)
+    assert services.mentor_decisions(applied) == ("approved", "rejected")
+    services.mentor_decide(profile=applied, status="approved", by=coordinator_93)
+    assert selectors.mentor_is_matchable(applied)
+
+
 @pytest.mark.parametrize("status", ["rejected", "suspended", "pending"])
 def test_only_approved_mentors_are_matchable(applied, coordinator_93, status):
     applied.honourability_checked_on = timezone.localdate()

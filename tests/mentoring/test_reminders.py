@@ -9,12 +9,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mentoring import agenda
 from mentoring.agenda import reminders
 from mentoring.agenda.channels import EmailBackend, Outgoing, RecordingPushBackend
-from mentoring.models import Appointment, Notification, RecordedSend, Reminder, ReminderDelivery
+from mentoring.models import (
+    Appointment,
+    Meeting,
+    Notification,
+    RecordedSend,
+    Reminder,
+    ReminderDelivery,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -456,3 +463,15 @@ def test_a_reminder_is_about_exactly_one_thing(young_person, targets):
             due_at=timezone.now(),
             **fields,
         )
+
+
+def test_a_reminder_cancelled_is_said_as_a_rappel_is_masculine_a_meeting_feminine():
+    with translation.override("fr"):
+        assert [str(label) for label in Reminder.State.labels] == [
+            "En attente",
+            "En cours d'envoi",
+            "Envoyé",
+            "Échec",
+            "Annulé",
+        ]
+        assert str(Meeting.Status.CANCELLED.label) == "Annulée"

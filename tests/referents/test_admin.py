@@ -163,3 +163,67 @@ def test_a_superuser_removes_a_referents_lost_second_factor_but_deletes_no_profi
     assert delete not in client.get(change).content.decode()
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert ReferentProfile.objects.filter(user=referent).exists()
+
+
+def _change(profile) -> str:
+    return reverse("admin:referents_referentprofile_change", args=[profile.pk])
+
+
+def _buttons(response) -> list[str]:
+    return [button["name"] for button in response.context.get("object_buttons", [])]
+
+
+def _form(profile) -> dict:
+    """The référent's page as a browser posts it: what staff may change."""
+    return {
+        "departement": profile.departement_id,
+        "structure": profile.structure_id or "",
+        "profession": profile.profession,
+        "job_title": profile.job_title,
+    }
+
+
+def test_a_new_code_from_the_referents_page_is_shown_once_on_a_page_of_its_own(
+    client, staff_93, referent, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.REFERENT_INVITATION_DAYS = 10
+    profile = referent.referent_profile
+    client.force_login(staff_93)
+    page = client.get(_change(profile))
+    assert _buttons(page) == ["send_new_invitation_code", "close_accounts"]
+    assert "valable 10 jours" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _change(profile), {**_form(profile), "_object_action": "send_new_invitation_code"}
+        )
+    assert response.status_code == 200  # the action's own page, not a redirect
+    assert re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", response.content.decode())
+    assert len(mailoutbox) == 1
+
+
+def test_a_referent_with_a_second_factor_can_only_be_closed_then_nothing(
+    client, staff_93, referent
+):
+    totp_enrol(referent)
+    profile = referent.referent_profile
+    client.force_login(staff_93)
+    assert _buttons(client.get(_change(profile))) == ["close_accounts"]
+    response = client.post(
+        _change(profile), {**_form(profile), "_object_action": "close_accounts"}, follow=True
+    )
+    assert response.status_code == 200
+    referent.refresh_from_db()
+    assert not referent.is_active
+    assert Link.objects.get(referent=referent).end_reason == Link.EndReason.REFERENT_DEACTIVATED
+    assert _buttons(client.get(_change(profile))) == []
+
+
+def test_staff_of_another_departement_cannot_close_the_referent(client, staff_75, referent):
+    profile = referent.referent_profile
+    client.force_login(staff_75)
+    url = reverse(
+        "admin:referents_referentprofile_object_action", args=[profile.pk, "close_accounts"]
+    )
+    assert client.post(url).status_code == 404
+    referent.refresh_from_db()
+    assert referent.is_active

@@ -235,10 +235,10 @@ def test_bad_rows_are_reported_with_their_line_and_the_others_import(client, sta
         "Ligne 3 : Publics : valeur inconnue : Ados (valeurs acceptées : "
         + ", ".join(str(label) for _code, label in vocabulary.PUBLIC_CHOICES)
         + ").",
-        "Ligne 4 : Communes concernées : Aucune commune actuelle ne porte ce nom ou ce code : 9300. "
-        "Indiquez les communes concernées.",
-        "Ligne 5 : Communes concernées : Ces communes sont hors de vos départements : Paris (75056). "
-        "Indiquez les communes concernées.",
+        "Ligne 4 : Communes concernées : Aucune commune actuelle ne porte ce nom ou ce code : "
+        "9300. Indiquez les communes concernées.",
+        "Ligne 5 : Communes concernées : Ces communes sont hors de vos départements : "
+        "Paris (75056). Indiquez les communes concernées.",
         "Ligne 6 : Périmètre territorial : Seule la rédaction nationale gère les fiches valables "
         "partout.",
         f"Ligne 7 : La fiche {paris.pk} n'est pas une fiche de Seine-Saint-Denis que vous gérez.",
