@@ -6,9 +6,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -185,12 +187,24 @@ admin.site.unregister(EmailAddress)
 # anyone change or delete a young person's second factor.
 admin.site.unregister(Authenticator)
 
+# Permissions come from the role (accounts/roles.py), never from groups: a group page
+# would only offer a superuser a second, unused way to grant them (listed in English).
+admin.site.unregister(Group)
+
 
 # Whose second factors a superuser sees and may remove: staff, and the roles that always
 # sign in with one (référents).
 _SECOND_FACTOR_ACCOUNTS = models.Q(user__is_staff=True) | models.Q(
     user__role__in=ALWAYS_SECOND_FACTOR_ROLES
 )
+
+
+def _paris_time(moment) -> str:
+    """A moment as staff read it (07/12/2026 15:21), "-" for none: a read-only method's
+    value reaches the page as text, without the admin's own formatting."""
+    if moment is None:
+        return "-"
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 @admin.register(Authenticator)
@@ -201,15 +215,24 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     with an enrolment code. Young people's and mentors' are not shown.
     """
 
-    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_display = ["user", "type", "created", "last_used"]
     list_filter = ["type"]
-    fields = ["user", "type", "created_at", "last_used_at"]
+    fields = ["user", "type", "created", "last_used"]
     readonly_fields = fields
     search_fields = ["user__email"]
     list_select_related = ["user"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(_SECOND_FACTOR_ACCOUNTS)
+
+    # allauth's own labels of these dates have no French: ours stand in for them.
+    @admin.display(description=_("set up on"), ordering="created_at")
+    def created(self, authenticator: Authenticator) -> str:
+        return _paris_time(authenticator.created_at)
+
+    @admin.display(description=_("last used on"), ordering="last_used_at")
+    def last_used(self, authenticator: Authenticator) -> str:
+        return _paris_time(authenticator.last_used_at)
 
     def has_module_permission(self, request):
         return request.user.is_superuser

@@ -26,6 +26,7 @@ from backend.aggregates import (
     totals,
 )
 
+from . import communes
 from .models import (
     Demarche,
     Entry,
@@ -66,14 +67,17 @@ def _entry_titles(keys: list) -> dict:
 
 
 def _commune_names(keys: list) -> dict:
-    """The communes shown, as "Saint-Denis (93066)": named as most of the catalogue's
-    structures and entries there name them (the project keeps no table of communes), in
-    two queries for a table. A code the catalogue never names keeps the fallback label."""
+    """The communes shown, as "Saint-Denis (93066)": named by INSEE's official list
+    (``communes``); a code it no longer holds (a former commune) is named as most of the
+    catalogue's structures and entries there name it, in two queries for a table. A code
+    named by neither keeps the fallback label."""
     codes = [key for key in keys if key]
+    names = {code: commune.label for code in codes if (commune := communes.get(code))}
+    former = [code for code in codes if code not in names]
     uses: Counter = Counter()
-    for model in (Structure, Entry):
+    for model in (Structure, Entry) if former else ():
         rows = (
-            model.objects.filter(commune_code__in=codes)
+            model.objects.filter(commune_code__in=former)
             .exclude(commune="")
             .values_list("commune_code", "commune")
             .annotate(uses=Count("pk"))
@@ -81,11 +85,10 @@ def _commune_names(keys: list) -> dict:
         )
         for code, name, count in rows:
             uses[code, name] += count
-    names: dict[str, str] = {}
     # The most used spelling; between equals, the first in alphabetical order.
     for (code, name), _count in sorted(uses.items(), key=lambda item: (-item[1], item[0][1])):
-        names.setdefault(code, name)
-    return {code: f"{name} ({code})" for code, name in names.items()}
+        names.setdefault(code, f"{name} ({code})")
+    return names
 
 
 SEARCHES = _("searches")
