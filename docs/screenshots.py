@@ -27,13 +27,19 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
-def shoot(browser, base: str, email: str, shots: list[tuple[str, str]]) -> None:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+def shoot(browser, base: str, email: str, shots: list[tuple[str, str, str | None]]) -> None:
+    """Each shot: the page's address, the file, and a heading to scroll to (or None)."""
+    context = browser.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     sign_in(page, base, email)
-    for path, name in shots:
+    for path, name, heading in shots:
         page.goto(base + path if path.startswith("/") else path)
-        page.screenshot(path=str(HERE / name), full_page=False)
+        if heading:
+            page.get_by_role("heading", name=heading).first.scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -60)")
+        page.screenshot(path=str(HERE / name))
         print(f"docs/{name}: {page.url}")
     context.close()
 
@@ -53,26 +59,42 @@ def main() -> None:
     base = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
     executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=["--lang=fr-FR"]
+        )
         entry = first_link(
             browser,
             base,
             "agent.93@demo.jalon.fr",
-            "/admin/services_catalog/entry/?status__exact=review",
+            "/admin/services_catalog/entry/?status__exact=published",
         )
         mentor = first_link(
             browser,
             base,
             "coordination.93@demo.jalon.fr",
-            "/admin/mentoring/mentorprofile/?status__exact=applied",
+            "/admin/mentoring/mentorprofile/",
         )
         shoot(
             browser,
             base,
             "agent.93@demo.jalon.fr",
-            [("/admin/", "admin-home.png"), (entry, "admin-entry.png")],
+            [
+                ("/admin/", "admin-home.png", None),
+                (entry, "admin-entry.png", "data·inclusion"),
+                (entry, "admin-entry-hours.png", "Contact et lieu"),
+                (entry, "admin-entry-next.png", "Et maintenant ?"),
+            ],
         )
-        shoot(browser, base, "coordination.93@demo.jalon.fr", [(mentor, "admin-mentor.png")])
+        shoot(
+            browser,
+            base,
+            "coordination.93@demo.jalon.fr",
+            [
+                ("/admin/", "admin-home-coordinator.png", None),
+                (mentor, "admin-mentor.png", None),
+                (mentor, "admin-mentor-next.png", "Et maintenant ?"),
+            ],
+        )
         browser.close()
 
 

@@ -19,6 +19,7 @@ from accounts.scoping import DepartementScopedAdminMixin
 from backend.admin_actions import ObjectActionsMixin
 from backend.admin_history import ReadableHistoryAdmin
 from backend.forms import code_labels
+from services_catalog import selectors as catalogue
 
 from . import conversations, selectors, services
 from .exceptions import MatchConflict
@@ -47,6 +48,10 @@ class DeclaredWordsMixin:
     @admin.display(description=_("weekly availability"))
     def availability_labels(self, obj) -> str:
         return code_labels(obj.availability, AVAILABILITY_SLOTS)
+
+    @admin.display(description=_("commune"))
+    def commune_label(self, obj) -> str:
+        return catalogue.commune_label(obj.commune_code) if obj.commune_code else "-"
 
 
 @admin.register(MentorProfile)
@@ -108,7 +113,7 @@ class MentorProfileAdmin(
         "organisation",
         "domains_labels",
         "languages_labels",
-        "commune_code",
+        "commune_label",
         "max_distance_km",
         "meeting_mode",
         "availability_labels",
@@ -125,7 +130,7 @@ class MentorProfileAdmin(
         "organisation",
         "domains_labels",
         "languages_labels",
-        "commune_code",
+        "commune_label",
         "max_distance_km",
         "meeting_mode",
         "availability_labels",
@@ -248,7 +253,7 @@ class MentoringRequestAdmin(DeclaredWordsMixin, DepartementScopedAdminMixin, adm
         "status",
         "needs_labels",
         "languages_labels",
-        "commune_code",
+        "commune_label",
         "meeting_mode",
         "preferred_gender",
         "availability_labels",
