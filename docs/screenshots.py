@@ -80,8 +80,7 @@ def main() -> None:
             "agent.93@demo.jalon.fr",
             [
                 ("/admin/", "admin-home.png", None),
-                (entry, "admin-entry.png", "data·inclusion"),
-                (entry, "admin-entry-hours.png", "Contact et lieu"),
+                (entry, "admin-entry.png", "Contact et lieu"),
                 (entry, "admin-entry-next.png", "Et maintenant ?"),
             ],
         )
@@ -90,9 +89,7 @@ def main() -> None:
             base,
             "coordination.93@demo.jalon.fr",
             [
-                ("/admin/", "admin-home-coordinator.png", None),
-                (mentor, "admin-mentor.png", None),
-                (mentor, "admin-mentor-next.png", "Et maintenant ?"),
+                (mentor, "admin-mentor.png", "Et maintenant ?"),
             ],
         )
         browser.close()
