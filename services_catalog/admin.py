@@ -498,6 +498,13 @@ class SpreadsheetImportForm(forms.Form):
         if len(codes := list(departements.values_list("code", flat=True)[:2])) == 1:
             self.fields["departement"].initial = codes[0]  # theirs, chosen already
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Told before the upload is read into memory.
+        if upload.size > spreadsheet.MAX_FILE_BYTES:
+            raise ValidationError(_("The file is too large (10 MB at most)."))
+        return upload
+
 
 @admin.register(Entry)
 class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
@@ -839,6 +846,14 @@ class EntryAdmin(ObjectActionsMixin, ScopedHistoryAdmin):
                 ngettext("%d entry marked as reviewed.", "%d entries marked as reviewed.", n) % n
             ),
         )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if _is_partner(request.user):
+            # Once submitted, a partner's proposal is the curators' to send back, as its
+            # page says (entry_next_steps): the bulk menu must not say otherwise.
+            actions.pop("return_to_draft", None)
+        return actions
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm(services.PUBLISH_PERMISSION)

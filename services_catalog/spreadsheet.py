@@ -319,7 +319,10 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
         raise UnreadableFile(_("This is neither an .xlsx file nor a CSV file."))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:  # a cell past the csv module's limit, a stray quote
+        raise UnreadableFile(_("This CSV file cannot be read.")) from error
 
 
 # --- Import ------------------------------------------------------------------------------
@@ -567,7 +570,7 @@ class _Import:
         text = _text(value)
         if not text:
             return None
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not a number
             raise _RowRefused(_("“%(value)s” is not an entry number.") % {"value": text})
         number = int(text)
         if number in self.seen:
@@ -653,7 +656,11 @@ class _Import:
             data[name] = unbound.fields[name].prepare_value(value)
         if "departement" in unbound.fields:
             data["departement"] = self.departement.pk
-        return self.form_class(data=data, instance=entry)
+        form = self.form_class(data=data, instance=entry)
+        # The sheet carries no translations, and their widget reads one input per language,
+        # not the stored JSON: left out of the form, they stay exactly as stored.
+        form.fields.pop("translations", None)
+        return form
 
     def _changed(self, form, entry: Entry, values: dict, hidden: list) -> bool:
         changed = [name for name in form.changed_data if name != "zone_departements"]

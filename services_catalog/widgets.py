@@ -60,7 +60,8 @@ class CommunesWidget(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        codes = [code for code in str(value or "").replace(" ", "").split(",") if code]
+        # Commas part the communes; a name typed without the script keeps its spaces.
+        codes = [code.strip() for code in str(value or "").split(",") if code.strip()]
         chosen = [{"code": code, "label": selectors.commune_label(code)} for code in codes]
         context["widget"]["communes"] = {
             "url": self.url,

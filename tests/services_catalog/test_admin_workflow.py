@@ -111,6 +111,11 @@ def test_a_partner_sees_only_submit_and_submits_their_draft(client, partner_93, 
     assert _buttons(client, entry_93) == {}
     assert _press(client, entry_93, "return_to_draft").status_code == 403
     assert _status(entry_93) == Entry.Status.SUBMITTED
+    # Nor through the list's bulk menu.
+    bulk = {"action": "return_to_draft", "_selected_action": [entry_93.pk]}
+    client.post(ENTRIES, bulk)
+    assert _status(entry_93) == Entry.Status.SUBMITTED
+    assert 'value="return_to_draft"' not in client.get(ENTRIES).content.decode()
 
 
 def test_a_published_entry_offers_a_partner_nothing(client, partner_93, entry_93):

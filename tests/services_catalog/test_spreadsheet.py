@@ -48,6 +48,7 @@ def catalogue(make_entry):
         max_age=25,
         valid_from=date(2026, 1, 5),
         internal_note="=ne pas calculer",  # text, not a formula
+        translations={"en": {"title": "Youth welcome", "summary": "Help", "body": "Every day"}},
     )
     plain = make_entry(
         "Permanence logement",
@@ -134,7 +135,8 @@ def test_the_export_is_readable_and_scoped(client, staff_93, catalogue):
     import_page = client.get(IMPORT).content.decode()
     assert "Une ligne avec un numéro met à jour cette fiche" in import_page
 
-    rows = {row[ID]: row for row in _sheet_rows(_export(client))}
+    workbook = _export(client)
+    rows = {row[ID]: row for row in _sheet_rows(workbook)}
     assert set(rows) == {catalogue["full"].pk, catalogue["plain"].pk}  # not 75's
     row = rows[catalogue["full"].pk]
     assert row["Type"] == "Offre"
@@ -149,6 +151,13 @@ def test_the_export_is_readable_and_scoped(client, staff_93, catalogue):
     assert row["Code commune INSEE"] == "93008"
     assert row["Valable à partir du"].date() == date(2026, 1, 5)
     assert row["Note pour l'équipe éditoriale"] == "=ne pas calculer"
+    (note,) = [
+        cell
+        for line in workbook.worksheets[0].iter_rows()
+        for cell in line
+        if cell.value == "=ne pas calculer"
+    ]
+    assert note.data_type == "s"  # a text cell: Excel shows it and never computes it
     assert "_" not in row["Publics"] + row["Situations"]  # labels, not codes
 
     # The list as filtered: the drafts only.
@@ -181,6 +190,7 @@ def test_a_changed_cell_updates_its_entry(client, staff_93, catalogue):
     assert full.situations == []
     assert full.zone_communes == "93008,93066,93071"
     assert full.documents == ["identity_card", "residence_permit"]  # untouched
+    assert full.translations["en"]["title"] == "Youth welcome"  # not in the sheet: kept
     assert full.status == Entry.Status.PUBLISHED  # the workflow is not the file's
     assert full.history.first().history_change_reason == "Import d'un tableur"
     assert "budget et logement" in full.search_text  # reindexed, as the admin does
