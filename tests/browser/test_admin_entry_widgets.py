@@ -1,7 +1,8 @@
 """A département's curator creates a catalogue entry in a real browser with the entry
 page's widgets: labelled checkboxes, communes chosen by name, the week of opening hours,
 an English translation in its tab. What is saved is what the app reads: codes, INSEE
-codes, the OpenStreetMap string, the translations' JSON. The page passes axe-core."""
+codes, the OpenStreetMap string, the translations' JSON. Then the curator publishes it
+from its page. The page passes axe-core."""
 
 import os
 import re
@@ -37,7 +38,7 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-def test_a_curator_creates_an_entry_with_the_widgets(visit, staff_93):
+def test_a_curator_creates_an_entry_with_the_widgets_and_publishes_it(visit, staff_93):
     assert staff_93.has_perm(services.PUBLISH_PERMISSION)
     token = signed_in_token(staff_93)
 
@@ -106,7 +107,14 @@ def test_a_curator_creates_an_entry_with_the_widgets(visit, staff_93):
 
         page.get_by_role("button", name="Enregistrer", exact=True).click()
         page.locator("ul.messagelist li.success").wait_for()
+
+        # Back on its page from the list, the curator publishes it.
+        page.get_by_role("link", name="Atelier logement").first.click()
+        page.get_by_role("button", name="Publier").click()
+        page.locator("ul.messagelist li.success").wait_for()
+        published_message = page.locator("ul.messagelist li.success").inner_text()
         return {
+            "published_message": published_message,
             "problems": problems,
             "errors": log.errors,
             "arabic_direction": arabic_direction,
@@ -127,6 +135,8 @@ def test_a_curator_creates_an_entry_with_the_widgets(visit, staff_93):
     assert "Aubervilliers" not in seen["chips"]
 
     entry = Entry.objects.get(title="Atelier logement")
+    assert entry.status == Entry.Status.PUBLISHED
+    assert "publiée" in seen["published_message"]
     assert entry.departement_id == "93"
     assert entry.publics == ["etudiants", "jeunes"]
     assert entry.modes_accueil == ["en-presentiel"]
