@@ -13,9 +13,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from accounts.models import User
 from services_catalog import services
+from services_catalog.models import Entry
 
 DEMO_SOURCE = "jalon-demo"
+PARTNER_EMAIL = "partenaire.93@demo.jalon.fr"
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
 _STRUCTURE_FIELDS = (
@@ -127,4 +130,39 @@ def load_demo_catalogue(data_file: Path = DATA_FILE) -> Counter:
             **_entry_fields(record, structures),
         )
         outcome[f"entries {what}"] += 1
+    _partner_proposal()
     return outcome
+
+
+PROPOSAL_KEY = "proposition-partenaire-93"
+
+
+def _partner_proposal() -> None:
+    """An offer the demo's partner in 93 proposed and submitted: the curator's work on
+    the admin's home ("1 proposition de partenaire à relire"). Left as staff left it on a
+    reload."""
+    partner = User.objects.filter(email=PARTNER_EMAIL).first()
+    if partner is None or Entry.objects.filter(source=DEMO_SOURCE, source_id=PROPOSAL_KEY).exists():
+        return
+    entry = services.entry_create(
+        source=DEMO_SOURCE,
+        source_id=PROPOSAL_KEY,
+        kind=Entry.Kind.OFFER,
+        departement_id="93",
+        proposed_by=partner,
+        title="Permanence budget du mercredi à la Maison de quartier",
+        summary="Un conseiller aide à faire son budget et ses démarches CAF, sans rendez-vous.",
+        body=(
+            "Chaque mercredi de 14 h à 17 h, un conseiller en économie sociale et familiale "
+            "reçoit les jeunes de 16 à 25 ans : budget du mois, dossier CAF, factures en "
+            "retard. Gratuit, sans rendez-vous."
+        ),
+        horaires_accueil="We 14:00-17:00",
+        commune="Saint-Denis",
+        commune_code="93066",
+        code_postal="93200",
+        min_age=16,
+        max_age=25,
+        zone_departements=["93"],
+    )
+    services.entry_submit(entry=entry, by=partner)

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from demo.catalogue import DEMO_SOURCE, PROPOSAL_KEY
 from mentoring import conversations
 from mentoring import services as mentoring_services
-from mentoring.models import Match, MentoringRequest
+from mentoring.models import Match, MentoringRequest, MentorProfile
 from services_catalog import services
 from services_catalog.models import Entry, EntryErrorReport
 from tests.mentoring.factories import in_bobigny, mentor_application, service_request_data
@@ -51,6 +52,10 @@ def _entry(title, departement, *, by, status=Entry.Status.DRAFT):
 def work(demo_loaded, make_user):
     """The demo (one mentor waiting for vetting in 75, a pair in 93, published entries),
     and what waits on top of it, in 93 and in 75."""
+    # The demo's own proposal and applicant of 93 are put aside: the counts below are of
+    # the rows made here (test_the_demo_gives_its_officers_work_on_their_home has those).
+    Entry.objects.filter(source=DEMO_SOURCE, source_id=PROPOSAL_KEY).delete()
+    MentorProfile.objects.filter(departement_id="93", status=MentorProfile.Status.PENDING).delete()
     partner = demo_user("partenaire.93@demo.jalon.fr")
     other_partner = make_user("autre.partenaire@example.org", Role.PARTNER, departements=["93"])
     staff_75 = demo_user("agent.75@demo.jalon.fr")
@@ -101,6 +106,16 @@ def work(demo_loaded, make_user):
     match = Match.objects.get(young_person__email="jeune.93@demo.jalon.fr")
     conversations.conversation_report(match=match, reporter=match.young_person, reason="Insultes")
     return rows
+
+
+def test_the_demo_gives_its_officers_work_on_their_home(client, demo_loaded):
+    curator = _counters(client, demo_user("agent.93@demo.jalon.fr"))
+    assert curator["1 proposition de partenaire à relire"][0] == 1
+    coordinator = _counters(client, demo_user("coordination.93@demo.jalon.fr"))
+    assert coordinator["1 mentor à vérifier"] == (
+        1,
+        "/admin/mentoring/mentorprofile/?status__exact=pending",
+    )
 
 
 def _counters(client, user) -> dict[str, tuple[int, str]]:

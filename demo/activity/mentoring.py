@@ -224,7 +224,42 @@ def make_mentors(window: Window) -> list[MentorProfile]:
         profile.decided_at = moment_in(rng, day)
         profiles.append(profile)
     MentorProfile.objects.bulk_update(profiles, ["applied_at", "decided_at"])
+    _apply_without_decision(window, departement)
     return profiles
+
+
+def _apply_without_decision(window: Window, departement: Departement) -> MentorProfile:
+    """A volunteer who applied this week in 93, not vetted yet: the coordinator's work on
+    the admin's home ("1 mentor à vérifier"). Never proposed to a young person."""
+    (user,) = create_accounts(
+        [
+            User(
+                email=f"demo.mentor.93.99@{DOMAIN}",  # 99: after the vetted ones
+                first_name="Julien",
+                role=Role.MENTOR,
+                password=make_password(None),
+                date_joined=window.end - timedelta(days=3, hours=5),
+            )
+        ]
+    )
+    _postcode, latitude, longitude, _weight = COMMUNES["93"]["93066"]
+    return mentoring_services.mentor_apply(
+        user=user,
+        data={
+            "departement": departement,
+            "organisation": "Bénévole, ancien éducateur spécialisé (démo)",
+            "domains": ["housing", "admin_procedures"],
+            "languages": ["fr", "ar"],
+            "commune_code": "93066",
+            "latitude": Decimal(latitude),
+            "longitude": Decimal(longitude),
+            "max_distance_km": 10,
+            "meeting_mode": "both",
+            "availability": ["tue_evening", "sat_morning"],
+            "capacity": 1,
+            "gender": "male",
+        },
+    )
 
 
 def _mentoring_request(rng, person: Person, status: str, asked: datetime, closed: datetime | None):

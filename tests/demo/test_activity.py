@@ -111,7 +111,7 @@ def test_loading_again_duplicates_nothing():
 
 def test_demo_people_cannot_sign_in_and_nothing_is_left_for_the_worker():
     demo = User.objects.filter(email__startswith="demo.", email__endswith="@demo.jalon.fr")
-    assert demo.count() == 110
+    assert demo.count() == 111  # 80 + 20 young people, 10 vetted mentors and one to vet
     assert not any(user.has_usable_password() for user in demo)
     # Reminders are all sent or failed: the worker has nothing to send to these people.
     reminders = Reminder.objects.filter(user__in=demo)

@@ -85,7 +85,7 @@ def test_a_later_window_replaces_the_activity_of_the_previous_one():
     assert not EntryErrorReport.objects.filter(created_at__lt=window.start).exists()
     assert User.objects.filter(email__startswith="demo.jeune.93.").count() == 80
     assert User.objects.filter(email__startswith="demo.jeune.75.").count() == 20
-    assert MentorProfile.objects.filter(user__email__startswith="demo.mentor.93.").count() == 10
+    assert MentorProfile.objects.filter(user__email__startswith="demo.mentor.93.").count() == 11
     made = counts()
     assert not load_demo_activity()
     assert counts() == made
