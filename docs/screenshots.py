@@ -72,7 +72,7 @@ def main() -> None:
             browser,
             base,
             "coordination.93@demo.jalon.fr",
-            "/admin/mentoring/mentorprofile/",
+            "/admin/mentoring/mentorprofile/?status__exact=pending",
         )
         shoot(
             browser,
