@@ -215,9 +215,9 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     with an enrolment code. Young people's and mentors' are not shown.
     """
 
-    list_display = ["user", "type", "created", "last_used"]
+    list_display = ["account", "type", "created", "last_used"]
     list_filter = ["type"]
-    fields = ["user", "type", "created", "last_used"]
+    fields = ["account", "type", "created", "last_used"]
     readonly_fields = fields
     search_fields = ["user__email"]
     list_select_related = ["user"]
@@ -225,7 +225,11 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(_SECOND_FACTOR_ACCOUNTS)
 
-    # allauth's own labels of these dates have no French: ours stand in for them.
+    # allauth's own labels of these fields have no French: ours stand in for them.
+    @admin.display(description=_("account"), ordering="user")
+    def account(self, authenticator: Authenticator):
+        return authenticator.user
+
     @admin.display(description=_("set up on"), ordering="created_at")
     def created(self, authenticator: Authenticator) -> str:
         return _paris_time(authenticator.created_at)

@@ -360,6 +360,12 @@ SCORE_PARTS = {
 }
 
 
+def _score_part_order(item) -> tuple[int, str]:
+    """A part of a score by its place in ``SCORE_PARTS`` (an unknown one last)."""
+    names = list(SCORE_PARTS)
+    return (names.index(item[0]) if item[0] in names else len(names), item[0])
+
+
 @admin.register(Match)
 class MatchAdmin(ObjectActionsMixin, DepartementScopedAdminMixin, admin.ModelAdmin):
     departement_lookup = "request__departement"
@@ -412,7 +418,8 @@ class MatchAdmin(ObjectActionsMixin, DepartementScopedAdminMixin, admin.ModelAdm
             "parts": ", ".join(
                 _("%(part)s: %(points)s")
                 % {"part": SCORE_PARTS.get(name, name), "points": number_format(value)}
-                for name, value in parts.items()
+                # In SCORE_PARTS' order: PostgreSQL's jsonb keeps no order of its own.
+                for name, value in sorted(parts.items(), key=_score_part_order)
             ),
         }
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backend import languages
@@ -172,7 +172,7 @@ class OpeningHoursWidget(forms.TextInput):
             {
                 "week": _("Usual week"),
                 "day": _("Day"),
-                "open": _("Open"),
+                "open": pgettext_lazy("opening hours", "Open"),
                 "opens": _("Opens at"),
                 "closes": _("Closes at"),
                 "reopens": _("Reopens at (after a break)"),

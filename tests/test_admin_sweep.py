@@ -26,7 +26,9 @@ STAFF = [
     "admin@demo.jalon.fr",
     "editeur.national@demo.jalon.fr",
     "agent.93@demo.jalon.fr",
+    "agent.75@demo.jalon.fr",
     "coordination.93@demo.jalon.fr",
+    "coordination.75@demo.jalon.fr",
     "partenaire.93@demo.jalon.fr",
 ]
 CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
@@ -43,16 +45,20 @@ RAW = {
 }
 
 
+# English msgids that are French words as well ("mise en place", "l'item").
+FRENCH_TOO = {"item", "place"}
+
+
 @cache
 def english_phrases() -> list[re.Pattern]:
-    """The project's msgids of two words or more whose French is something else."""
+    """The project's msgids (of four letters or more) whose French is something else."""
     phrases = []
     with CATALOGUE.open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)._catalog
     for key, french in catalogue.items():
         if not isinstance(key, str) or "\x04" in key:  # plurals and contexts: left out
             continue
-        if not key or "%" in key or "{" in key or len(key.split()) < 2:
+        if not key or "%" in key or "{" in key or len(key) < 4 or key in FRENCH_TOO:
             continue
         if french.strip().lower() != key.strip().lower():
             phrases.append(re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])"))
