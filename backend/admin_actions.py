@@ -37,6 +37,9 @@ class ObjectActionsMixin:
     A ``change_form_template`` of its own extends ``admin/jalon/change_form.html``."""
 
     object_actions: dict[str, tuple[Promise | str, Promise | str]] = {}
+    # What to ask before an action that cannot be taken back in one click (a pair ends):
+    # {"suspend": _("Suspend this mentor? ...")}; the browser asks, the page stays if not.
+    object_actions_confirm: dict[str, Promise | str] = {}
     change_form_template = "admin/jalon/change_form.html"
 
     def object_actions_for(self, request, obj) -> list[str]:
@@ -64,6 +67,7 @@ class ObjectActionsMixin:
                 "name": name,
                 "label": self.object_actions[name][0],
                 "next": self.object_action_next(request, obj, name),
+                "confirm": self.object_actions_confirm.get(name, ""),
             }
             for name in self.object_actions_for(request, obj)
             if name in permitted

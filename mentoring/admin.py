@@ -100,6 +100,10 @@ class MentorProfileAdmin(
             ),
         ),
     }
+    object_actions_confirm = {
+        "reject": _("Reject this application? Any pair of this volunteer ends at once."),
+        "suspend": _("Suspend this mentor? Each of their pairs ends at once."),
+    }
     _DECISION_ACTIONS = {
         Status.APPROVED: "approve",
         Status.REJECTED: "reject",
@@ -396,6 +400,9 @@ class MatchAdmin(ObjectActionsMixin, DepartementScopedAdminMixin, admin.ModelAdm
                 "young person shared."
             ),
         )
+    }
+    object_actions_confirm = {
+        "end_for_safety": _("End this pair now? This cannot be undone."),
     }
 
     def has_add_permission(self, request) -> bool:

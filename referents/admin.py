@@ -88,6 +88,9 @@ class ReferentProfileAdmin(ObjectActionsMixin, DepartementScopedModelAdmin):
             ),
         ),
     }
+    object_actions_confirm = {
+        "close_accounts": _("Close this account? Each of the référent's links ends at once."),
+    }
     # What the référent chose themselves (how to reach them) is theirs to change.
     readonly_fields = [
         "user",

@@ -108,3 +108,42 @@ def test_a_coordinator_vets_a_mentor_then_confirms_a_pair(
     )
     match = Match.objects.get(request=request)
     assert (match.mentor, match.status, match.origin) == (mentor, "active", "coordinator")
+
+
+def test_suspending_a_mentor_asks_first_and_the_list_says_yes_or_no_in_words(
+    visit, coordinator_93, mentor
+):
+    profile = services.mentor_apply(user=mentor, data=mentor_application())
+    services.mentor_decide(
+        profile=profile,
+        status=MentorProfile.Status.APPROVED,
+        by=coordinator_93,
+        honourability_checked_on=timezone.localdate(),
+    )
+    token = signed_in_token(coordinator_93)
+
+    def steps(page, log):
+        _signed_in(page, token)
+        page.goto(page.url + "mentoring/mentorprofile/")
+        # Django's yes/no icon of the "matchable" column, read out in French.
+        matchable = page.locator("td.field-is_matchable img").first.get_attribute("alt")
+        page.get_by_role("link", name=re.compile(mentor.first_name)).first.click()
+        questions = []
+        page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+        page.get_by_role("button", name="Suspendre").click()
+        page.wait_for_timeout(300)
+        kept = page.url
+        page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+        page.get_by_role("button", name="Suspendre").click()
+        page.locator("ul.messagelist li").first.wait_for()
+        return {"matchable": matchable, "questions": questions, "kept": kept, "errors": log.errors}
+
+    seen = visit("/admin/login/", steps)
+    assert seen["errors"] == []
+    assert seen["matchable"] == "Oui"
+    assert (
+        seen["questions"] == ["Suspendre ce mentor ? Chacun de ses binômes prend fin aussitôt."] * 2
+    )
+    assert "/change/" in seen["kept"]
+    profile.refresh_from_db()
+    assert profile.status == MentorProfile.Status.SUSPENDED

@@ -1,11 +1,30 @@
+// On every admin page (admin/base_site.html): what Django's admin leaves out.
+// - its yes/no icons say "True" and "False" to a screen reader: they say the page's
+//   words for yes, no and unknown (given by the script tag);
+// - a workflow button with data-confirm (backend.admin_actions) asks before it acts.
 // Accessible names that Django's admin widgets leave out (axe-core's "label" and
-// "aria-prohibited-attr" rules), on the pages of admin/jalon/change_form.html:
+// "aria-prohibited-attr" rules):
 // - the fields of a tabular inline have only their column's header: each is named
 //   after it, and its row ("Texte, ligne 2");
 // - the filter boxes of a horizontal filter (SelectFilter2) carry an aria-label on a
 //   plain span, where it is prohibited: the span is the tooltip's image, so it says so.
 "use strict";
 (function () {
+  var words = (document.currentScript && document.currentScript.dataset) || {};
+
+  function nameBooleanIcons() {
+    var alts = { yes: words.yes, no: words.no, unknown: words.unknown };
+    document.querySelectorAll('img[src*="/admin/img/icon-"]').forEach(function (icon) {
+      var kind = (icon.getAttribute("src").match(/icon-(yes|no|unknown)\.svg/) || [])[1];
+      if (kind && alts[kind]) icon.setAttribute("alt", alts[kind]);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
   function nameInlineFields() {
     document.querySelectorAll("div.tabular table").forEach(function (table) {
       table.querySelectorAll("tbody tr.form-row").forEach(function (row, index) {
@@ -37,6 +56,7 @@
 
   // After the admin's own scripts, which build the horizontal filters on "load".
   window.addEventListener("load", function () {
+    nameBooleanIcons();
     nameInlineFields();
     markTooltipImages();
   });
