@@ -250,6 +250,8 @@ class EntryClosureForm(TranslationsFormMixin, forms.ModelForm):
     class Meta:
         model = EntryClosure
         fields = ["starts_on", "ends_on", "message", "hours", "translations"]
+        # The hours of the closure's days as a week, like the entry's own.
+        widgets = {"hours": OpeningHoursWidget()}
 
 
 class EntryClosureFormSet(LabelledInlineFormSet):
@@ -267,7 +269,7 @@ class EntryClosureFormSet(LabelledInlineFormSet):
             raise ValidationError(error.messages, code="overlap") from None
 
 
-class EntryClosureInline(admin.TabularInline):
+class EntryClosureInline(admin.StackedInline):
     """Closures and exceptional hours, edited with their entry: whoever may change the
     entry (a partner, its proposals) may change them, nobody else."""
 

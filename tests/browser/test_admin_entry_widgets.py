@@ -203,3 +203,42 @@ def test_the_week_reads_the_hours_it_can_show_and_leaves_the_others(visit, staff
     assert seen["kept"] == "Mo-Fr 09:00-17:00 || Sa 10:00-12:00"
     assert seen["saturday_after"] and not seen["monday_after"] and seen["week_enabled"]
     assert seen["errors"] == []
+
+
+def test_a_closure_added_to_an_entry_gets_its_hours_as_a_week(visit, staff_93):
+    entry = services.entry_create(
+        title="Accueil jeunes",
+        summary="Un accueil sans rendez-vous.",
+        body="Pour les 16-25 ans.",
+        publish=False,
+        kind=Entry.Kind.OFFER,
+        departement_id="93",
+        scope=Entry.Scope.DEPARTEMENTS,
+        zone_departements=["93"],
+        horaires_accueil="Mo-Fr 08:00-18:00",
+    )
+    token = signed_in_token(staff_93)
+
+    def steps(page, log):
+        _signed_in(page, token, f"/admin/services_catalog/entry/{entry.pk}/change/")
+        page.get_by_role("button", name=re.compile("Fermeture ou horaires exceptionnels")).click()
+        closure = page.locator("#closures-0")
+        closure.get_by_label("Du").fill("03/08/2026")
+        closure.get_by_label("Au (inclus)").fill("21/08/2026")
+        closure.get_by_label("Message (en français)").fill("Horaires d'été")
+        closure.get_by_label("mercredi : Ouvert").check()
+        closure.get_by_label("mercredi : Ouvre à").fill("10:00")
+        closure.get_by_label("mercredi : Ferme à", exact=True).fill("12:00")
+        written = closure.locator("input.jalon-hours-text").input_value()
+        problems = accessibility_violations(page)
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+        page.locator("ul.messagelist li.success").wait_for()
+        return {"written": written, "problems": problems, "errors": log.errors}
+
+    seen = visit("/admin/login/", steps)
+    assert seen["errors"] == []
+    assert _serious(seen["problems"]) == []
+    assert seen["written"] == "We 10:00-12:00"
+    (closure,) = entry.closures.all()
+    assert (closure.hours, closure.message) == ("We 10:00-12:00", "Horaires d'été")
+    assert str(closure.starts_on) == "2026-08-03"

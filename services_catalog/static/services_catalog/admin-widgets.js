@@ -779,10 +779,20 @@
     select(0, false);
   }
 
-  function init() {
-    document.querySelectorAll("[data-jalon-communes]").forEach(initCommunes);
-    document.querySelectorAll("[data-jalon-hours]").forEach(initHours);
-    document.querySelectorAll("[data-jalon-tabs]").forEach(initTabs);
+  /* The widgets under root; never those of an inline's empty form, the template Django
+     copies when a row is added: the copy is set up once added ("formset:added"). */
+  function init(root) {
+    const scope = root && root.querySelectorAll ? root : document;
+    const setUp = function (selector, initWidget) {
+      scope.querySelectorAll(selector).forEach(function (element) {
+        if (!element.closest(".empty-form")) {
+          initWidget(element);
+        }
+      });
+    };
+    setUp("[data-jalon-communes]", initCommunes);
+    setUp("[data-jalon-hours]", initHours);
+    setUp("[data-jalon-tabs]", initTabs);
   }
 
   /* Django's filter_horizontal (SelectFilter2.js) names its search icons by an aria-label
@@ -809,4 +819,8 @@
   } else {
     init();
   }
+  // A row added to an inline (a closure and its hours): its widgets, once it is there.
+  document.addEventListener("formset:added", function (event) {
+    init(event.target);
+  });
 })();
