@@ -135,3 +135,22 @@ def visit(browser, live_server):
         )
 
     return _visit
+
+
+def phone_codes(user):
+    """What ``user``'s authenticator app shows, as a function: TOTP is set up for them
+    now (the secret read here, in the test's thread), and each call gives the code of the
+    moment, computed without the ORM, so the browser's thread may call it. A code may be
+    given twice here: sign-ins in a test stand for sign-ins further apart."""
+    from django.core.cache import cache
+
+    from tests.conftest import totp_code_for_secret, totp_enrol
+
+    secret = totp_enrol(user)
+
+    def code():
+        shown = totp_code_for_secret(secret)
+        cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={shown}")
+        return shown
+
+    return code

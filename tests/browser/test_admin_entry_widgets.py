@@ -29,6 +29,20 @@ def _signed_in(page, token, path):
     page.goto(base + path)
 
 
+def _draft_of_93(hours: str) -> Entry:
+    return services.entry_create(
+        title="Accueil jeunes",
+        summary="Un accueil sans rendez-vous.",
+        body="Pour les 16-25 ans.",
+        publish=False,
+        kind=Entry.Kind.OFFER,
+        departement_id="93",
+        scope=Entry.Scope.DEPARTEMENTS,
+        zone_departements=["93"],
+        horaires_accueil=hours,
+    )
+
+
 def _serious(problems: list[str]) -> list[str]:
     return [line for line in problems if "(serious)" in line or "(critical)" in line]
 
@@ -160,17 +174,7 @@ def test_a_curator_creates_an_entry_with_the_widgets_and_publishes_it(visit, sta
 
 
 def test_the_week_reads_the_hours_it_can_show_and_leaves_the_others(visit, staff_93):
-    entry = services.entry_create(
-        title="Accueil jeunes",
-        summary="Un accueil sans rendez-vous.",
-        body="Pour les 16-25 ans.",
-        publish=False,
-        kind=Entry.Kind.OFFER,
-        departement_id="93",
-        scope=Entry.Scope.DEPARTEMENTS,
-        zone_departements=["93"],
-        horaires_accueil="Mo-Fr 08:00-18:00; PH off",
-    )
+    entry = _draft_of_93(hours="Mo-Fr 08:00-18:00; PH off")
     token = signed_in_token(staff_93)
 
     def steps(page, log):
@@ -206,17 +210,7 @@ def test_the_week_reads_the_hours_it_can_show_and_leaves_the_others(visit, staff
 
 
 def test_a_closure_added_to_an_entry_gets_its_hours_as_a_week(visit, staff_93):
-    entry = services.entry_create(
-        title="Accueil jeunes",
-        summary="Un accueil sans rendez-vous.",
-        body="Pour les 16-25 ans.",
-        publish=False,
-        kind=Entry.Kind.OFFER,
-        departement_id="93",
-        scope=Entry.Scope.DEPARTEMENTS,
-        zone_departements=["93"],
-        horaires_accueil="Mo-Fr 08:00-18:00",
-    )
+    entry = _draft_of_93(hours="Mo-Fr 08:00-18:00")
     token = signed_in_token(staff_93)
 
     def steps(page, log):

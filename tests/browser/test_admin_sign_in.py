@@ -8,29 +8,15 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from tests.browser.axe import accessibility_violations
-from tests.conftest import PASSWORD, totp_code_for_secret, totp_enrol
+from tests.browser.conftest import phone_codes
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WIDTHS = [360, 1280]
 NEW_PASSWORD = "une autre phrase de passe"
-
-
-def _phone(user):
-    """What the officer's phone shows, computed in the browser's thread without the ORM
-    (the secret is read beforehand); a code is reusable here, as sign-ins in a test stand
-    for sign-ins further apart."""
-    secret = totp_enrol(user)
-
-    def code():
-        shown = totp_code_for_secret(secret)
-        cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={shown}")
-        return shown
-
-    return code
 
 
 class Walk:
@@ -82,7 +68,7 @@ def test_an_officer_opens_the_admin_and_signs_in_with_password_then_code(
     visit, staff_93, settings, width
 ):
     settings.STAFF_REQUIRE_MFA = True
-    phone = _phone(staff_93)
+    phone = phone_codes(staff_93)
 
     def steps(page, log):
         walk = Walk(page, width)
@@ -119,7 +105,7 @@ def test_an_officer_who_forgot_their_password_sets_a_new_one_and_signs_in(
     visit, staff_93, settings, width
 ):
     settings.STAFF_REQUIRE_MFA = True
-    phone = _phone(staff_93)
+    phone = phone_codes(staff_93)
 
     def steps(page, log):
         walk = Walk(page, width)

@@ -6,31 +6,17 @@ and on a desktop."""
 import re
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Departement
 from referents import services
 from services_catalog.models import Structure
 from tests.browser.axe import accessibility_violations
-from tests.conftest import PASSWORD, totp_code_for_secret, totp_enrol
+from tests.browser.conftest import phone_codes
+from tests.conftest import PASSWORD, totp_code_for_secret
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 API = "/api/v1/me/referents/"
-
-
-def _phone(user):
-    """What the référent's phone shows, computed in the browser's thread without the ORM
-    (the secret is read beforehand); a code is reusable here, as sign-ins in a test stand
-    for sign-ins further apart."""
-    secret = totp_enrol(user)
-
-    def code():
-        shown = totp_code_for_secret(secret)
-        cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={shown}")
-        return shown
-
-    return code
 
 
 def _sign_in(page, email, code):
@@ -86,7 +72,7 @@ def test_a_referent_invites_and_sees_the_young_person_only_after_acceptance(
     visit, referent_unlinked, young_person, client_for
 ):
     young = client_for(young_person)
-    phone = _phone(referent_unlinked)
+    phone = phone_codes(referent_unlinked)
 
     def before(page, log):
         _sign_in(page, referent_unlinked.email, phone)
