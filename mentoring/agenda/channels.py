@@ -169,6 +169,7 @@ def _firebase_app():
     """
     import firebase_admin
     from firebase_admin import credentials, messaging
+    from google.auth.exceptions import GoogleAuthError
 
     key_file = settings.FCM_CREDENTIALS_FILE or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "")
     if not key_file:
@@ -198,7 +199,12 @@ def _firebase_app():
         if previous is not None:
             firebase_admin.delete_app(previous)
         app = firebase_admin.initialize_app(credential, options, name="jalon-push")
-        if not app.project_id:
+        try:
+            project = app.project_id  # the key is read here for ApplicationDefault
+        except GoogleAuthError as error:
+            firebase_admin.delete_app(app)
+            raise ImproperlyConfigured(f"FCM credentials {key_file}: {error}") from error
+        if not project:
             firebase_admin.delete_app(app)
             raise ImproperlyConfigured("PUSH_BACKEND=fcm needs FCM_PROJECT_ID.")
         if settings.FCM_ENDPOINT:
@@ -206,7 +212,7 @@ def _firebase_app():
             # one place that says where FCM is (a local stand-in, an egress proxy).
             service = messaging._get_messaging_service(app)
             service._fcm_url = (
-                f"{settings.FCM_ENDPOINT.rstrip('/')}/v1/projects/{app.project_id}/messages:send"
+                f"{settings.FCM_ENDPOINT.rstrip('/')}/v1/projects/{project}/messages:send"
             )
         _firebase.update(config=wanted, app=app)
         return app

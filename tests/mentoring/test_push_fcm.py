@@ -336,3 +336,7 @@ def test_fcm_without_credentials_says_what_it_needs(settings, monkeypatch, tmp_p
     settings.FCM_CREDENTIALS_FILE = str(tmp_path / "user.json")
     with pytest.raises(ImproperlyConfigured, match="service account"):
         FCMPushBackend()
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "user.json"))
+    settings.FCM_CREDENTIALS_FILE = ""
+    with pytest.raises(ImproperlyConfigured, match="FCM_PROJECT_ID"):  # such a file has none
+        FCMPushBackend()
