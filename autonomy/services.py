@@ -499,25 +499,32 @@ def check_in_submit(*, young_person, data: dict, today: date | None = None) -> C
 def _tell_helpers(young_person, *, tell_mentor: bool, referents: bool = True) -> int:
     """A help-request reminder, due now, to each référent of an active link (whatever its
     scopes: asking for help is the young person's message to them) and to the mentor of
-    an active match if they chose. The dispatcher sends each once."""
+    an active match if they chose. The dispatcher sends each once, with the link's or the
+    match's id for the app to open (the words name no one)."""
     recipients = (
-        set(
+        dict(
             referents_selectors.active_links()
             .filter(young_person=young_person)
-            .values_list("referent_id", flat=True)
+            .values_list("referent_id", "pk")
         )
         if referents
-        else set()
+        else {}
     )
     if tell_mentor:
-        recipients |= set(
+        recipients |= dict(
             Match.objects.filter(young_person=young_person, status=Match.Status.ACTIVE).values_list(
-                "mentor_id", flat=True
+                "mentor_id", "pk"
             )
         )
     now = timezone.now()
     Reminder.objects.bulk_create(
-        Reminder(user_id=user_id, kind=Reminder.Kind.HELP_REQUEST, offset_minutes=0, due_at=now)
+        Reminder(
+            user_id=user_id,
+            kind=Reminder.Kind.HELP_REQUEST,
+            target_id=str(recipients[user_id]),
+            offset_minutes=0,
+            due_at=now,
+        )
         for user_id in sorted(recipients)
     )
     return len(recipients)
@@ -561,7 +568,13 @@ def _check_in_reminders_plan(today: date) -> int:
     )
     now = timezone.now()
     planned = Reminder.objects.bulk_create(
-        Reminder(user_id=user_id, kind=Reminder.Kind.CHECK_IN, offset_minutes=0, due_at=now)
+        Reminder(
+            user_id=user_id,
+            kind=Reminder.Kind.CHECK_IN,
+            target_id=month.isoformat(),  # the check-in the app opens, as the API names it
+            offset_minutes=0,
+            due_at=now,
+        )
         for user_id in candidates
     )
     return len(planned)

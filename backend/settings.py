@@ -493,10 +493,14 @@ MENTORING_HONOURABILITY_MAX_AGE_DAYS = env.int(
 )
 
 # Push notifications: "recording" (stored in the database; development and tests),
-# "fcm" (Firebase Cloud Messaging) or "none".
+# "fcm" (Firebase Cloud Messaging through the Firebase Admin SDK) or "none".
 PUSH_BACKEND = env.str("PUSH_BACKEND", default="none" if PRODUCTION else "recording")
+# With "fcm": the service account's JSON key (empty: GOOGLE_APPLICATION_CREDENTIALS), from
+# which the SDK gets and refreshes its OAuth tokens; the Firebase project (empty: the
+# key's); FCM's address (empty: Google's; a local stand-in in tests, or an egress proxy).
+FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
-FCM_TOKEN_FILE = env.str("FCM_TOKEN_FILE", default="")
+FCM_ENDPOINT = env.str("FCM_ENDPOINT", default="")
 # Reminders: a channel that fails is retried this many times, further apart each time.
 REMINDERS_MAX_ATTEMPTS = 5
 

@@ -51,7 +51,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -478,11 +478,13 @@ def set_wise_floor(now) -> tuple[int, float]:
                     idempotency_key=f"{message.idempotency_key}-push",
                     recipient=tokens.get(reminder.user_id, ""),
                     title=message.title,
+                    kind=message.kind,
+                    target_id=message.target_id,
                 )
             )
             email.send(
                 reminder.user,
-                channels.Outgoing(message.title, message.body, f"{message.idempotency_key}-email"),
+                replace(message, idempotency_key=f"{message.idempotency_key}-email"),
             )
             notifications.append(
                 Notification(

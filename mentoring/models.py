@@ -594,6 +594,9 @@ class Reminder(models.Model):
         related_name="+",
         verbose_name=_("document"),
     )
+    # What the app opens for a reminder about nothing stored here (a call for help: the
+    # match or the link; a check-in: its month), as the API names it.
+    target_id = models.CharField(verbose_name=_("target's identifier"), max_length=64, blank=True)
     offset_minutes = models.PositiveIntegerField(verbose_name=_("minutes before"))
     due_at = models.DateTimeField(verbose_name=_("due at"))
     state = models.CharField(
@@ -748,6 +751,8 @@ class RecordedSend(models.Model):
     idempotency_key = models.CharField(verbose_name=_("key against a second send"), max_length=100)
     recipient = models.TextField(verbose_name=_("recipient"), blank=True)
     title = models.CharField(verbose_name=_("title"), max_length=200)
+    kind = models.CharField(verbose_name=_("type"), max_length=20, blank=True)
+    target_id = models.CharField(verbose_name=_("target's identifier"), max_length=64, blank=True)
     calls = models.PositiveIntegerField(verbose_name=_("attempts"), default=1)
     sent_at = models.DateTimeField(verbose_name=_("sent at"), default=timezone.now)
 

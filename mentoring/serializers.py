@@ -416,7 +416,15 @@ class DeviceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = Device
         fields = ["id", "platform", "token", "created_at"]
         read_only_fields = ["id", "created_at"]
-        extra_kwargs = {"token": {"validators": []}}  # re-registering a token is fine
+        extra_kwargs = {
+            "token": {
+                "validators": [],  # re-registering a token is fine
+                "help_text": (
+                    "The FCM registration token (getToken(), 'FID:token'), or the Firebase "
+                    "installation ID alone from the SDKs that deprecate it (register())."
+                ),
+            }
+        }
 
 
 class NotificationSerializer(serializers.ModelSerializer):

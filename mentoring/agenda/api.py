@@ -21,7 +21,7 @@ from ..serializers import (
     NotificationSerializer,
     NotificationsReadSerializer,
 )
-from . import ics
+from . import channels, ics
 from . import services as agenda
 
 ICS = OpenApiResponse(OpenApiTypes.BINARY, description="An iCalendar (.ics) file.")
@@ -199,7 +199,19 @@ class DeviceListView(generics.ListAPIView):
     def get_queryset(self):
         return selectors.devices_for_user(user=self.request.user)
 
-    @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
+    @extend_schema(
+        request=DeviceSerializer,
+        responses={201: DeviceSerializer},
+        description=(
+            "Register this phone for push notifications. Every push's data payload has "
+            "two strings, `kind` and `target_id`, for the app to open the right screen "
+            "when the notification is tapped (the title and body stay discreet: the "
+            "details are fetched through this API once the phone is unlocked). "
+            "`target_id` is the identifier this API uses for the object, or empty. Kinds:\n\n"
+            + "\n".join(f"- `{kind}`: {meaning}" for kind, meaning in channels.KINDS.items())
+            + "\n\nAn unknown kind opens the notifications inbox (kinds may be added)."
+        ),
+    )
     def post(self, request: Request) -> Response:
         data = validated(DeviceSerializer, request)
         device = agenda.device_register(user=request.user, **data)

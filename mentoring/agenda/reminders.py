@@ -17,7 +17,7 @@ per reminder (unique). A channel that fails is retried later, further apart each
 import logging
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
@@ -147,41 +147,58 @@ class DispatchStats:
     cancelled: int = 0
 
 
+# What each kind of reminder is about, for the app (channels.KINDS).
+NOTIFICATION_KINDS = {
+    Reminder.Kind.MEETING: "meeting",
+    Reminder.Kind.APPOINTMENT: "appointment",
+    Reminder.Kind.DOCUMENT_EXPIRY: "document",
+    Reminder.Kind.CHECK_IN: "check_in",
+    Reminder.Kind.HELP_REQUEST: "help_request",
+}
+
+
+def notification_target(reminder: Reminder) -> tuple[str, str]:
+    """(kind, target_id) of a reminder: what the app opens when its push is tapped.
+
+    The target is the object's identifier in the API (a meeting's or an appointment's
+    number, a document's UUID); for a reminder about nothing stored, what was written
+    down when it was planned (a check-in's month, a call for help's match or link).
+    """
+    target = reminder.meeting_id or reminder.appointment_id or reminder.document_id
+    return NOTIFICATION_KINDS[reminder.kind], str(target or reminder.target_id)
+
+
 def _compose(reminder: Reminder) -> channels.Outgoing | None:
     """The reminder's words (French), or None if what it reminds of is gone or off.
 
     Discreet on purpose: a push shows on a locked screen and an e-mail sits in a
     mailbox, so neither names a document, a date, a place or a title. The app shows
-    the details once unlocked, fetched through the API.
+    the details once unlocked, fetched through the API (``kind`` and ``target_id``
+    say where; they are not shown).
     """
     with override(settings.LANGUAGE_CODE):
-        key = f"reminder-{reminder.pk}"
-        if reminder.kind == Reminder.Kind.APPOINTMENT and reminder.appointment:
-            return channels.Outgoing(
-                _("An appointment soon"), _("Open Jalon to see the details."), key
-            )
-        if reminder.kind == Reminder.Kind.MEETING and reminder.meeting:
-            meeting = reminder.meeting
-            if meeting.status != Meeting.Status.ACCEPTED or meeting.match.status != "active":
-                return None
-            return channels.Outgoing(
-                _("An appointment soon"), _("Open Jalon to see the details."), key
-            )
-        if reminder.kind == Reminder.Kind.DOCUMENT_EXPIRY and reminder.document:
-            return channels.Outgoing(
-                _("A document in your vault expires soon"), _("Open Jalon to see which one."), key
-            )
-        if reminder.kind == Reminder.Kind.CHECK_IN:
-            return channels.Outgoing(
-                _("Où en es-tu ?"), _("Your monthly check-in is open, if you want."), key
-            )
-        if reminder.kind == Reminder.Kind.HELP_REQUEST:
-            # To a référent or a mentor: the young person is not named on a lock screen.
-            return channels.Outgoing(
-                _("A young person you accompany asks for help"),
-                _("Open Jalon to see who."),
-                key,
-            )
+        words = _words(reminder)
+    if words is None:
+        return None
+    kind, target_id = notification_target(reminder)
+    return channels.Outgoing(*words, f"reminder-{reminder.pk}", kind=kind, target_id=target_id)
+
+
+def _words(reminder: Reminder) -> tuple[str, str] | None:
+    if reminder.kind == Reminder.Kind.APPOINTMENT and reminder.appointment:
+        return _("An appointment soon"), _("Open Jalon to see the details.")
+    if reminder.kind == Reminder.Kind.MEETING and reminder.meeting:
+        meeting = reminder.meeting
+        if meeting.status != Meeting.Status.ACCEPTED or meeting.match.status != "active":
+            return None
+        return _("An appointment soon"), _("Open Jalon to see the details.")
+    if reminder.kind == Reminder.Kind.DOCUMENT_EXPIRY and reminder.document:
+        return _("A document in your vault expires soon"), _("Open Jalon to see which one.")
+    if reminder.kind == Reminder.Kind.CHECK_IN:
+        return _("Où en es-tu ?"), _("Your monthly check-in is open, if you want.")
+    if reminder.kind == Reminder.Kind.HELP_REQUEST:
+        # To a référent or a mentor: the young person is not named on a lock screen.
+        return _("A young person you accompany asks for help"), _("Open Jalon to see who.")
     return None
 
 
@@ -262,7 +279,7 @@ def _send_chunk(chunk, deliveries, backends, now, failures, composed) -> None:
             delivery = deliveries.get((reminder.pk, name))
             if delivery is not None and delivery.state != ReminderDelivery.State.SENT:
                 message = composed[reminder.pk]
-                outgoing = channels.Outgoing(message.title, message.body, delivery.idempotency_key)
+                outgoing = replace(message, idempotency_key=delivery.idempotency_key)
                 items.append((reminder, delivery, outgoing))
         if not items:
             continue

@@ -302,6 +302,9 @@ def test_what_reaches_the_referent_and_the_mentor_names_no_one(
         assert notification.title and notification.body
         [push] = RecordedSend.objects.filter(idempotency_key=f"reminder-{reminder.pk}-push")
         assert push.title == notification.title
+        # What the app opens: the link (the référent's page of the young person), the match.
+        target = _link(referent).pk if helper == referent else match.pk
+        assert (push.kind, push.target_id) == ("help_request", str(target))
         [email] = [message for message in mail.outbox if message.to == [helper.email]]
         for text in (notification.title, notification.body, push.title, email.subject, email.body):
             assert "Aminata" not in text
@@ -395,7 +398,8 @@ def test_the_reminder_is_sent_with_discreet_words(young_person, settings):
         assert reminders.dispatch().sent == 1
     [notification] = Notification.objects.filter(user=young_person)
     assert notification.title == "Où en es-tu ?"
-    assert RecordedSend.objects.filter(title="Où en es-tu ?").count() == 1
+    [push] = RecordedSend.objects.filter(title="Où en es-tu ?")
+    assert (push.kind, push.target_id) == ("check_in", "2026-03-01")  # the month, as listed
     [email] = mail.outbox
     assert email.to == [young_person.email]
 

@@ -262,10 +262,11 @@ def test_a_provider_down_for_many_reminders_costs_a_few_statements(
 
 def test_the_recording_backend_counts_a_repeated_key(young_person):
     backend = RecordingPushBackend()
-    message = Outgoing("Rappel", "Ouvrez l'application", "reminder-1-push")
+    message = Outgoing("Rappel", "Ouvrez l'application", "reminder-1-push", "meeting", "7")
     assert backend.send_many([(young_person, message)]) == {}
     assert backend.send_many([(young_person, message)]) == {}
-    assert RecordedSend.objects.get().calls == 2
+    recorded = RecordedSend.objects.get()
+    assert (recorded.calls, recorded.kind, recorded.target_id) == (2, "meeting", "7")
 
 
 def test_a_worker_dying_mid_send_does_not_send_twice(young_person):
@@ -315,6 +316,24 @@ def test_document_expiry_reminders(young_person, make_document):
     assert notification.title == "Un document de ton coffre arrive bientôt à échéance"
     shown = notification.title + notification.body
     assert "séjour" not in shown and expiry.strftime("%d/%m/%Y") not in shown
+
+
+def test_each_push_and_mail_says_what_it_is_about(young_person, make_document, client):
+    """The app opens the right screen: kind and target travel with the words."""
+    appointment = _due_appointment(young_person)
+    expiry = timezone.localdate() + timedelta(days=3)  # warned within a minute
+    document = make_document(young_person, document_type="passport", expiry_date=expiry)
+    assert reminders.dispatch(now=timezone.now() + timedelta(minutes=2)).sent == 2
+    pushes = {push.kind: push.target_id for push in RecordedSend.objects.all()}
+    assert pushes == {"appointment": str(appointment.pk), "document": str(document.pk)}
+    # The identifiers the app finds them by in the API.
+    assert client.get(f"{APPOINTMENTS}{pushes['appointment']}/").status_code == 200
+    assert client.get(f"/api/v1/vault/documents/{pushes['document']}/").status_code == 200
+    headers = {
+        message.extra_headers["X-Jalon-Kind"]: message.extra_headers["X-Jalon-Target-Id"]
+        for message in mail.outbox
+    }
+    assert headers == pushes
 
 
 def test_notifications_inbox(young_person, client, other_young_person, client_for):

@@ -71,3 +71,16 @@ def test_rescheduling_a_meeting_takes_only_what_changes(schema):
 def test_calendar_files_only_read(schema):
     assert set(schema["paths"]["/api/v1/me/appointments/{appointment_id}/ics/"]) == {"get"}
     assert set(schema["paths"][f"{MEETING}ics/"]) == {"get"}
+
+
+def test_the_app_developers_find_every_kind_of_push_in_the_schema(schema):
+    """Each kind a reminder is sent as is one the schema documents for the app."""
+    from mentoring.agenda import channels, reminders
+    from mentoring.models import Reminder
+
+    assert set(reminders.NOTIFICATION_KINDS) == set(Reminder.Kind)
+    assert set(reminders.NOTIFICATION_KINDS.values()) == set(channels.KINDS)
+    described = schema["paths"]["/api/v1/me/devices/"]["post"]["description"]
+    assert "`kind`" in described and "`target_id`" in described
+    for kind in channels.KINDS:
+        assert f"- `{kind}`: " in described
