@@ -8,6 +8,7 @@ listed in README.md ("Configuration").
 """
 
 import ipaddress
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -23,6 +24,30 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+
+def _env_or_file(name: str) -> str | None:
+    """The secret ``name``: its variable, or the content of the file ``name_FILE`` names.
+
+    Docker's and Kubernetes' secrets are files: ``SECRET_KEY_FILE=/run/secrets/secret-key``
+    keeps the secret out of the environment (``docker inspect``, ``/proc/*/environ``). One
+    final newline is dropped. Setting both is refused: nobody should wonder which one won.
+    An empty variable counts as unset; ``None`` when neither is set.
+    """
+    path = os.environ.get(f"{name}_FILE", "")
+    value = os.environ.get(name, "")
+    if path and value:
+        raise environ.ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if not path:
+        return value or None
+    try:
+        content = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise environ.ImproperlyConfigured(
+            f"{name}_FILE: cannot read {path} ({error.strerror})."
+        ) from None
+    return content.removesuffix("\n").removesuffix("\r")
+
+
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "production"}:
     raise environ.ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
@@ -36,7 +61,7 @@ _DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # no
 if PRODUCTION:
     # No default on purpose: production refuses to start without its own secret. What
     # check --deploy only warns of is refused here: nobody deploys a warning by mistake.
-    SECRET_KEY = env.str("SECRET_KEY")
+    SECRET_KEY = _env_or_file("SECRET_KEY") or ""
     if (
         len(SECRET_KEY) < 50
         or len(set(SECRET_KEY)) < 5
@@ -58,7 +83,7 @@ if PRODUCTION:
             "ALLOWED_HOSTS must name the site's host names in production, without '*'."
         )
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY)
+    SECRET_KEY = _env_or_file("SECRET_KEY") or _DEVELOPMENT_SECRET_KEY
     DEBUG = env.bool("DEBUG", default=True)
     ALLOWED_HOSTS = env.list(
         "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -153,14 +178,19 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-if PRODUCTION and not env.str("DATABASE_URL", default=""):
+_DATABASE_URL = _env_or_file("DATABASE_URL")
+if PRODUCTION and not _DATABASE_URL:
     # The embedded SQLite file would live and die with one container.
     raise environ.ImproperlyConfigured("DATABASE_URL is required in production (PostgreSQL).")
-if "DATABASE_URL" not in env:
+if not _DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jalon.sqlite3'}"),
+    "default": env.db_url_config(_DATABASE_URL or f"sqlite:///{VAR_DIR / 'jalon.sqlite3'}"),
 }
+# The password apart from the URL (DATABASE_PASSWORD_FILE: a secret), any character allowed.
+_DATABASE_PASSWORD = _env_or_file("DATABASE_PASSWORD")
+if _DATABASE_PASSWORD:
+    DATABASES["default"]["PASSWORD"] = _DATABASE_PASSWORD
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves the web process and the worker at once: write-ahead
@@ -179,7 +209,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, broker -------------------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = _env_or_file("REDIS_URL") or ""
 if PRODUCTION and not REDIS_URL:
     # The filesystem broker and file cache hold for one machine only: tasks and rate
     # limits would silently split between containers.
@@ -240,6 +270,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=60.0)
+# Beat touches "<schedule file>.heartbeat" at every tick, and wakes at least once a minute:
+# its health check (python -m backend.beat) fails when that file grows stale.
+CELERY_BEAT_SCHEDULER = "backend.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "backend.tasks.record_worker_heartbeat",
@@ -329,8 +363,8 @@ if VAULT_S3_BUCKET:
             "bucket_name": VAULT_S3_BUCKET,
             "endpoint_url": env.str("VAULT_S3_ENDPOINT_URL", default="") or None,
             "region_name": env.str("VAULT_S3_REGION", default="") or None,
-            "access_key": env.str("VAULT_S3_ACCESS_KEY", default="") or None,
-            "secret_key": env.str("VAULT_S3_SECRET_KEY", default="") or None,
+            "access_key": _env_or_file("VAULT_S3_ACCESS_KEY"),
+            "secret_key": _env_or_file("VAULT_S3_SECRET_KEY"),
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -510,9 +544,14 @@ if FIGURES_MIN_PEOPLE < 3:  # 1 would hide nothing, 2 would show every pair
     raise environ.ImproperlyConfigured("FIGURES_MIN_PEOPLE must be at least 3.")
 
 # --- E-mail -----------------------------------------------------------------------------
-if PRODUCTION or "EMAIL_URL" in env:
-    # Mandatory in production: sign-up and password codes must reach people.
-    vars().update(env.email_url("EMAIL_URL"))
+_EMAIL_URL = _env_or_file("EMAIL_URL")
+if PRODUCTION and not _EMAIL_URL:
+    # Sign-up and password codes must reach people.
+    raise environ.ImproperlyConfigured("EMAIL_URL is required in production (a mail server).")
+if _EMAIL_URL:
+    vars().update(env.email_url_config(_EMAIL_URL))
+    # The password apart from the URL (EMAIL_PASSWORD_FILE: a secret), any character allowed.
+    EMAIL_HOST_PASSWORD = _env_or_file("EMAIL_PASSWORD") or vars().get("EMAIL_HOST_PASSWORD", "")
 else:
     # Without a mail server, e-mails (verification codes...) are printed on the console.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

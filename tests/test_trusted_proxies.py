@@ -112,6 +112,6 @@ def test_the_shipped_topology_trusts_exactly_its_own_proxy():
         for line in (BASE_DIR / "deploy" / "Caddyfile").read_text().splitlines()
         if not line.lstrip().startswith("#")
     ]
-    assert "reverse_proxy web:8000" in caddyfile
+    assert "reverse_proxy web:{$PORT:8000}" in caddyfile  # gunicorn binds PORT
     # Trusting no proxy, Caddy replaces whatever X-Forwarded-For a client sent.
     assert not any("trusted_proxies" in line for line in caddyfile)
