@@ -3,7 +3,8 @@
 
 A second domain inside mentoring, whose models stay in ``mentoring.models``: ``services``
 writes, ``api`` answers, ``reminders`` schedules and dispatches, ``channels`` delivers
-(``sms`` for SMS: numbers and consent, caps, providers, receipts), ``ics`` exports. The writes are re-exported here (``agenda.meeting_answer(...)``).
+(``sms`` for SMS: numbers and consent, caps, providers, receipts), ``ics`` exports. The
+writes are re-exported here (``agenda.meeting_answer(...)``).
 """
 
 from .services import (

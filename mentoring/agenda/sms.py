@@ -342,26 +342,26 @@ class SmsBackend(Backend):
         if record.state == State.FAILED:
             return f"SMS refused: {record.last_error}"
         mine = SmsMessage.objects.filter(pk=record.pk)
+        if contact is None or not contact.number:  # taken back since the reminder was routed
+            mine.update(state=State.FAILED, last_error="no number")
+            return "SMS refused: no number"
+        # Counted before the call: a worker dying in the middle leaves an attempt behind,
+        # and whoever sends it next asks the provider first.
+        mine.update(attempts=F("attempts") + 1)
         try:
-            if contact is None or not contact.number:
-                raise SmsRefused("no number")
             provider_id = (record.attempts and self.already_sent(record.idempotency_key)) or (
                 self.submit(contact.number, sms_text(message), record.idempotency_key)
             )
         except SmsRefused as error:
             logger.warning("SMS %s refused: %s", record.idempotency_key, error)
-            mine.update(state=State.FAILED, attempts=F("attempts") + 1, last_error=str(error))
+            mine.update(state=State.FAILED, last_error=str(error))
             return f"SMS refused: {error}"
         except Exception as error:  # the provider unreachable or busy: retried later
             text = str(error) or error.__class__.__name__
-            mine.update(attempts=F("attempts") + 1, last_error=text[:1000])
+            mine.update(last_error=text[:1000])
             return text
         mine.filter(state=State.SENDING).update(
-            state=State.SENT,
-            provider_id=provider_id,
-            attempts=F("attempts") + 1,
-            sent_at=timezone.now(),
-            last_error="",
+            state=State.SENT, provider_id=provider_id, sent_at=timezone.now(), last_error=""
         )
         return ""
 
