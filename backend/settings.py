@@ -535,6 +535,23 @@ PUSH_BACKEND = env.str("PUSH_BACKEND", default="none" if PRODUCTION else "record
 FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
 FCM_ENDPOINT = env.str("FCM_ENDPOINT", default="")
+# SMS (reminders, calls for help), to people who gave a number and agreed: "recording"
+# (stored in the database; development and tests), "brevo" (Brevo's transactional SMS
+# API) or "none".
+SMS_BACKEND = env.str("SMS_BACKEND", default="none" if PRODUCTION else "recording")
+if SMS_BACKEND not in ("recording", "brevo", "none"):
+    raise environ.ImproperlyConfigured("SMS_BACKEND must be 'recording', 'brevo' or 'none'.")
+SMS_API_KEY = _env_or_file("SMS_API_KEY") or ""
+if SMS_BACKEND == "brevo" and not SMS_API_KEY:
+    raise environ.ImproperlyConfigured("SMS_BACKEND=brevo needs SMS_API_KEY or SMS_API_KEY_FILE.")
+SMS_API_URL = env.str("SMS_API_URL", default="https://api.brevo.com")  # a stand-in in tests
+# The sender shown on the phone: 11 letters or digits at most (operators' rule).
+SMS_SENDER = env.str("SMS_SENDER", default="Jalon")
+# In the delivery receipts' address (/hooks/sms/<secret>/): empty, no receipts.
+SMS_WEBHOOK_SECRET = _env_or_file("SMS_WEBHOOK_SECRET") or ""
+# Cost caps, checked before each SMS: beyond them, push or e-mail instead.
+SMS_MAX_PER_PERSON_PER_DAY = env.int("SMS_MAX_PER_PERSON_PER_DAY", default=3)
+SMS_MAX_PER_DEPARTEMENT_PER_MONTH = env.int("SMS_MAX_PER_DEPARTEMENT_PER_MONTH", default=500)
 # Reminders: a channel that fails is retried this many times, further apart each time.
 REMINDERS_MAX_ATTEMPTS = 5
 

@@ -47,6 +47,8 @@ urlpatterns = [
     path("_allauth/", include("accounts.allauth_urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
+    # What providers post to (SMS delivery receipts), authenticated by a secret in the path.
+    path("hooks/", include("mentoring.hook_urls")),
     # What a share link opens in a browser (the token after "#", never sent).
     path("partage/", include("vault.pages")),
     # The professional space of référents (server-rendered pages).

@@ -767,3 +767,151 @@ class RecordedSend(models.Model):
 
     def __str__(self) -> str:
         return self.idempotency_key
+
+
+# --- SMS ----------------------------------------------------------------------------------
+
+
+class SmsContact(SealedModel):
+    """A person's mobile number for SMS, given with their consent.
+
+    The number is sealed with the person's own key (like their appointments): it goes with
+    the account, and shredding the key covers database backups too. Removing the number
+    withdraws the consent.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sms_contact",
+        verbose_name=_("account"),
+    )
+    number = Sealed(verbose_name=_("mobile number"))
+    number_sealed = models.BinaryField(
+        verbose_name=_("mobile number (encrypted)"), default=b"", blank=True
+    )
+    consented_at = models.DateTimeField(verbose_name=_("agreed to receive SMS on"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SMS number")
+        verbose_name_plural = _("SMS numbers")
+
+    def __str__(self) -> str:
+        return f"sms contact {self.pk}"  # never the number: __str__ ends up in logs
+
+    def sealing_key(self) -> bytes:
+        from vault.keys import person_secret
+
+        return person_secret(self.user)
+
+
+class SmsMessage(models.Model):
+    """One SMS (a reminder on the SMS channel), from the quota taken to the delivery receipt.
+
+    Made before the provider is called, under the delivery's idempotency key: a retry
+    finds it and neither counts against the caps again nor, once the provider accepted
+    it, sends it twice. Holds no number and no text.
+    """
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent to the provider")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        CAPPED = "capped", _("Not sent: limit reached")
+
+    class Cap(models.TextChoices):
+        PERSON_DAY = "person_day", _("SMS per person and day")
+        DEPARTEMENT_MONTH = "departement_month", _("SMS per département and month")
+        NO_DEPARTEMENT = "no_departement", _("No département to count it against")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sms_messages",
+        verbose_name=_("recipient"),
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("département"),
+    )
+    idempotency_key = models.CharField(
+        verbose_name=_("key against a second send"), max_length=100, unique=True
+    )
+    state = models.CharField(
+        verbose_name=_("state"), max_length=16, choices=State.choices, default=State.SENDING
+    )
+    capped_by = models.CharField(
+        verbose_name=_("limit reached"), max_length=20, choices=Cap.choices, blank=True
+    )
+    provider_id = models.CharField(
+        verbose_name=_("provider's message id"), max_length=100, blank=True, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
+    last_error = models.TextField(verbose_name=_("last error"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
+    status_at = models.DateTimeField(
+        verbose_name=_("delivery receipt received at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("SMS")
+        verbose_name_plural = _("SMS")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
+class SmsDailyCount(models.Model):
+    """How many SMS a person was sent on a day (Paris time): the per-person cap."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    day = models.DateField(verbose_name=_("day"))
+    count = models.PositiveIntegerField(verbose_name=_("SMS sent"), default=0)
+
+    class Meta:
+        verbose_name = _("SMS of a person on a day")
+        verbose_name_plural = _("SMS of a person on a day")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="mentoring_sms_one_count_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count}"
+
+
+class SmsMonthlyCount(models.Model):
+    """How many SMS a département sent in a month: the per-département cap (its budget).
+
+    Kept when a person erases their account: the SMS were paid for.
+    """
+
+    departement = models.ForeignKey(
+        Departement, on_delete=models.CASCADE, related_name="+", verbose_name=_("département")
+    )
+    month = models.DateField(verbose_name=_("month"))  # its first day
+    count = models.PositiveIntegerField(verbose_name=_("SMS sent"), default=0)
+
+    class Meta:
+        verbose_name = _("SMS of a département in a month")
+        verbose_name_plural = _("SMS of a département in a month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "month"], name="mentoring_sms_one_count_a_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.departement_id} {self.month:%Y-%m}: {self.count}"

@@ -15,6 +15,7 @@ from accounts.serializers import DepartementCodeField
 from backend.api.serializers import StrictFieldsMixin
 
 from . import selectors
+from .agenda.sms import NotAMobileNumber, normalise_mobile
 from .conversations import MAX_MESSAGE_LENGTH
 from .models import (
     Appointment,
@@ -439,3 +440,34 @@ class NotificationsReadSerializer(StrictFieldsMixin, serializers.Serializer):
         required=False,
         max_length=500,
     )
+
+
+class SmsContactSerializer(StrictFieldsMixin, serializers.Serializer):
+    """One's mobile number for SMS; giving it means agreeing to receive SMS from Jalon."""
+
+    number = serializers.CharField(
+        max_length=32,
+        allow_blank=True,
+        help_text="A French mobile number (06, 07, or an overseas département's mobile); "
+        "answered in international form (+33612345678), empty when none was given.",
+    )
+    consent = serializers.BooleanField(
+        write_only=True, help_text="Must be true: the person agrees to receive SMS."
+    )
+    consented_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def validate_number(self, value: str) -> str:
+        try:
+            return normalise_mobile(value)
+        except NotAMobileNumber:
+            raise serializers.ValidationError(
+                _("Enter a French mobile number (06, 07 or an overseas mobile)."),
+                code="not_a_mobile",
+            ) from None
+
+    def validate_consent(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(
+                _("Receiving SMS needs your agreement."), code="consent_required"
+            )
+        return value

@@ -90,6 +90,7 @@ urlpatterns = [
         api_agenda.DeviceDetailView.as_view(),
         name="me-device",
     ),
+    path("me/sms/", api_agenda.SmsContactView.as_view(), name="me-sms"),
     path("me/notifications/", api_agenda.NotificationListView.as_view(), name="me-notifications"),
     path(
         "me/notifications/read/",

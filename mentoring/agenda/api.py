@@ -1,4 +1,4 @@
-"""API of meetings, appointments, devices and the notifications inbox."""
+"""API of meetings, appointments, devices, SMS numbers and the notifications inbox."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -20,8 +20,9 @@ from ..serializers import (
     MeetingSerializer,
     NotificationSerializer,
     NotificationsReadSerializer,
+    SmsContactSerializer,
 )
-from . import channels, ics
+from . import channels, ics, sms
 from . import services as agenda
 
 ICS = OpenApiResponse(OpenApiTypes.BINARY, description="An iCalendar (.ics) file.")
@@ -222,6 +223,36 @@ class DeviceDetailView(APIView):
     @extend_schema(responses={204: None, 404: NOT_FOUND})
     def delete(self, request: Request, device_id: int) -> Response:
         selectors.device_get_for_user(user=request.user, device_id=device_id).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _sms_contact(user) -> dict:
+    contact = sms.contact_of(user)
+    return SmsContactSerializer(
+        {
+            "number": contact.number if contact else "",
+            "consented_at": contact.consented_at if contact else None,
+        }
+    ).data
+
+
+class SmsContactView(APIView):
+    """One's mobile number for SMS: reminders, and for a référent or a mentor a young
+    person's call for help. ``PUT`` gives it and agrees to SMS; ``DELETE`` takes it back."""
+
+    @extend_schema(responses={200: SmsContactSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(_sms_contact(request.user))
+
+    @extend_schema(request=SmsContactSerializer, responses={200: SmsContactSerializer})
+    def put(self, request: Request) -> Response:
+        data = validated(SmsContactSerializer, request)
+        sms.sms_contact_set(user=request.user, number=data["number"])
+        return Response(_sms_contact(request.user))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        sms.sms_contact_remove(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

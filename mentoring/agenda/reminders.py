@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from ..models import Appointment, Meeting, Notification, Reminder, ReminderDelivery
-from . import channels
+from . import channels, sms
 
 logger = logging.getLogger(__name__)
 
@@ -207,12 +207,16 @@ def _channel_names(user, kind: str = "") -> list[str]:
     if profile is None and kind == Reminder.Kind.HELP_REQUEST:
         # A référent or a mentor has no preferences: a call for help reaches their phone
         # and their mailbox, where a professional works.
-        return ["push", "email"]
-    wanted = []
-    if profile is None or profile.notify_by_push:
-        wanted.append("push")
-    if profile is not None and profile.notify_by_email:
-        wanted.append("email")
+        wanted = ["push", "email"]
+    else:
+        wanted = []
+        if profile is None or profile.notify_by_push:
+            wanted.append("push")
+        if profile is not None and profile.notify_by_email:
+            wanted.append("email")
+    # By SMS too, to whoever gave a number and agreed (young people often read SMS first).
+    if sms.wants_sms(user):
+        wanted.append("sms")
     return wanted
 
 
@@ -316,6 +320,14 @@ def _deliver(batch: list[Reminder], now: datetime, claim: str, backends, stats) 
     if not live:
         return
     wanted = {reminder.pk: _channel_names(reminder.user, reminder.kind) for reminder in live}
+    # An SMS over its caps (or refused for good before) goes by push or e-mail instead.
+    sms.route(
+        [
+            (r.user, wanted[r.pk], f"{composed[r.pk].idempotency_key}-sms")
+            for r in live
+            if "sms" in wanted[r.pk]
+        ]
+    )
     _insert_ignoring_vanished(
         ReminderDelivery,
         [
@@ -380,10 +392,20 @@ def dispatch(*, now: datetime | None = None, worker: str = "", batch: int = BATC
     stats = DispatchStats()
     _release_stale_claims(timezone.now())
     claim = f"{worker}#{uuid.uuid4().hex[:12]}"  # tells this run's claims from any other
-    backends = {"push": channels.push_backend(), "email": channels.email_backend()}
+    backends = {
+        "push": channels.push_backend(),
+        "email": channels.email_backend(),
+        "sms": sms.sms_backend(),
+    }
     while ids := _claim(now, claim, batch):
         claimed = Reminder.objects.filter(id__in=ids).select_related(
-            "user", "user__profile", "appointment", "meeting", "meeting__match", "document"
+            "user",
+            "user__profile",
+            "user__sms_contact",
+            "appointment",
+            "meeting",
+            "meeting__match",
+            "document",
         )
         _deliver(list(claimed.order_by("due_at", "id")), now, claim, backends, stats)
     return stats

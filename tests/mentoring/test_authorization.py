@@ -114,6 +114,13 @@ MATRIX = {
         (401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201),
     ("DELETE", "me/devices/{device_id}/"):
         (401, 204, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # One's own number for SMS: anyone signed in (a référent or a mentor gets the calls for help).
+    ("GET", "me/sms/"):
+        (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("PUT", "me/sms/"):
+        (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("DELETE", "me/sms/"):
+        (401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204),
     ("GET", "me/notifications/"):
         (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("POST", "me/notifications/read/"):
@@ -162,6 +169,7 @@ BODIES = {
     ("PATCH", APPOINTMENT + "ics/"): lambda objects: {"title": "CAF"},
     ("POST", "me/devices/"): lambda objects: {"platform": "android", "token": "new-token"},
     ("POST", "me/notifications/read/"): lambda objects: {},
+    ("PUT", "me/sms/"): lambda objects: {"number": "06 12 34 56 78", "consent": True},
 }
 
 
