@@ -294,7 +294,8 @@ def test_gunicorn_writes_json_access_lines_with_the_request_id(tmp_path):
         request = urllib.request.Request(url, headers={"X-Request-ID": "caddy-7781"})
         for _ in range(100):
             try:
-                urllib.request.urlopen(request, timeout=5)  # noqa: S310 - loopback
+                # Refused until gunicorn listens; then waits for its worker to boot.
+                urllib.request.urlopen(request, timeout=60)  # noqa: S310 - loopback
             except urllib.error.HTTPError as error:
                 assert error.code == 404
                 assert error.headers["X-Request-ID"] == "caddy-7781"

@@ -5,7 +5,12 @@ the text format (prometheus-client's own parser).
 """
 
 import json
+import os
 import secrets
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +20,7 @@ from backend.celery import app as celery_app
 from backend.logging import request_id_var
 from backend.tasks import ping
 from tests.test_celery_worker import worker  # noqa: F401 - a fixture
+from tests.test_logging import BASE_DIR, _free_port
 
 TOKEN = secrets.token_urlsafe(32)
 EMAIL = "jeanne.dupont@example.org"
@@ -229,3 +235,66 @@ def test_metrics_cannot_be_on_without_a_token():
     result = _manage("check", METRICS_ENABLED="true", METRICS_TOKEN=None, DATABASE_URL=None)
     assert result.returncode != 0
     assert "METRICS_TOKEN" in result.stderr
+
+
+def test_gunicorn_workers_add_up_in_multiprocess_mode(tmp_path):
+    """Under gunicorn, each scrape reaches one worker, and shows every worker's requests."""
+    port = _free_port()
+    multiproc = tmp_path / "prometheus"
+    multiproc.mkdir()
+    (multiproc / "counter_999999.db").write_bytes(b"")  # a previous run's: emptied at start
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="backend.settings",
+        METRICS_ENABLED="true",
+        METRICS_TOKEN=TOKEN,
+        PROMETHEUS_MULTIPROC_DIR=str(multiproc),
+    )
+    server = subprocess.Popen(  # noqa: S603 - fixed command line
+        [
+            *(sys.executable, "-m", "gunicorn", "--config", "python:backend.gunicorn_conf"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "backend.wsgi:application"),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:  # refused until gunicorn listens; then waits for a worker to boot
+                urllib.request.urlopen(f"{base}/healthz", timeout=60)  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not answer")
+        scrape_request = urllib.request.Request(  # noqa: S310 - loopback
+            f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        labels = {"view": "healthz", "method": "GET", "status": "200"}
+
+        def healthz_count() -> float:
+            text = urllib.request.urlopen(scrape_request, timeout=30).read().decode()  # noqa: S310
+            samples = {
+                (s.name, tuple(sorted(s.labels.items()))): s.value
+                for family in text_string_to_metric_families(text)
+                for s in family.samples
+            }
+            return sample(samples, "jalon_http_requests_total", **labels)
+
+        before = healthz_count()
+        for _ in range(9):
+            urllib.request.urlopen(f"{base}/healthz", timeout=30)  # noqa: S310 - loopback
+        pids = {path.name.split("_")[-1] for path in multiproc.glob("counter_*.db")}
+        # Each scrape reaches one worker and adds up every worker's files.
+        for _ in range(3):
+            assert healthz_count() == before + 9
+    finally:
+        server.terminate()
+        errors = server.communicate(timeout=30)[1].decode()
+    assert pids and "999999.db" not in pids, errors
