@@ -10,18 +10,27 @@ by ``backend.hooks.discover``) whose ``work_counters(request, site)`` returns it
 the list of exactly those rows.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import metrics, observability
 from .hooks import discover
+
+logger = logging.getLogger(__name__)
 
 WORK_MODULE = "admin_work"
 
@@ -61,6 +70,7 @@ class JalonAdminSite(admin.AdminSite):
 
     def get_urls(self):
         return [
+            path("tasks/failures/", self.admin_view(self.task_failures), name="task_failures"),
             *(path(route, self.admin_view(view), name=name) for route, view, name in self._pages),
             *super().get_urls(),
         ]
@@ -95,12 +105,48 @@ class JalonAdminSite(admin.AdminSite):
     def work_counters(self, request: HttpRequest) -> list[WorkCounter]:
         """The counters of every app's ``admin_work.work_counters(request, site)``, in the
         order of ``INSTALLED_APPS``, those the user may see only."""
-        return [
+        counters = [
             counter
             for _app, module in discover(WORK_MODULE)
             for counter in module.work_counters(request, self)
             if counter is not None
         ]
+        if request.user.is_superuser:
+            counters.append(self._failed_tasks_counter())
+        return counters
+
+    def _failed_tasks_counter(self) -> WorkCounter:
+        since = timezone.now() - timedelta(days=1)
+        count = sum(1 for failure in _failures() if failure["at"] >= since)
+        label = ngettext(
+            "%(count)d background task failed in the last 24 hours",
+            "%(count)d background tasks failed in the last 24 hours",
+            count,
+        )
+        return WorkCounter(
+            label=label % {"count": count}, count=count, url=reverse(f"{self.name}:task_failures")
+        )
+
+    def task_failures(self, request: HttpRequest) -> TemplateResponse:
+        """Superusers only: the last failed Celery tasks, and how many wait in the queue.
+
+        Tasks are not a département's: nobody else sees them.
+        """
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        try:
+            queues = metrics.queue_lengths()
+        except Exception as error:
+            logger.warning("broker queue length unreadable: %s", error)
+            queues = None
+        context = {
+            **self.each_context(request),
+            "title": _("Failed background tasks"),
+            "failures": _failures(),
+            "queues": queues,
+            "kept": observability.FAILURES_KEPT,
+        }
+        return TemplateResponse(request, "admin/jalon/task_failures.html", context)
 
     def index(self, request, extra_context=None):
         context = {
@@ -109,3 +155,14 @@ class JalonAdminSite(admin.AdminSite):
             **(extra_context or {}),
         }
         return super().index(request, context)
+
+
+def _failures() -> list[dict]:
+    """The last failed tasks, newest first, their time read as a date; none if the store
+    does not answer (the admin's home stays open)."""
+    try:
+        failures = observability.recent_failures()
+    except Exception as error:
+        logger.warning("failed tasks unreadable: %s", error)
+        return []
+    return [{**failure, "at": datetime.fromisoformat(failure["at"])} for failure in failures]

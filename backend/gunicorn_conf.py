@@ -1,9 +1,17 @@
 """Gunicorn's configuration (``gunicorn --config python:backend.gunicorn_conf``).
 
 The access log keeps the method, the path without its query string, the status, the size
-and the time: no client address, no query string, no referrer, no user agent. Every
-gunicorn handler also goes through the project's redaction filter (backend/logging.py).
+and the time, plus the request's id and its user's primary key: no client address, no
+query string, no referrer, no user agent. Every gunicorn handler also goes through the
+project's redaction filter (backend/logging.py). ``LOG_FORMAT=json`` (the default in
+production) writes one JSON object per line, as the application does.
+
+With ``PROMETHEUS_MULTIPROC_DIR`` set (metrics, see backend/metrics.py), the directory is
+emptied when gunicorn starts and a dead worker's live figures are dropped.
 """
+
+import os
+from pathlib import Path
 
 bind = "0.0.0.0:8000"
 workers = 3
@@ -11,23 +19,29 @@ accesslog = "-"
 # %(U)s is the path alone: a query string may carry a secret, even by mistake.
 access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
-_FORMAT = {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"}
+_PRODUCTION = os.environ.get("DJANGO_ENV") == "production"
+_LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if _PRODUCTION else "text")
+_FORMATTER = {"()": f"backend.logging.{'Json' if _LOG_FORMAT == 'json' else 'Text'}Formatter"}
+_FILTERS = ["request_context", "redact_secrets"]  # the context first: it reads the arguments
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "backend.logging.RedactSecrets"}},
-    "formatters": {"generic": _FORMAT, "access": {"format": "%(message)s"}},
+    "filters": {
+        "request_context": {"()": "backend.logging.RequestContext"},
+        "redact_secrets": {"()": "backend.logging.RedactSecrets"},
+    },
+    "formatters": {"generic": _FORMATTER, "access": _FORMATTER},
     "handlers": {
         "error_console": {
             "class": "logging.StreamHandler",
             "formatter": "generic",
-            "filters": ["redact_secrets"],
+            "filters": _FILTERS,
             "stream": "ext://sys.stderr",
         },
         "access_console": {
             "class": "logging.StreamHandler",
             "formatter": "access",
-            "filters": ["redact_secrets"],
+            "filters": _FILTERS,
             "stream": "ext://sys.stdout",
         },
     },
@@ -37,3 +51,19 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["access_console"], "propagate": False},
     },
 }
+
+
+def on_starting(server) -> None:
+    """Start the metrics of this run from zero: old workers' files would add up forever."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -6,12 +6,21 @@ in ``backend/gunicorn_conf.py``). It formats each record's message with its argu
 rewrites it and drops the arguments, so no formatter can bring a secret back; exception
 tracebacks and stacks are rewritten too. Imports nothing of Django: gunicorn's master
 process loads it before the application.
+
+``RequestContext`` adds the request's id and user's primary key (never an e-mail) and a
+Celery task's id to each record; ``JsonFormatter`` writes a record as one JSON object
+per line (``LOG_FORMAT=json``), ``TextFormatter`` as a readable line (the default of the
+embedded default).
 """
 
 import ipaddress
+import json
 import logging
 import re
 import traceback
+from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import UTC, datetime
 
 REDACTED = "[redacted]"
 
@@ -98,3 +107,124 @@ class RedactSecrets(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+# --- Context and structured output ------------------------------------------------------
+# Set by backend/observability.py (a request's id and the request, whose user is read only
+# once authentication has resolved it) and by the Celery signals (a task's id and name).
+request_id_var: ContextVar[str | None] = ContextVar("jalon_request_id", default=None)
+request_var: ContextVar[object | None] = ContextVar("jalon_request", default=None)
+task_var: ContextVar[tuple[str, str] | None] = ContextVar("jalon_task", default=None)
+
+# What gunicorn's access log finds in the WSGI environment (``%({name}e)s``): the request
+# is over by then, so the middleware leaves its id and its user's there.
+ENVIRON_REQUEST_ID = "jalon.request_id"
+ENVIRON_USER_ID = "jalon.user_id"
+
+
+def current_user_id(request=None) -> int | str | None:
+    """The primary key of the request's user, if authentication has resolved one.
+
+    Never evaluates a lazy ``request.user``: a log line must not cost a session lookup.
+    """
+    request = request if request is not None else request_var.get()
+    if request is None:
+        return None
+    user = getattr(request, "user", None)
+    # Django's SimpleLazyObject keeps the user in ``_wrapped`` once resolved.
+    user = getattr(user, "_wrapped", user)
+    if getattr(user, "is_authenticated", False) is not True:
+        return None
+    return getattr(user, "pk", None)
+
+
+class RequestContext(logging.Filter):
+    """Adds ``request_id``, ``user_id``, ``task_id`` and ``task_name`` to every record.
+
+    Placed before ``RedactSecrets`` on a handler: gunicorn's access records carry their
+    request's id and user in their arguments, which the redaction drops.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        atoms = record.args if isinstance(record.args, Mapping) else None
+        if atoms is not None and "U" in atoms and "s" in atoms:  # gunicorn's access line
+            record.request_id = _atom(atoms, ENVIRON_REQUEST_ID)
+            user_id = _atom(atoms, ENVIRON_USER_ID)
+            record.user_id = int(user_id) if user_id and user_id.isdigit() else user_id
+            record.http = {
+                "method": atoms.get("m"),
+                "path": redact(str(atoms.get("U") or "")),
+                "status": _int(atoms.get("s")),
+                "bytes": _int(atoms.get("B")),
+                "duration_ms": _int(atoms.get("M")),
+            }
+        else:
+            record.request_id = request_id_var.get()
+            record.user_id = current_user_id()
+        task = task_var.get()
+        record.task_id, record.task_name = task if task else (None, None)
+        return True
+
+
+def _atom(atoms: Mapping, name: str) -> str | None:
+    value = atoms.get(f"{{{name}}}e")
+    return None if value in (None, "-", "") else str(value)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: timestamp (ISO 8601, UTC), level, logger, message,
+    request_id, user_id, and the task's or the HTTP request's fields when there are some.
+
+    Only these fields are written, never a record's other attributes: whatever a library
+    attaches to a record (a request, a user, headers) stays out. The message and the
+    traceback are the ones ``RedactSecrets`` rewrote.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC)
+        entry = {
+            "timestamp": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+            "user_id": getattr(record, "user_id", None),
+        }
+        if getattr(record, "task_id", None):
+            entry["task_id"], entry["task_name"] = record.task_id, record.task_name
+        if getattr(record, "http", None):
+            entry["http"] = record.http
+        if record.exc_info and not record.exc_text:  # a handler without RedactSecrets
+            record.exc_text = redact(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+class TextFormatter(logging.Formatter):
+    """The readable line of the embedded default: time, level, logger, request id."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):  # a handler without RequestContext
+            record.request_id = None
+        saved = record.request_id
+        record.request_id = saved or "-"
+        try:
+            return super().format(record)
+        finally:
+            record.request_id = saved

@@ -139,7 +139,10 @@ if not PRODUCTION:
     INSTALLED_APPS.append("demo")  # demo data and ``load_demo``: public password, never deployed
 
 MIDDLEWARE = [
-    "backend.middleware.TrustedProxyMiddleware",  # first: every layer sees the real client
+    # First: every log line of the request, even the proxy middleware's, carries its id.
+    "backend.observability.RequestIdMiddleware",
+    "backend.metrics.MetricsMiddleware",  # counts nothing unless METRICS_ENABLED
+    "backend.middleware.TrustedProxyMiddleware",  # every later layer sees the real client
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "backend.languages.DariAcceptLanguageMiddleware",  # "fa-AF" phones ask for Dari
@@ -156,7 +159,10 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Gunicorn serves the admin's and the API docs' static files itself.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -678,8 +684,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Health probes come from inside the cluster over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    # Health probes and the metrics' scraper come from inside the cluster over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
@@ -687,14 +693,31 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # Every handler redacts tokens, codes, e-mail addresses and client addresses
-# (backend/logging.py). Django's own handlers ("django": console and mail_admins) are
+# (backend/logging.py) and adds the request's id and user's primary key (never an e-mail)
+# or the Celery task's id. Django's own handlers ("django": console and mail_admins) are
 # replaced: its records reach the root's filtered handler instead.
+# LOG_FORMAT: "json" writes one JSON object per line (timestamp, level, logger, message,
+# request_id, user_id...), for a log collector; "text" a readable line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise environ.ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "backend.logging.RedactSecrets"}},
+    "filters": {
+        "request_context": {"()": "backend.logging.RequestContext"},
+        "redact_secrets": {"()": "backend.logging.RedactSecrets"},
+    },
+    "formatters": {
+        "text": {"()": "backend.logging.TextFormatter"},
+        "json": {"()": "backend.logging.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context", "redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -707,3 +730,32 @@ LOGGING = {
 }
 # Celery's worker keeps this configuration instead of putting its own handlers on root.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Error tracking and metrics (both off unless configured) ----------------------------
+# Sentry: only with a DSN; no personal data leaves (backend/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if not 0.0 <= SENTRY_TRACES_SAMPLE_RATE <= 1.0:
+    raise environ.ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+if SENTRY_DSN:
+    from .sentry import init as _init_sentry
+
+    _init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        release=SENTRY_RELEASE,
+    )
+
+# Prometheus: /metrics answers 404 unless METRICS_ENABLED, and 401 without the bearer
+# METRICS_TOKEN (backend/metrics.py). Under gunicorn, PROMETHEUS_MULTIPROC_DIR (read by
+# prometheus-client itself) adds up the workers' figures.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_ENABLED and len(METRICS_TOKEN) < 20:
+    raise environ.ImproperlyConfigured(
+        "METRICS_ENABLED needs a METRICS_TOKEN of at least 20 random characters "
+        "(the scraper's bearer token)."
+    )

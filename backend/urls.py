@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import health
+from . import health, metrics
 from .api.exceptions import page_not_found
 from .api.vocabulary import VocabularyView
 from .converters import register_converters
@@ -41,6 +41,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="account_login"), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # Before allauth's: a staff account's TOTP activation needs an enrolment code.

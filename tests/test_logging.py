@@ -5,14 +5,18 @@ The requests are real, and what they log is read from the handler the project's 
 """
 
 import io
+import json
 import logging
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,6 +75,10 @@ def test_a_404_on_a_url_carrying_a_token_logs_no_token(api_client, log_output):
     assert response.status_code == 404
     written = log_output.getvalue()
     assert "Not Found: /api/v1/vault/shared/" in written  # Django's request warning
+    # The readable line of the embedded default: time, level, logger, the request's id.
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d [\d:,]+ WARNING django\.request \[[0-9a-f-]{36}\] Not", written, re.M
+    )
     assert token not in written
     assert EMAIL not in written
 
@@ -175,3 +183,155 @@ def test_gunicorn_access_log_holds_no_secret(tmp_path):
     assert "GET /api/v1/vault/shared/" in output, output  # the access line is there
     for secret in (token, "482913", EMAIL, "127.0.0.1"):
         assert secret not in output, output
+
+
+# --- Structured logs (LOG_FORMAT=json) -------------------------------------------------
+
+
+@pytest.fixture
+def json_log_output(log_output):
+    """What the project's console handler writes, formatted as ``LOG_FORMAT=json`` does."""
+    from backend.logging import JsonFormatter
+
+    (handler,) = [h for h in logging.getLogger().handlers if h in project_handlers()]
+    previous = handler.formatter
+    handler.setFormatter(JsonFormatter())
+    try:
+        yield log_output
+    finally:
+        handler.setFormatter(previous)
+
+
+def json_lines(text: str) -> list[dict]:
+    """Every line is one JSON object: a line that is not fails the test."""
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _utc_timestamp(value: str) -> datetime:
+    assert value.endswith("Z"), value
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    assert moment.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - moment) < timedelta(minutes=5)
+    return moment
+
+
+@pytest.mark.django_db
+def test_a_request_logs_json_with_its_id_and_user_but_no_email(client, staff_93, json_log_output):
+    client.force_login(staff_93)
+    response = client.get("/admin/nulle-part/", HTTP_X_REQUEST_ID="edge-4f2a.91")
+    assert response.status_code == 404
+    assert response["X-Request-ID"] == "edge-4f2a.91"  # the proxy's id, given back
+    lines = json_lines(json_log_output.getvalue())
+    (line,) = [entry for entry in lines if entry["logger"] == "django.request"]
+    assert line["level"] == "WARNING"
+    assert line["message"] == "Not Found: /admin/nulle-part/"
+    assert line["request_id"] == "edge-4f2a.91"
+    assert line["user_id"] == staff_93.pk
+    _utc_timestamp(line["timestamp"])
+    assert staff_93.email not in json_log_output.getvalue()
+
+
+@pytest.mark.django_db
+def test_each_request_gets_its_own_id_when_the_proxy_gives_none_or_garbage(client, json_log_output):
+    first = client.get("/api/v1/nothing/")
+    second = client.get("/api/v1/nothing/", HTTP_X_REQUEST_ID=f"{EMAIL} x")
+    ids = [first["X-Request-ID"], second["X-Request-ID"]]
+    for request_id in ids:
+        assert uuid.UUID(request_id)  # made here, not copied
+    assert ids[0] != ids[1]
+    lines = [e for e in json_lines(json_log_output.getvalue()) if e["logger"] == "django.request"]
+    assert [line["request_id"] for line in lines] == ids
+    assert [line["user_id"] for line in lines] == [None, None]  # nobody signed in
+    assert EMAIL not in json_log_output.getvalue()
+    logging.getLogger("jalon.test").warning("between two requests")
+    between = json_lines(json_log_output.getvalue())[-1]
+    assert between["message"] == "between two requests"
+    assert between["request_id"] is None  # the last request's id is not left behind
+
+
+def test_json_logs_carry_no_email_token_or_extra(json_log_output):
+    token = secrets.token_urlsafe(32)
+    logger = logging.getLogger("jalon.test")
+    logger.warning(
+        "sign-in of %s with %s",
+        EMAIL,
+        {"X-Session-Token": token},
+        extra={"email": EMAIL, "body": "Bonjour, je m'appelle Jeanne"},
+    )
+    try:
+        raise ValueError(f"no account for {EMAIL} with token {token}")
+    except ValueError:
+        logger.exception("lookup failed")
+    written = json_log_output.getvalue()
+    assert EMAIL not in written and token not in written and "Jeanne" not in written
+    first, second = json_lines(written)
+    assert first["message"] == "sign-in of [email] with {'X-Session-Token': '[redacted]'}"
+    assert set(first) == {"timestamp", "level", "logger", "message", "request_id", "user_id"}
+    assert (
+        second["level"] == "ERROR" and "ValueError: no account for [email]" in second["exception"]
+    )
+
+
+def test_gunicorn_writes_json_access_lines_with_the_request_id(tmp_path):
+    port = _free_port()
+    token = secrets.token_urlsafe(32)
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="backend.settings", LOG_FORMAT="json")
+    server = subprocess.Popen(  # noqa: S603 - fixed command line
+        [
+            *(sys.executable, "-m", "gunicorn", "--config", "python:backend.gunicorn_conf"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "backend.wsgi:application"),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/vault/shared/{token}/?e={EMAIL}"
+        request = urllib.request.Request(url, headers={"X-Request-ID": "caddy-7781"})
+        for _ in range(100):
+            try:
+                # Refused until gunicorn listens; then waits for its worker to boot.
+                urllib.request.urlopen(request, timeout=60)  # noqa: S310 - loopback
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+                assert error.headers["X-Request-ID"] == "caddy-7781"
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not answer")
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    lines = json_lines(output)  # gunicorn's own lines too: every line is JSON
+    (access,) = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert access["request_id"] == "caddy-7781"
+    assert access["http"]["method"] == "GET" and access["http"]["status"] == 404
+    assert access["http"]["path"] == "/api/v1/vault/shared/[redacted]/"
+    _utc_timestamp(access["timestamp"])
+    (app,) = [line for line in lines if line["logger"] == "django.request"]
+    assert app["request_id"] == "caddy-7781" and app["level"] == "WARNING"
+    assert any(line["logger"] == "gunicorn.error" for line in lines)
+    for secret in (token, EMAIL, "127.0.0.1"):
+        assert secret not in output, output
+
+
+def test_production_logs_json_and_the_embedded_default_text():
+    from tests.test_settings import _manage, production
+
+    show = (
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.LOG_FORMAT)",
+    )
+    assert _manage(*show, **production()).stdout.strip() == "json"
+    embedded = _manage(*show, DATABASE_URL=None, REDIS_URL=None, LOG_FORMAT=None)
+    assert embedded.stdout.strip() == "text"
+    refused = _manage("check", DATABASE_URL=None, LOG_FORMAT="xml")
+    assert refused.returncode != 0 and "LOG_FORMAT" in refused.stderr

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from backend import metrics
+
 from ..models import Appointment, Meeting, Notification, Reminder, ReminderDelivery
 from . import channels, sms
 
@@ -292,6 +294,8 @@ def _send_chunk(chunk, deliveries, backends, now, failures, composed) -> None:
         ReminderDelivery.objects.filter(pk__in=accepted).update(
             state=ReminderDelivery.State.SENT, attempts=F("attempts") + 1, sent_at=now
         )
+        metrics.increment("reminder_deliveries", name, "sent", amount=len(accepted))
+        metrics.increment("reminder_deliveries", name, "failed", amount=len(errors))
         failed_by_error = defaultdict(list)  # a provider down: one error, one update
         for position, error in errors.items():
             reminder, delivery, _message = items[position]
