@@ -47,6 +47,10 @@ _SECRET_QUERY = re.compile(
 _URL_CREDENTIALS = re.compile(r"(?P<name>\b[a-z][\w+.-]*://[^:/\s@]*:)(?P<value>[^@\s/]+)(?=@)")
 # A share link's token in a path (the old /vault/shared/<token>/) or a fragment.
 _SHARE_PATH = re.compile(r"(?P<name>/vault/shared/)(?!content/)(?P<value>[^/\s?#\"']+)")
+# The SMS receipts' address carries its secret: /hooks/sms/<secret>/.
+_HOOK_PATH = re.compile(r"(?P<name>/hooks/sms/)(?P<value>[^/\s?#\"']+)")
+# A French phone number (+33 6 12 34 56 78, 0612345678): a person's, never logged.
+_PHONE = re.compile(r"(?<![\w+])(?:\+33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 _SHARE_FRAGMENT = re.compile(r"(?P<name>/partage/#)(?P<value>[^\s\"']+)")
 # A long random-looking run (tokens, session keys, hashes), but not a UUID (ids).
 _LONG_RUN = re.compile(r"(?<![\w-])[\w-]{32,}(?![\w-])")
@@ -81,11 +85,12 @@ def _network(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` without secrets, e-mail addresses or full IP addresses."""
+    """``text`` without secrets, e-mail addresses, phone numbers or full IP addresses."""
     text = _URL_CREDENTIALS.sub(_keep_name, text)
     text = _EMAIL.sub("[email]", text)
-    for pattern in (_SHARE_PATH, _SHARE_FRAGMENT, _SECRET_QUERY, _SECRET_FIELD):
+    for pattern in (_SHARE_PATH, _HOOK_PATH, _SHARE_FRAGMENT, _SECRET_QUERY, _SECRET_FIELD):
         text = pattern.sub(_keep_name, text)
+    text = _PHONE.sub("[phone]", text)
     text = _LONG_RUN.sub(_long_run, text)
     text = _IPV4.sub(_network, text)
     return _IPV6.sub(_network, text)

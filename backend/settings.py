@@ -555,6 +555,9 @@ SMS_API_URL = env.str("SMS_API_URL", default="https://api.brevo.com")  # a stand
 SMS_SENDER = env.str("SMS_SENDER", default="Jalon")
 # In the delivery receipts' address (/hooks/sms/<secret>/): empty, no receipts.
 SMS_WEBHOOK_SECRET = _env_or_file("SMS_WEBHOOK_SECRET") or ""
+if SMS_WEBHOOK_SECRET and len(SMS_WEBHOOK_SECRET) < 32:
+    # It is the only key to the receipts' address: long enough not to be guessed.
+    raise environ.ImproperlyConfigured("SMS_WEBHOOK_SECRET must be 32 characters or more.")
 # Cost caps, checked before each SMS: beyond them, push or e-mail instead.
 SMS_MAX_PER_PERSON_PER_DAY = env.int("SMS_MAX_PER_PERSON_PER_DAY", default=3)
 SMS_MAX_PER_DEPARTEMENT_PER_MONTH = env.int("SMS_MAX_PER_DEPARTEMENT_PER_MONTH", default=500)
@@ -753,7 +756,7 @@ if SENTRY_DSN:
 # METRICS_TOKEN (backend/metrics.py). Under gunicorn, PROMETHEUS_MULTIPROC_DIR (read by
 # prometheus-client itself) adds up the workers' figures.
 METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
-METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_TOKEN = _env_or_file("METRICS_TOKEN") or ""
 if METRICS_ENABLED and len(METRICS_TOKEN) < 20:
     raise environ.ImproperlyConfigured(
         "METRICS_ENABLED needs a METRICS_TOKEN of at least 20 random characters "

@@ -335,3 +335,11 @@ def test_production_logs_json_and_the_embedded_default_text():
     assert embedded.stdout.strip() == "text"
     refused = _manage("check", DATABASE_URL=None, LOG_FORMAT="xml")
     assert refused.returncode != 0 and "LOG_FORMAT" in refused.stderr
+
+
+def test_the_sms_receipts_secret_and_phone_numbers_never_reach_a_log_line():
+    from backend.logging import redact
+
+    line = redact('"POST /hooks/sms/receipts-5b1f0c9e7a/ HTTP/1.1" 200 for +33612345678')
+    assert "receipts-5b1f0c9e7a" not in line and "612345678" not in line
+    assert redact("call 06 12 34 56 78 at 12:30") == "call [phone] at 12:30"

@@ -112,6 +112,8 @@ def test_the_shipped_topology_trusts_exactly_its_own_proxy():
         for line in (BASE_DIR / "deploy" / "Caddyfile").read_text().splitlines()
         if not line.lstrip().startswith("#")
     ]
-    assert "reverse_proxy web:{$PORT:8000}" in caddyfile  # gunicorn binds PORT
+    assert "reverse_proxy web:{$PORT:8000} {" in caddyfile  # gunicorn binds PORT
+    # Caddy's own request id for each request: a client's X-Request-ID is not believed.
+    assert "header_up X-Request-ID {http.request.uuid}" in caddyfile
     # Trusting no proxy, Caddy replaces whatever X-Forwarded-For a client sent.
     assert not any("trusted_proxies" in line for line in caddyfile)

@@ -31,7 +31,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 SMS = "/api/v1/me/sms/"
-SECRET = "receipts-5b1f0c9e7a"
+SECRET = "receipts-5b1f0c9e7a-4d2b8c61f0e3a9d7"
 RECEIPTS = f"/hooks/sms/{SECRET}/"
 
 
