@@ -3,9 +3,14 @@
 The access log keeps the method, the path without its query string, the status, the size
 and the time: no client address, no query string, no referrer, no user agent. Every
 gunicorn handler also goes through the project's redaction filter (backend/logging.py).
+
+It listens on every interface of the container, on ``PORT`` (8000 unless set).
 """
 
-bind = "0.0.0.0:8000"
+import os
+
+# int(): a mistyped PORT stops gunicorn at start, naming the value, instead of binding elsewhere.
+bind = f"0.0.0.0:{int(os.environ.get('PORT', '8000'))}"
 workers = 3
 accesslog = "-"
 # %(U)s is the path alone: a query string may carry a secret, even by mistake.
