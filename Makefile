@@ -47,11 +47,12 @@ lock: install
 
 # API with demo data on the embedded default (SQLite, files and Celery queue under var/),
 # plus a Celery worker with its beat scheduler, at http://127.0.0.1:$(PORT) (8000 unless
-# `make run PORT=8123`).
+# `make run PORT=8123`; the links of e-mails, JALON_PUBLIC_URL, follow unless it is set).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@trap 'kill 0' INT TERM EXIT; \
+	@export JALON_PUBLIC_URL="$${JALON_PUBLIC_URL:-http://127.0.0.1:$(PORT)}"; \
+	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A backend worker --beat --pool=solo --loglevel=INFO \
 		--schedule var/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
