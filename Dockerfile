@@ -1,14 +1,21 @@
 # Production image of Jalon: one image for every application process (web, migrate,
 # worker, beat); only the command differs. See docker-compose.yml for the topology.
-FROM python:3.11-slim
+#
+# Python: any of those CI runs the suite on (3.11, 3.12, 3.13); 3.13 by default, the one
+# CI runs on PostgreSQL + Redis, as in production (docker build --build-arg
+# PYTHON_VERSION=3.12 . for another).
+ARG PYTHON_VERSION=3.13
+FROM python:${PYTHON_VERSION}-slim
 
 ENV DJANGO_ENV=production \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore \
+    PYTHONPATH=/app \
     VAR_DIR=/app/var \
-    STATIC_ROOT=/app/static
+    STATIC_ROOT=/app/static \
+    PORT=8000
 
 WORKDIR /app
 
@@ -17,18 +24,22 @@ RUN groupadd --system --gid 10001 jalon \
     && useradd --system --uid 10001 --gid jalon --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin jalon
 
-# Only what the package needs, copied selectively (no .dockerignore): pinned dependencies
-# from pyproject.toml, installed with the project's packages.
-COPY pyproject.toml README.md ./
+# The runtime dependencies exactly as locked (requirements.txt, `make lock`): every
+# version pinned, every file checked against its hash, nothing else resolved.
+COPY requirements.txt ./
+RUN pip install --no-cache-dir --no-deps --require-hashes -r requirements.txt
+
+# The code, copied selectively (no .dockerignore): every app of INSTALLED_APPS in
+# production (not demo, which holds a public password), run from /app (PYTHONPATH).
+COPY manage.py ./
 COPY backend/ backend/
 COPY accounts/ accounts/
-COPY services_catalog/ services_catalog/
 COPY vault/ vault/
+COPY services_catalog/ services_catalog/
 COPY mentoring/ mentoring/
-RUN pip install --no-cache-dir . \
-    && rm -rf build *.egg-info
-
-COPY manage.py ./
+COPY referents/ referents/
+COPY autonomy/ autonomy/
+COPY figures/ figures/
 COPY locale/ locale/
 
 # Static files are collected into the image (served by WhiteNoise from gunicorn). The
@@ -47,8 +58,9 @@ RUN mkdir -p /app/var/media /app/var/vault \
 
 USER jalon
 
+# gunicorn listens on PORT (8000 unless the container is given another).
 EXPOSE 8000
 
-# backend/gunicorn_conf.py: bind, workers, and an access log without query strings,
+# backend/gunicorn_conf.py: bind (PORT), workers, and an access log without query strings,
 # client addresses or referrers, through the project's redaction filter.
 CMD ["gunicorn", "--config", "python:backend.gunicorn_conf", "backend.wsgi:application"]

@@ -8,12 +8,15 @@ production) writes one JSON object per line, as the application does.
 
 With ``PROMETHEUS_MULTIPROC_DIR`` set (metrics, see backend/metrics.py), the directory is
 emptied when gunicorn starts and a dead worker's live figures are dropped.
+
+It listens on every interface of the container, on ``PORT`` (8000 unless set).
 """
 
 import os
 from pathlib import Path
 
-bind = "0.0.0.0:8000"
+# int(): a mistyped PORT stops gunicorn at start, naming the value, instead of binding elsewhere.
+bind = f"0.0.0.0:{int(os.environ.get('PORT', '8000'))}"
 workers = 3
 accesslog = "-"
 # %(U)s is the path alone: a query string may carry a secret, even by mistake.

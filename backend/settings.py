@@ -675,6 +675,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 HEADLESS_SERVE_SPECIFICATION = True  # allauth's own OpenAPI spec at /_allauth/openapi.json
+# Its page, /_allauth/openapi.html, with Swagger UI from our own static files (allauth's
+# templates load it from a CDN: blank offline).
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "headless/spec/swagger_local.html"
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
