@@ -3,14 +3,13 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_value, unquote
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -199,14 +198,6 @@ _SECOND_FACTOR_ACCOUNTS = models.Q(user__is_staff=True) | models.Q(
 )
 
 
-def _paris_time(moment) -> str:
-    """A moment as staff read it (07/12/2026 15:21), "-" for none: a read-only method's
-    value reaches the page as text, without the admin's own formatting."""
-    if moment is None:
-        return "-"
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
 @admin.register(Authenticator)
 class AuthenticatorAdmin(admin.ModelAdmin):
     """Staff and référents' second factors: their kind and dates only, never their secret.
@@ -225,18 +216,20 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(_SECOND_FACTOR_ACCOUNTS)
 
-    # allauth's own labels of these fields have no French: ours stand in for them.
+    # allauth's own labels of these fields have no French: ours stand in for them. A
+    # method's value reaches the page as text: display_for_value gives it the admin's
+    # formatting (Paris time, French).
     @admin.display(description=_("account"), ordering="user")
     def account(self, authenticator: Authenticator):
         return authenticator.user
 
     @admin.display(description=_("set up on"), ordering="created_at")
     def created(self, authenticator: Authenticator) -> str:
-        return _paris_time(authenticator.created_at)
+        return display_for_value(authenticator.created_at, "-")
 
     @admin.display(description=_("last used on"), ordering="last_used_at")
     def last_used(self, authenticator: Authenticator) -> str:
-        return _paris_time(authenticator.last_used_at)
+        return display_for_value(authenticator.last_used_at, "-")
 
     def has_module_permission(self, request):
         return request.user.is_superuser
